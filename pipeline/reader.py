@@ -1,0 +1,150 @@
+"""Stage 1: read a PDF once into `Page` objects (words, ruled grids, fills).
+
+This is the only module that opens PDF files.  Everything later works on the
+returned `Document`, so every other stage can be tested on in-memory pages.
+"""
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfparser import PDFSyntaxError
+
+from .errors import DocumentError
+from .geometry import cluster, group_lines, nearest
+from .model import BBox, Cell, Document, Fill, Grid, Page, Word
+
+EDGE_SNAP = 2.0          # points: cell borders closer than this are one grid line
+MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
+WHITE = 0.95             # fills lighter than this grey level are not shading
+
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_pdf(path: Path) -> Document:
+    """Read every page of `path`; raise `DocumentError` with a plain reason
+    when the file is not a readable PDF."""
+    path = Path(path)
+    if not path.is_file():
+        raise DocumentError(path, "file not found")
+    if path.stat().st_size == 0:
+        raise DocumentError(path, "empty file (0 bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise DocumentError(path, "not a PDF (no %PDF- header)")
+    sha = file_sha256(path)
+    try:
+        with pdfplumber.open(path) as pdf:
+            pages = [read_page(p) for p in pdf.pages]
+    except DocumentError:
+        raise
+    except Exception as exc:  # pdfminer raises many unrelated types on damaged files
+        raise DocumentError(path, describe_pdf_error(exc)) from exc
+    if not pages:
+        raise DocumentError(path, "the PDF has no pages")
+    return Document(path=str(path), doc_id=path.stem, sha256=sha, pages=pages)
+
+
+def describe_pdf_error(exc: Exception) -> str:
+    name = type(exc).__name__
+    text = str(exc) or name
+    if "password" in text.lower() or "encrypt" in text.lower() or name == "PDFPasswordIncorrect":
+        return "encrypted PDF (a password is needed to read it)"
+    if isinstance(exc, PDFSyntaxError) or "syntax" in text.lower() or "xref" in text.lower():
+        return f"damaged or truncated PDF ({text})"
+    return f"unreadable PDF ({name}: {text})"
+
+
+def read_page(page: pdfplumber.page.Page) -> Page:
+    words = [
+        Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname", ""), float(w.get("size", 0)))
+        for w in page.extract_words(x_tolerance=2, y_tolerance=3, extra_attrs=["fontname", "size"])
+        if w["text"].strip()
+    ]
+    fills = [
+        Fill((r["x0"], r["top"], r["x1"], r["bottom"]), grey_level(r.get("non_stroking_color")))
+        for r in page.rects
+        if r.get("fill") and grey_level(r.get("non_stroking_color")) < WHITE
+        and r["width"] > 3 and r["height"] > 3
+    ]
+    result = Page(number=page.page_number, width=float(page.width), height=float(page.height),
+                  rotation=int(page.rotation or 0) % 360, words=words, fills=fills)
+    rules = len(page.lines) + len(page.rects) + len(page.curves)
+    if rules >= MIN_RULES_FOR_TABLE:
+        for table in page.find_tables(TABLE_SETTINGS):
+            grid = build_grid(page.page_number, [tuple(c) for c in table.cells], words, fills)
+            if grid is not None:
+                result.grids.append(grid)
+    return result
+
+
+def grey_level(colour: object) -> float:
+    """0 = black, 1 = white, for grey, RGB or CMYK colour tuples."""
+    if colour is None:
+        return 1.0
+    if isinstance(colour, (int, float)):
+        return float(colour)
+    values = [float(v) for v in colour if isinstance(v, (int, float))]
+    if len(values) == 1:
+        return values[0]
+    if len(values) == 3:
+        return sum(values) / 3
+    if len(values) == 4:
+        return 1.0 - min(1.0, values[3] + sum(values[:3]) / 3)
+    return 1.0
+
+
+def build_grid(page_no: int, boxes: list[BBox], words: list[Word], fills: list[Fill]) -> Grid | None:
+    """Turn cell boxes into a `Grid` with row/column spans and the words of
+    each cell (a word belongs to the cell holding its centre)."""
+    if len(boxes) < 2:
+        return None
+    col_edges = cluster([b[0] for b in boxes] + [b[2] for b in boxes], EDGE_SNAP)
+    row_edges = cluster([b[1] for b in boxes] + [b[3] for b in boxes], EDGE_SNAP)
+    if len(col_edges) < 2 or len(row_edges) < 2:
+        return None
+    cells: list[Cell] = []
+    for x0, top, x1, bottom in boxes:
+        c0, c1 = nearest(col_edges, x0), nearest(col_edges, x1)
+        r0, r1 = nearest(row_edges, top), nearest(row_edges, bottom)
+        if c1 <= c0 or r1 <= r0:
+            continue
+        cells.append(Cell(r0, c0, r1 - r0, c1 - c0, (x0, top, x1, bottom)))
+    grid = Grid(page_no, (col_edges[0], row_edges[0], col_edges[-1], row_edges[-1]),
+                col_edges, row_edges, cells)
+    members: dict[int, list[Word]] = {}
+    for w in words:
+        r = bisect_right(row_edges, w.y_mid) - 1
+        c = bisect_right(col_edges, w.x_mid) - 1
+        cell = grid.at(r, c)
+        if cell is not None:
+            members.setdefault(id(cell), []).append(w)
+    for cell in cells:
+        cell.lines = group_lines(members.get(id(cell), []), page_no)
+        cell.shaded = any(covers(f.bbox, cell.bbox) for f in fills)
+    return grid
+
+
+def covers(outer: BBox, inner: BBox, share: float = 0.6) -> bool:
+    """True when `outer` covers at least `share` of `inner`'s area."""
+    w = min(outer[2], inner[2]) - max(outer[0], inner[0])
+    h = min(outer[3], inner[3]) - max(outer[1], inner[1])
+    area = (inner[2] - inner[0]) * (inner[3] - inner[1])
+    return w > 0 and h > 0 and area > 0 and w * h >= share * area

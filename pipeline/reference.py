@@ -1,0 +1,20 @@
+"""Reference data shipped with the package, loaded once per process."""
+from __future__ import annotations
+
+import csv
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=None)
+def vocabulary() -> dict[str, Any]:
+    return json.loads(resources.files("pipeline.data").joinpath("vocabulary.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def account_codes() -> dict[str, str]:
+    """Atlas budget account code -> its standard description."""
+    text = resources.files("pipeline.data").joinpath("atlas_accounts.csv").read_text("utf-8")
+    return {row["account_code"]: row["description"] for row in csv.DictReader(text.splitlines())}

@@ -1,0 +1,196 @@
+"""Stage 3a: numbered headings and the body text under each.
+
+A heading is a bold (or larger) body line that opens with a numbering the
+template generations use: `SECTION I –`, `Part 1.`, `1.1.`, `ANNEX 2 -`,
+`I.`, `1.`.  Text between headings becomes paragraphs: lines are joined,
+line-end hyphens resolved against the document's own vocabulary, bullet
+glyphs dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .layout import BodyText
+from .model import TextLine
+from .reference import vocabulary
+
+MAX_HEADING_CHARS = 150
+PARAGRAPH_GAP = 0.45     # vertical gap, as a share of the font size, that opens a paragraph
+FULL_LINE_SLACK = 0.04   # a line ending this close (share of text width) to the right edge is full
+SHORT_LINE = 0.75        # a line ending before this share of the text width closes its paragraph
+
+
+@dataclass
+class Heading:
+    level: int
+    number: str
+    title: str
+    printed: str
+    page: int
+
+
+@dataclass
+class Section:
+    heading: Heading
+    paragraphs: list[str] = field(default_factory=list)
+    lines: list[TextLine] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+def _heading_patterns() -> list[tuple[re.Pattern[str], int, str]]:
+    kw = vocabulary()["heading_keywords"]
+    sep = r"\s*(?:[.:–—-]\s*)?"
+    roman = r"[IVXLC]+"
+    return [
+        (re.compile(rf"^(?P<kw>{_alternation(kw['section'])})\s+(?P<num>{roman}|\d+)\b{sep}(?P<title>.*)$", re.I), 1, "plain"),
+        (re.compile(rf"^(?P<kw>{_alternation(kw['annex'])})\s+(?P<num>{roman}|\d+|[A-Z])\b{sep}(?P<title>.*)$", re.I), 1, "annex"),
+        (re.compile(rf"^(?P<kw>{_alternation(kw['part'])})\s+(?P<num>\d+|{roman})\b{sep}(?P<title>.*)$", re.I), 2, "plain"),
+        (re.compile(rf"^(?P<num>{roman})\.\s+(?P<title>\S.*)$"), 1, "plain"),
+        (re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?P<title>\S.*)$"), 3, "plain"),
+        (re.compile(r"^(?P<num>\d{1,2})\.\s+(?P<title>\S.*)$"), 2, "plain"),
+    ]
+
+
+def parse_heading(line: TextLine, body_size: float) -> Heading | None:
+    """The heading this line prints, or None for an ordinary line."""
+    text = line.text.strip()
+    if not text or len(text) > MAX_HEADING_CHARS:
+        return None
+    if not (line.bold or line.size >= body_size + 1.5):
+        return None
+    for pattern, level, kind in _heading_patterns():
+        m = pattern.match(text)
+        if not m:
+            continue
+        title = m.group("title").strip(" .:–—-")
+        number = m.group("num").rstrip(".")
+        if kind == "annex":
+            number = f"Annex {number}"
+        if level == 3 and number.count(".") >= 2:
+            level = 4
+        if not title and kind == "plain" and "kw" not in m.groupdict():
+            return None
+        return Heading(level, number, tidy_title(title), text, line.page)
+    return None
+
+
+def tidy_title(title: str) -> str:
+    """Title-case words printed in capitals (`RISK LOG` -> `Risk Log`);
+    acronyms in parentheses and mixed-case words stay as printed."""
+    small = set(vocabulary()["small_title_words"])
+    words = title.split()
+    out = []
+    for i, word in enumerate(words):
+        letters = re.sub(r"[^A-Za-z]", "", word)
+        if letters.isupper() and len(letters) > 1 and not word.startswith("("):
+            lower = word.lower()
+            out.append(lower if i > 0 and lower in small else lower[:1].upper() + lower[1:])
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def split_sections(body: BodyText) -> list[Section]:
+    sections: list[Section] = []
+    for line in body.lines:
+        heading = parse_heading(line, body.body_size)
+        if heading is not None:
+            sections.append(Section(heading))
+        elif sections:
+            sections[-1].lines.append(line)
+    lexicon = word_lexicon(body.lines)
+    for section in sections:
+        section.paragraphs = paragraphs(section.lines, body, lexicon)
+    return sections
+
+
+def word_lexicon(lines: list[TextLine]) -> set[str]:
+    return {w.lower() for line in lines for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", line.text)}
+
+
+def bullet_text(text: str) -> str | None:
+    """The item text if the line opens with a bullet glyph, else None."""
+    for glyph in vocabulary()["bullet_glyphs"]:
+        if text.startswith(glyph):
+            rest = text[len(glyph):]
+            if (glyph.isalnum() or glyph in "-–—*") and not rest.startswith(" "):
+                continue
+            return rest.strip()
+    return None
+
+
+def paragraphs(lines: list[TextLine], body: BodyText, lexicon: set[str]) -> list[str]:
+    blocks: list[list[str]] = []
+    prev: TextLine | None = None
+    for line in lines:
+        text = line.text.strip()
+        item = bullet_text(text)
+        if item is not None:
+            text = item
+        if prev is None or item is not None or opens_paragraph(prev, line, body):
+            blocks.append([text])
+        else:
+            blocks[-1].append(text)
+        prev = line
+    return [p for p in (join_lines(b, lexicon) for b in blocks) if p]
+
+
+def opens_paragraph(prev: TextLine, line: TextLine, body: BodyText) -> bool:
+    if prev.bold != line.bold:
+        return True
+    if prev.page != line.page:
+        return not continues_over_page(prev, line, body)
+    gap = line.top - prev.bottom
+    if gap > PARAGRAPH_GAP * max(prev.size, line.size):
+        return True
+    return ends_short(prev, body) and (line.text[:1].isupper() or line.text[:1].isdigit())
+
+
+def ends_short(line: TextLine, body: BodyText) -> bool:
+    """True when the line stops well before the right edge of the text, as
+    the last line of a paragraph does."""
+    right, left = body.right_margin.get(line.page), body.left_margin.get(line.page)
+    if right is None or left is None:
+        return False
+    return line.x1 < left + SHORT_LINE * (right - left)
+
+
+def continues_over_page(prev: TextLine, line: TextLine, body: BodyText) -> bool:
+    """A paragraph runs on over a page break when the page's last line is
+    full (justified to the right edge) and the next page's first line is not
+    indented."""
+    right = body.right_margin.get(prev.page)
+    left = body.left_margin.get(line.page)
+    if right is None or left is None:
+        return False
+    width = right - body.left_margin.get(prev.page, left)
+    full = prev.x1 >= right - FULL_LINE_SLACK * max(width, 1)
+    flush = abs(line.x0 - left) < 3
+    return full and flush
+
+
+def join_lines(lines: list[str], lexicon: set[str]) -> str:
+    text = ""
+    for line in lines:
+        if not text:
+            text = line
+            continue
+        m = re.search(r"([A-Za-z]+)-$", text)
+        n = re.match(r"([A-Za-z]+)", line)
+        if m and n:
+            joined = (m.group(1) + n.group(1)).lower()
+            if joined in lexicon and f"{m.group(1)}-{n.group(1)}".lower() not in lexicon:
+                text = text[:-1] + line
+            else:
+                text = text + line
+        else:
+            text = f"{text} {line}"
+    return re.sub(r"\s+", " ", text).strip()
