@@ -1,0 +1,28 @@
+# Extract UNDP project documents into a validated dataset.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+RAW    ?= raw
+OUT    ?= output
+ARGS   ?=
+
+.PHONY: setup extract test score clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+setup: $(PY)  ## install the pipeline and its test tools into .venv
+	$(PY) -m pip install --quiet -e ".[test]"
+
+extract: setup  ## raw/ -> output/ (override with RAW=... OUT=...)
+	$(PY) -m pipeline extract $(RAW) --out $(OUT) $(ARGS)
+
+test: setup  ## the whole test suite
+	$(PY) -m pytest -q
+
+score: extract  ## score output/ against the sample's answer key
+	$(PY) tests/score.py $(OUT) tests/gold/undp-china-migrant-workers
+
+clean:
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,113 @@
+"""Stage 4c: annual budget sheets -> one budget line per printed amount.
+
+A line belongs to the activity whose cell covers its row; a row whose
+activity cell holds a label without a number (`GMS`, `Overhead`) is a line
+of no activity and keeps that label.  Accounts printed as `71300 Local
+Consultants` or as the description alone are both resolved through the
+Atlas reference table.  Subtotal and total rows are not lines.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .reference import account_codes
+from .results import is_total
+from .tables import Column, Row, Table, activity_id, money
+from .text import flatten, normalise_label
+from .workplan import is_mark, table_year
+
+CODE_PREFIX = re.compile(r"^\s*(\d{5,6})\b\s*[-–:]?\s*(.*)$", re.S)
+
+
+@dataclass
+class BudgetLine:
+    year: int | None
+    activity_id: str | None
+    label: str
+    responsible_party: str
+    fund_code: str
+    fund_printed: str
+    account_code: str
+    account_printed: str
+    amount_usd: int | None
+    amount_printed: str
+    page: int
+    quarters: tuple[int, ...] = ()
+
+
+def account_of(text: str) -> tuple[str, str]:
+    """(code, printed) for an account cell: the code as printed, or looked up
+    from a printed standard description."""
+    flat = flatten(text)
+    m = CODE_PREFIX.match(flat)
+    if m:
+        return m.group(1), flat
+    by_description = {normalise_label(d): c for c, d in account_codes().items()}
+    return by_description.get(normalise_label(flat), ""), flat
+
+
+def fund_of(text: str) -> str:
+    flat = flatten(text)
+    m = CODE_PREFIX.match(flat)
+    return m.group(1) if m else ""
+
+
+def row_quarters(table: Table, row: Row) -> tuple[int, ...]:
+    return tuple(c.quarter for c in table.quarter_columns
+                 if c.quarter is not None and (is_mark(row.cells[c.index]) or (row.shaded[c.index] and not row.cells[c.index].strip())))
+
+
+def read_budget_table(table: Table) -> list[BudgetLine]:
+    act_col, party_col = table.column("activity"), table.column("party")
+    fund_col, account_col, amount_col = table.column("fund"), table.column("account"), table.column("amount")
+    year = table_year(table)
+    lines: list[BudgetLine] = []
+    current_id: str | None = None
+    current_label = current_party = ""
+    for row in table.rows:
+        text = flatten(row.get(act_col)) if act_col is not None else ""
+        new_line_cell = act_col is not None and row.starts[act_col.index] and bool(text) and not row.continued
+        if new_line_cell:
+            number, _ = activity_id(text)
+            current_id, current_label = (number, "") if number else (None, text)
+        party = flatten(row.get(party_col))
+        if party or new_line_cell:      # a party cell left blank below a page break is the one above it
+            current_party = party
+        if any(is_total(flatten(t)) for t in row.cells if t.strip()):
+            continue
+        amounts = amount_cells(table, row, amount_col, year)
+        if not amounts:
+            continue
+        for line_year, value, printed in amounts:
+            code, account_printed = account_of(row.get(account_col))
+            lines.append(BudgetLine(
+                year=line_year, activity_id=current_id, label="" if current_id else current_label,
+                responsible_party=current_party, fund_code=fund_of(row.get(fund_col)),
+                fund_printed=flatten(row.get(fund_col)), account_code=code, account_printed=account_printed,
+                amount_usd=value, amount_printed=printed, page=row.page, quarters=row_quarters(table, row)))
+    return lines
+
+
+def amount_cells(table: Table, row: Row, amount_col: Column | None, year: int | None) -> list[tuple[int | None, int | None, str]]:
+    """(year, amount, printed) for each amount the row prints: one per
+    non-zero year column in a plan by year, else the amount column."""
+    if table.year_columns:
+        found = []
+        for col in table.year_columns:
+            printed = flatten(row.cells[col.index]) if row.starts[col.index] else ""
+            value = money(printed, col)
+            if printed and value != 0:
+                found.append((col.year, value, printed))
+        return found
+    if amount_col is None or not row.starts[amount_col.index]:
+        return []
+    printed = flatten(row.get(amount_col))
+    return [(year, money(printed, amount_col), printed)] if printed else []
+
+
+def read_budget(tables: list[Table]) -> list[BudgetLine]:
+    lines: list[BudgetLine] = []
+    for table in (t for t in tables if t.kind == "budget"):
+        lines.extend(read_budget_table(table))
+    return lines

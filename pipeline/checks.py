@@ -1,0 +1,349 @@
+"""Stage 6: cross-check a document against itself.
+
+Each check is a named rule returning findings (`check`, `severity`,
+`message`, `page`); the message gives the figures so a reader can decide
+which one to trust.  Nothing is corrected: findings are data.
+
+Tolerances: an amount compares equal to another within half a unit of its
+least printed digit (`US$ 4.237 million` is exact to 500; a '000 $ table
+printing `98` is exact to 500); sums of budget lines printed in whole
+dollars compare within 1 dollar.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter, defaultdict
+from decimal import Decimal
+from itertools import combinations
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from .document import StatedTotal
+from .nlp import money_mentions
+from .reference import account_codes
+
+if TYPE_CHECKING:
+    from .extract import Extraction
+
+Finding = dict[str, Any]
+EXACT_USD = 1
+TITLE_MATCH = 0.75        # similarity at which two activity titles name the same activity
+TITLE_MISMATCH = 0.5      # below this, a numbered row does not describe the framework activity
+SCHEDULE_ITEM = re.compile(r"\b((?:19|20)\d\d)\s*[:=–-]\s*")
+
+
+def finding(check: str, severity: str, message: str, page: int | None = None) -> Finding:
+    return {"check": check, "severity": severity, "message": message, "page": page}
+
+
+def usd(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+def tolerance(printed: str) -> int:
+    """Half a unit of the least significant printed digit, in dollars."""
+    m = re.search(r"(\d[\d,]*)(?:\.(\d+))?", printed)
+    if not m:
+        return EXACT_USD
+    decimals = len(m.group(2) or "")
+    low = printed.lower()
+    scale = 1_000_000 if "million" in low else 1000 if ("thousand" in low or "'000" in low) else 1
+    return max(EXACT_USD, int(Decimal(scale) / (Decimal(10) ** decimals) / 2))
+
+
+def similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio()
+
+
+# ------------------------------------------------------------------ missing parts
+
+def check_missing_parts(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    kinds = {t.kind for t in ex.tables}
+    parts = [("results_framework", "no Results and Resources Framework table found"),
+             ("workplan", "no work plan (quarter or year grid) found"),
+             ("budget", "no budget sheet found"), ("risk_log", "no risk log found")]
+    for kind, message in parts:
+        if kind not in kinds and not (kind == "workplan" and ex.marks):
+            yield finding(f"missing_{kind}", "warning", message)
+    if not ex.sections:
+        yield finding("missing_sections", "warning", "no numbered headings found")
+
+
+# ------------------------------------------------------------------ totals
+
+def check_framework_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    fw = ex.framework
+    outputs = [o.budget for o in fw.outputs if o.budget is not None]
+    if fw.total is not None and outputs and abs(sum(outputs) - fw.total) > EXACT_USD * len(outputs):
+        yield finding("framework_total_vs_outputs", "error",
+                      f"The results framework TOTAL is {usd(fw.total)} but its output budgets add up to "
+                      f"{usd(sum(outputs))} (difference {sum(outputs) - fw.total:+,}).", fw.total_page)
+
+
+def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    if total is None:
+        return
+    fw_total = ex.framework.total
+    if fw_total is None:
+        fw_total = sum(o.budget for o in ex.framework.outputs if o.budget is not None) or None
+    sources = ex.records["funding"]
+    source_sum = sum(f["amount_usd"] for f in sources) if sources else None
+    sheet_sum = sum(b.amount_usd for b in ex.budget if b.amount_usd) if ex.budget else None
+    tol = tolerance(total.printed)
+    compared = [(name, value) for name, value in (("framework TOTAL", fw_total), ("stated sources", source_sum),
+                                                  ("budget sheets", sheet_sum)) if value is not None]
+    off = [(name, value) for name, value in compared if abs(value - total.amount_usd) > tol]
+    if not off:
+        return
+    parts = "; ".join(f"the {name} add up to {usd(value)}" if name != "framework TOTAL"
+                      else f"the results framework TOTAL is {usd(value)}" for name, value in compared)
+    yield finding("stated_total_vs_framework_total", "error",
+                  f"The text states a total budget of {total.printed} ({usd(total.amount_usd)}) but {parts}; "
+                  f"the difference is {abs(off[0][1] - total.amount_usd):,}.", total.page)
+
+
+# ------------------------------------------------------------------ funds and schedules
+
+def fund_groups(ex: Extraction) -> dict[str, tuple[str, ...]]:
+    """Stated funding source -> the fund codes whose budget lines add up to
+    its stated amount (the document never says which fund is whose)."""
+    by_fund: dict[str, int] = defaultdict(int)
+    for b in ex.budget:
+        if b.fund_code and b.amount_usd:
+            by_fund[b.fund_code] += b.amount_usd
+    codes = sorted(by_fund)
+    groups: dict[str, tuple[str, ...]] = {}
+    for source in ex.records["funding"]:
+        for size in range(1, min(4, len(codes)) + 1):
+            match = next((combo for combo in combinations(codes, size)
+                          if abs(sum(by_fund[c] for c in combo) - source["amount_usd"]) <= tolerance(source["printed"])), None)
+            if match:
+                groups[source["source"]] = match
+                break
+    return groups
+
+
+def schedules(ex: Extraction) -> list[tuple[str, dict[int, int], int | None]]:
+    """Yearly schedules stated in the text (`2008: USD 817,000,` ...), one
+    per run of consecutive year paragraphs, with the text just before them
+    that says whose schedule it is."""
+    found: list[tuple[str, dict[int, int], int | None]] = []
+    for section in ex.sections:
+        current: dict[int, int] | None = None
+        for i, para in enumerate(section.paragraphs):
+            items = {int(year.group(1)): m.usd for m in money_mentions(para)
+                     for year in [SCHEDULE_ITEM.search(para[max(0, m.start - 12):m.start])] if year}
+            if not (items and SCHEDULE_ITEM.match(para)):
+                current = None
+                continue
+            if current is None:
+                current = {}
+                found.append((" ".join(section.paragraphs[max(0, i - 2):i]), current, section.heading.page))
+            current.update(items)
+    return found
+
+
+def check_schedules(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    groups = fund_groups(ex)
+    for context, items, page in schedules(ex):
+        source = schedule_source(context, groups)
+        if source is None:
+            continue
+        funds = groups[source]
+        per_year: dict[int, int] = defaultdict(int)
+        for b in ex.budget:
+            if b.fund_code in funds and b.amount_usd and b.year:
+                per_year[b.year] += b.amount_usd
+        label = "/".join(funds)
+        for year, stated in sorted(items.items()):
+            actual = per_year.get(year, 0)
+            if abs(actual - stated) > EXACT_USD:
+                yield finding("cost_sharing_schedule_vs_budget_sheet", "error",
+                              f"The {source} schedule states USD {stated:,} for {year}, but the {year} budget sheet "
+                              f"lines with fund {label} sum to {actual:,} (difference {actual - stated:+,}); all years "
+                              f"together {sum(per_year.values()):,} vs the scheduled {sum(items.values()):,}.", page)
+
+
+def schedule_source(context: str, groups: dict[str, tuple[str, ...]]) -> str | None:
+    low = context.lower()
+    for source in groups:
+        words = [w for w in re.findall(r"[a-z]+", source.lower()) if len(w) > 3]
+        if any(w in low for w in words):
+            return source
+    return None
+
+
+def check_fund_codes(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    """A fund code printed with a doubled digit (`300071` for `30071`)."""
+    counts = Counter(b.fund_code for b in ex.budget if b.fund_code)
+    for code, n in counts.items():
+        for other, m in counts.items():
+            if other != code and len(code) == len(other) + 1 and any(
+                    code[:i] + code[i + 1:] == other and code[i] == code[i - 1] for i in range(1, len(code))):
+                page = next((b.page for b in ex.budget if b.fund_code == code), None)
+                yield finding("fund_code_format", "warning",
+                              f'{n} budget lines print fund "{code}" while {m} lines print "{other}"; they look '
+                              f"like one fund with a doubled digit.", page)
+
+
+# ------------------------------------------------------------------ framework vs plans
+
+def check_output_budgets(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    sheets: dict[str, int] = defaultdict(int)
+    for b in ex.budget:
+        if b.activity_id and b.amount_usd:
+            sheets[b.activity_id.rsplit(".", 1)[0]] += b.amount_usd
+    if not sheets:
+        return
+    diffs = []
+    for out in ex.framework.outputs:
+        oid = out.output_id
+        if oid and out.budget is not None and abs(out.budget - sheets.get(oid, 0)) > EXACT_USD:
+            diffs.append(f"{oid}: {out.budget:,} vs {sheets.get(oid, 0):,}")
+    if diffs:
+        yield finding("output_budget_vs_budget_sheets", "warning",
+                      "The framework budget per output does not match the sum of that output's activity lines in "
+                      "the budget sheets (framework vs sheets): " + "; ".join(diffs) + ".")
+
+
+def framework_titles(ex: Extraction) -> dict[str, str]:
+    return {a["activity_id"]: a["title"] for a in ex.records["activities"]}
+
+
+def check_activities_vs_plan(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    titles = framework_titles(ex)
+    if not ex.framework.outputs or not ex.plan_activities:
+        return
+    planned = {a.activity_id: a for a in ex.plan_activities}
+    marked = {m.activity_id for m in ex.marks}
+    for aid, title in titles.items():
+        if aid not in planned and aid not in marked:
+            yield finding("activity_without_workplan", "warning",
+                          f'Framework activity {aid} ("{title[:60]}") has no row, hence no quarter marked, in the work plan.')
+        elif aid not in marked:
+            yield finding("activity_without_quarter", "warning",
+                          f"Framework activity {aid} has a work-plan row but no quarter marked.", planned[aid].page)
+    for aid, plan in planned.items():
+        own = titles.get(aid)
+        if own is not None and similar(plan.title, own) >= TITLE_MISMATCH:
+            continue
+        best = max(titles, key=lambda k: similar(plan.title, titles[k]), default=None)
+        if best is not None and best != aid and similar(plan.title, titles[best]) >= TITLE_MATCH:
+            yield finding("workplan_activity_numbering", "warning",
+                          f'Work plan row numbered {aid} ("{plan.title[:60]}") matches framework activity {best} '
+                          f'("{titles[best][:60]}").', plan.page)
+        elif own is None:
+            yield finding("workplan_activity_not_in_framework", "warning",
+                          f'Work plan activity {aid} ("{plan.title[:60]}") is not in the results framework.', plan.page)
+
+
+def check_budget_activities(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    titles = framework_titles(ex)
+    if not titles:
+        return
+    missing = sorted({b.activity_id for b in ex.budget if b.activity_id and b.activity_id not in titles})
+    for aid in missing:
+        page = next(b.page for b in ex.budget if b.activity_id == aid)
+        yield finding("budget_activity_not_in_framework", "warning",
+                      f"Budget lines name activity {aid}, which the results framework lacks.", page)
+
+
+def check_sheet_quarters(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    if not any(t.kind == "workplan" for t in ex.tables):
+        return
+    plan: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for m in ex.marks:
+        if m.quarter:
+            plan[(m.activity_id, m.year)].add(m.quarter)
+    sheet: dict[tuple[str, int], set[int]] = defaultdict(set)
+    pages: dict[tuple[str, int], int] = {}
+    for b in ex.budget:
+        if b.activity_id and b.year and b.quarters:
+            sheet[(b.activity_id, b.year)].update(b.quarters)
+            pages.setdefault((b.activity_id, b.year), b.page)
+    for key, quarters in sorted(sheet.items()):
+        if key in plan and plan[key] != quarters:
+            aid, year = key
+            yield finding("budget_sheet_quarters_vs_workplan", "warning",
+                          f"{year} budget sheet marks activity {aid} in {','.join(f'Q{q}' for q in sorted(quarters))} "
+                          f"but the work plan marks {','.join(f'Q{q}' for q in sorted(plan[key]))} of {year}.", pages[key])
+
+
+def check_budget_values(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    known = account_codes()
+    for b in ex.budget:
+        where = f"{b.year} budget line ({b.activity_id or b.label or 'no activity'}, account {b.account_printed or '?'})"
+        if b.amount_usd is None:
+            yield finding("amount_unparseable", "error", f'{where}: amount "{b.amount_printed}" is not a number.', b.page)
+        elif b.amount_usd <= 0:
+            yield finding("amount_not_positive", "warning", f"{where}: amount is {b.amount_usd:,}.", b.page)
+        if b.account_code and b.account_code not in known:
+            yield finding("account_code_unknown", "warning",
+                          f"{where}: account code {b.account_code} is not in the Atlas reference table.", b.page)
+        elif not b.account_code and b.account_printed:
+            yield finding("account_code_unknown", "warning",
+                          f'{where}: account "{b.account_printed}" names no known Atlas account.', b.page)
+
+
+def check_duplicate_ids(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    counts = Counter(a["activity_id"] for a in ex.records["activities"])
+    for aid, n in sorted(counts.items()):
+        if n > 1:
+            yield finding("duplicate_activity_id", "error", f"Activity id {aid} is used by {n} framework activities.")
+
+
+def check_marks_in_period(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    years = sorted({b.year for b in ex.budget if b.year})
+    if not years or not ex.marks:
+        return
+    outside = sorted({m.year for m in ex.marks if not years[0] <= m.year <= years[-1]})
+    for year in outside:
+        n = sum(1 for m in ex.marks if m.year == year)
+        yield finding("mark_outside_project_period", "warning",
+                      f"The work plan marks {n} quarter(s) in {year}, outside the budgeted years {years[0]}-{years[-1]}.")
+
+
+# ------------------------------------------------------------------ headings and references
+
+def check_heading_numbers(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    by_number: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for s in ex.sections:
+        if s.heading.number:
+            by_number[(s.heading.level, s.heading.number)].append(s.heading.title)
+    for (_, number), titles in by_number.items():
+        if len(titles) > 1:
+            yield finding("duplicate_heading_number", "warning",
+                          f'"{number}" is used for {len(titles)} headings: {" / ".join(titles)}.')
+
+
+def check_cross_references(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    annexes = [(s.heading.number, s.heading.title) for s in ex.sections if s.heading.number.startswith("Annex")]
+    seen: set[tuple[str, str]] = set()
+    for section in ex.sections:
+        for para in section.paragraphs:
+            for m in re.finditer(r"\bAnnex\s+([0-9IVX]+|[A-Z])\b", para):
+                cited = f"Annex {m.group(1)}"
+                window = set(re.findall(r"[a-z]+", para[max(0, m.start() - 90):m.start()].lower()))
+                best, coverage = None, 0.0
+                for number, title in annexes:
+                    words = {w for w in re.findall(r"[a-z]+", title.lower()) if len(w) > 2 and w != "the"}
+                    share = len(words & window) / len(words) if words else 0
+                    if share > coverage:
+                        best, coverage = (number, title), share
+                if best and coverage >= TITLE_MATCH and best[0] != cited and (best[1], cited) not in seen:
+                    seen.add((best[1], cited))
+                    yield finding("cross_reference", "warning",
+                                  f'The text refers to the {best[1]} as {cited}, but it is printed as {best[0]}.',
+                                  section.heading.page)
+
+
+CHECKS: list[Callable[["Extraction", StatedTotal | None], Iterator[Finding]]] = [
+    check_missing_parts, check_stated_total, check_framework_total, check_schedules,
+    check_fund_codes, check_output_budgets, check_activities_vs_plan, check_budget_activities,
+    check_sheet_quarters, check_budget_values, check_duplicate_ids, check_marks_in_period,
+    check_heading_numbers, check_cross_references,
+]
+
+
+def run_checks(ex: Extraction, total: StatedTotal | None) -> list[Finding]:
+    return [f for check in CHECKS for f in check(ex, total)]

@@ -1,0 +1,145 @@
+"""Stage 5: one document's records, table by table.
+
+Runs the stages in order (page objects -> body text and tables -> drafts ->
+records) and returns plain dicts shaped by the JSON Schemas in `schemas/`.
+No file is written here.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .budget import BudgetLine, read_budget
+from .checks import run_checks
+from .document import document_country, document_title, stated_funding
+from .layout import body_text
+from .model import Document
+from .nlp import money_mentions, target_timing
+from .reader import read_pdf
+from .reference import account_codes
+from .results import (Framework, outcome_blocks, outcome_cell_parts, read_framework, resolve_parties,
+                      split_indicators, target_items)
+from .risks import read_risks
+from .sections import Section, split_sections
+from .tables import Table, find_tables
+from .text import flatten
+from .workplan import Mark, PlanActivity, read_workplan
+
+Record = dict[str, Any]
+
+
+@dataclass
+class Extraction:
+    """Everything read from one document, before any file is written."""
+    doc: Document
+    sections: list[Section]
+    tables: list[Table]
+    framework: Framework
+    marks: list[Mark]
+    plan_activities: list[PlanActivity]
+    budget: list[BudgetLine]
+    records: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+
+
+def extract_file(path: Path) -> dict[str, list[Record]]:
+    return extract_document(read_pdf(path)).records
+
+
+def extract_document(doc: Document) -> Extraction:
+    body = body_text(doc)
+    sections = split_sections(body)
+    tables = find_tables(doc)
+    marks, plan_activities = read_workplan(tables)
+    ex = Extraction(doc, sections, tables, read_framework(tables), marks, plan_activities, read_budget(tables))
+    base = {"doc_id": doc.doc_id}
+    src = {"source_file": Path(doc.path).name}
+    country = document_country(body)
+    years = sorted({m.year for m in marks} or {b.year for b in ex.budget if b.year})
+    ex.records["documents"].append({
+        **base, "title": document_title(body, sections), "country": country,
+        "start_year": years[0] if years else None, "end_year": years[-1] if years else None,
+        "pages": len(doc.pages), **src, "sha256": doc.sha256, "pipeline_version": __version__})
+    ex.records["sections"] = [
+        {**base, "seq": i, "level": s.heading.level, "number": s.heading.number, "title": s.heading.title,
+         "page_start": s.heading.page, "text": s.text, "printed": s.heading.printed, **src}
+        for i, s in enumerate(sections, 1)]
+    total, sources = stated_funding(sections, country)
+    ex.records["funding"] = [{**base, "source": f.source, "amount_usd": f.amount_usd, "printed": f.printed,
+                              "page": f.page, **src} for f in sources]
+    ex.records["money_statements"] = money_records(sections, base, src)
+    add_results(ex, base, src)
+    ex.records["workplan"] = [{**base, "activity_id": m.activity_id, "year": m.year, "quarter": m.quarter,
+                               "sub_activity": m.sub_activity, "page": m.page, **src} for m in marks]
+    descriptions = account_codes()
+    ex.records["budget_lines"] = [
+        {**base, "year": b.year, "activity_id": b.activity_id, "label": b.label,
+         "responsible_party": b.responsible_party, "fund_code": b.fund_code or None,
+         "account_code": b.account_code or None, "account_description": descriptions.get(b.account_code, ""),
+         "amount_usd": b.amount_usd, "fund_printed": b.fund_printed, "account_printed": b.account_printed,
+         "amount_printed": b.amount_printed, "quarters": ";".join(map(str, b.quarters)), "page": b.page, **src}
+        for b in ex.budget]
+    ex.records["risks"] = [
+        {**base, "risk_no": r.risk_no, "description": r.fields["description"], "category": r.fields["category"],
+         "impact": r.impact, "probability": r.probability, "countermeasures": r.fields["countermeasures"],
+         "owner": r.fields["owner"], "author": r.fields["author"], "date_identified": r.fields["date_identified"],
+         "last_update": r.fields["last_update"], "status": r.fields["status"], "page": r.page, **src}
+        for r in read_risks(tables)]
+    ex.records["issues"] = [{**base, **finding, **src} for finding in run_checks(ex, total)]
+    return ex
+
+
+def add_results(ex: Extraction, base: Record, src: Record) -> None:
+    fw = ex.framework
+    blocks = outcome_blocks(ex.sections)
+    for outcome in fw.outcomes:
+        block = blocks.get(outcome.outcome_no, {})
+        _, cell_statement = outcome_cell_parts(outcome.text)
+        ex.records["outcomes"].append({
+            **base, "outcome_no": outcome.outcome_no, "title": block.get("title", ""),
+            "statement": block.get("statement") or cell_statement, "baseline": block.get("baseline", ""),
+            "indicators": " ; ".join(split_indicators(block.get("indicators", ""))),
+            "statement_framework": cell_statement, "page": min(outcome.pages, default=None), **src})
+    plan = {a.activity_id: a for a in ex.plan_activities}
+    parties = resolve_parties(fw.outputs)
+    for i, out in enumerate(fw.outputs):
+        if out.output_id is None:
+            continue
+        targets = target_items(out.targets)
+        ex.records["outputs"].append({
+            **base, "output_id": out.output_id, "outcome_no": out.outcome_no, "title": flatten(out.title),
+            "targets": " ; ".join(targets), "budget_usd": out.budget,
+            "responsible_parties": "; ".join(parties[i]), "responsible_parties_printed": flatten(out.parties),
+            "pages": ";".join(map(str, sorted(out.pages))), **src})
+        for seq, target in enumerate(targets, 1):
+            timing = target_timing(target)
+            ex.records["targets"].append({
+                **base, "output_id": out.output_id, "seq": seq, "text": target, "year": timing.year,
+                "quarter": timing.quarter, "ongoing": timing.ongoing, "page": min(out.pages, default=None), **src})
+        for act in out.activities:
+            planned = plan.get(act.activity_id)
+            ex.records["activities"].append({
+                **base, "activity_id": act.activity_id, "output_id": out.output_id, "title": flatten(act.title),
+                "responsible_party": planned.party if planned else "",
+                "title_workplan": planned.title if planned else "", "page": min(act.pages, default=None), **src})
+    if not ex.records["activities"]:       # no framework activities: the work plan's
+        seen: set[str] = set()
+        for a in ex.plan_activities:
+            if a.activity_id not in seen:
+                seen.add(a.activity_id)
+                ex.records["activities"].append({
+                    **base, "activity_id": a.activity_id, "output_id": a.activity_id.rsplit(".", 1)[0],
+                    "title": a.title, "responsible_party": a.party, "title_workplan": a.title, "page": a.page, **src})
+
+
+def money_records(sections: list[Section], base: Record, src: Record) -> list[Record]:
+    records = []
+    for section in sections:
+        for para in section.paragraphs:
+            for m in money_mentions(para):
+                records.append({**base, "amount_usd": m.usd, "printed": m.printed, "context": para,
+                                "section": f"{section.heading.number} {section.heading.title}".strip(),
+                                "page": section.heading.page, **src})
+    return records

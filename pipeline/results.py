@@ -1,0 +1,225 @@
+"""Stage 4a: the Results and Resources Framework -> outcomes, outputs, activities.
+
+The framework table is walked row by row: an outcome, output or activity
+begins where its cell begins; a row that carries on the previous page's last
+row adds its text to what is open.  Output ids follow the activity numbering
+(activities `1.2.x` sit under output `1.2`).  Outcome statements, baselines
+and indicators come from the "Outcome One: ..." blocks of the text where the
+document has them, else from the table's outcome cell.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .reference import vocabulary
+from .sections import Section
+from .tables import Row, Table, activity_id, money
+from .text import flatten, normalise_label, split_items, split_parties
+
+OUTCOME_LABEL = re.compile(r"^(?:programme\s+|project\s+|country\s+programme\s+)?outcome\s*(?P<no>\w+)?\s*[:.\-–]?\s*", re.I)
+OUTPUT_LABEL = re.compile(r"^(?:intended\s+|expected\s+)?output\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I)
+
+
+@dataclass
+class ActivityDraft:
+    activity_id: str
+    title: str
+    pages: set[int] = field(default_factory=set)
+
+
+@dataclass
+class OutputDraft:
+    outcome_no: int | None
+    number: str | None
+    title: str = ""
+    targets: str = ""
+    budget: int | None = None
+    parties: str = ""
+    activities: list[ActivityDraft] = field(default_factory=list)
+    pages: set[int] = field(default_factory=set)
+
+    @property
+    def output_id(self) -> str | None:
+        if self.activities:
+            return self.activities[0].activity_id.rsplit(".", 1)[0]
+        if self.number and "." in self.number:
+            return self.number
+        if self.number and self.outcome_no is not None:
+            return f"{self.outcome_no}.{self.number}"
+        return self.number
+
+
+@dataclass
+class OutcomeDraft:
+    outcome_no: int | None
+    text: str = ""
+    pages: set[int] = field(default_factory=set)
+
+
+@dataclass
+class Framework:
+    outcomes: list[OutcomeDraft]
+    outputs: list[OutputDraft]
+    total: int | None = None
+    total_page: int | None = None
+
+
+def number_value(token: str | None) -> int | None:
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    return vocabulary()["number_words"].get(token.lower())
+
+
+def is_total(text: str) -> bool:
+    return normalise_label(text).rstrip(":") in vocabulary()["total_labels"]
+
+
+def read_framework(tables: list[Table]) -> Framework:
+    fw = Framework([], [])
+    for table in (t for t in tables if t.kind == "results_framework"):
+        read_framework_table(table, fw)
+    for out in fw.outputs:            # numbering implied by the activities wins
+        if out.activities and out.outcome_no is None:
+            out.outcome_no = int(out.activities[0].activity_id.split(".")[0])
+    return fw
+
+
+def read_framework_table(table: Table, fw: Framework) -> None:
+    col = {role: table.column(role) for role in ("outcome", "output", "targets", "activity", "amount", "party")}
+    outcome: OutcomeDraft | None = None
+    output: OutputDraft | None = None
+    activity: ActivityDraft | None = None
+    seen_amount_cells: set[int] = set()
+    for row in table.rows:
+        if not any(t.strip() for t in row.cells):
+            continue
+        act_text = row.get(col["activity"]).strip() if row.starts[col["activity"].index] else ""
+        if act_text and is_total(act_text.split("\n")[0]) or any(is_total(t) for t in row.cells[:2] if t.strip()):
+            amount_col = col["amount"]
+            fw.total = money(flatten(row.get(amount_col)), amount_col) if amount_col else None
+            fw.total_page = row.page
+            continue
+        text = starting_text(row, col["outcome"])
+        if text:
+            if outcome is not None and carries_on(row, text, OUTCOME_LABEL):
+                outcome.text += "\n" + text
+            else:
+                m = OUTCOME_LABEL.match(text)
+                no = number_value(m.group("no")) if m else None
+                if no is None:
+                    no = (outcome.outcome_no or 0) + 1 if outcome and outcome.outcome_no else len(fw.outcomes) + 1
+                outcome = OutcomeDraft(no, text)
+                fw.outcomes.append(outcome)
+            outcome.pages.add(row.page)
+        text = starting_text(row, col["output"])
+        if text:
+            if output is not None and carries_on(row, text, OUTPUT_LABEL):
+                output.title += "\n" + text
+            else:
+                m = OUTPUT_LABEL.match(text)
+                output = OutputDraft(outcome.outcome_no if outcome else None, m.group("no") if m else None,
+                                     text[m.end():] if m else text)
+                fw.outputs.append(output)
+                activity = None
+        if output is None:
+            continue
+        output.pages.add(row.page)
+        text = starting_text(row, col["targets"])
+        if text:
+            output.targets += ("\n" if output.targets else "") + text
+        text = starting_text(row, col["party"])
+        if text:
+            output.parties += ("\n" if output.parties and row.continued else "") + text
+        amount_col = col["amount"]
+        if amount_col is not None and row.starts[amount_col.index] and row.cell_ids[amount_col.index] not in seen_amount_cells:
+            seen_amount_cells.add(row.cell_ids[amount_col.index])
+            value = money(flatten(row.get(amount_col)), amount_col)
+            if value is not None:
+                output.budget = (output.budget or 0) + value
+        text = starting_text(row, col["activity"])
+        if text:
+            number, title = activity_id(text)
+            if number:
+                activity = ActivityDraft(number, title, {row.page})
+                output.activities.append(activity)
+            elif activity is not None:
+                activity.title += "\n" + text
+                activity.pages.add(row.page)
+
+
+def carries_on(row: Row, text: str, label: re.Pattern[str]) -> bool:
+    """A cell at the top of a page that does not open with its label
+    (`Outcome 2`, `Output 1`) is the rest of the cell above the page break."""
+    m = label.match(text)
+    return row.continued or (row.first_on_page and not (m and m.group("no")))
+
+
+def starting_text(row: Row, column) -> str:
+    if column is None or not row.starts[column.index]:
+        return ""
+    return row.cells[column.index].strip()
+
+
+def resolve_parties(outputs: list[OutputDraft]) -> dict[int, list[str]]:
+    """Parties per output; `- same as above -` repeats the previous output's."""
+    same = vocabulary()["same_as_above"]
+    result: dict[int, list[str]] = {}
+    previous: list[str] = []
+    for i, out in enumerate(outputs):
+        label = normalise_label(out.parties).strip(" -")
+        parties = previous if any(label == s or label.startswith(s) for s in same) else split_parties(out.parties)
+        result[i] = parties
+        previous = parties
+    return result
+
+
+# ----------------------------------------------------------------- outcome text blocks
+
+BLOCK_LABEL = re.compile(r"^(baseline|indicators?|outcome indicators?)\s*:\s*", re.I)
+
+
+def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
+    """`Outcome One: <title>` paragraphs with the statement, `Baseline:` and
+    `Indicators:` paragraphs that follow them; from the section where they are
+    most complete."""
+    best: dict[int, dict[str, str]] = {}
+    for section in sections:
+        found: dict[int, dict[str, str]] = {}
+        current: dict[str, str] | None = None
+        for para in section.paragraphs:
+            m = re.match(r"^(?:programme\s+)?outcome\s+(\w+)\s*[:\-–]\s*(.+)$", para, re.I)
+            no = number_value(m.group(1)) if m else None
+            if m and no is not None and len(para) < 200:
+                current = {"title": m.group(2).strip(), "statement": "", "baseline": "", "indicators": ""}
+                found[no] = current
+                continue
+            if current is None:
+                continue
+            label = BLOCK_LABEL.match(para)
+            if label:
+                key = "baseline" if label.group(1).lower().startswith("baseline") else "indicators"
+                current[key] = para[label.end():].strip()
+            elif not current["statement"]:
+                current["statement"] = para.strip()
+        score = sum(bool(v["baseline"]) + bool(v["indicators"]) for v in found.values())
+        if score > sum(bool(v["baseline"]) + bool(v["indicators"]) for v in best.values()):
+            best = found
+    return best
+
+
+def split_indicators(text: str) -> list[str]:
+    return [p.strip() for p in text.split(";") if p.strip()]
+
+
+def outcome_cell_parts(text: str) -> tuple[str, str]:
+    """(title, statement) of a framework outcome cell `Outcome 2\\n<statement>`."""
+    flat = flatten(text)
+    m = OUTCOME_LABEL.match(flat)
+    return "", flat[m.end():].strip() if m else flat
+
+
+def target_items(text: str) -> list[str]:
+    return split_items(text, vocabulary()["bullet_glyphs"])

@@ -1,0 +1,303 @@
+"""Stage 3b: from page grids to logical tables.
+
+Each grid's header rows are found and its columns given roles from the
+header vocabulary (`data/vocabulary.json`), years and quarters; columns with
+no header get a role from what their cells hold (fund and account codes,
+amounts).  A table is classified by the roles it has, never by where it is.
+Fragments on consecutive pages with the same columns are stitched into one
+table; a first row that continues the previous page's last row is flagged.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .geometry import group_lines
+from .model import Document, Grid, Page
+from .numbers import parse_amount
+from .reference import account_codes, vocabulary
+from .text import join_cell_lines, normalise_label
+
+YEAR = re.compile(r"^(?:FY\s*)?((?:19|20)\d\d)$", re.I)
+QUARTER = re.compile(r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$", re.I)
+CODE = re.compile(r"^\d{5,6}$")
+ID_IN_CELL = re.compile(r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*", re.I)
+MIN_CONTENT_SHARE = 0.6
+
+
+@dataclass
+class Column:
+    index: int
+    header: str = ""
+    role: str | None = None
+    year: int | None = None
+    quarter: int | None = None
+    scale: int = 1          # '000 $ columns multiply by 1000
+
+
+@dataclass
+class Row:
+    page: int
+    cells: list[str]                 # text of the cell covering each column (spans repeated)
+    starts: list[bool]               # whether the covering cell begins on this row
+    shaded: list[bool]
+    cell_ids: list[int]              # identity of the covering cell, to tell spans apart
+    continued: bool = False          # first row of a page that carries on the previous page's last row
+    first_on_page: bool = False
+
+    def get(self, column: Column | None) -> str:
+        return self.cells[column.index] if column is not None else ""
+
+
+@dataclass
+class Table:
+    kind: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    caption: str = ""                # text printed just above the table (e.g. a budget year)
+
+    def column(self, role: str) -> Column | None:
+        return next((c for c in self.columns if c.role == role), None)
+
+    def columns_with(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
+
+    @property
+    def quarter_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.quarter is not None]
+
+    @property
+    def year_columns(self) -> list[Column]:
+        """Columns that stand for a whole year (a plan by year)."""
+        return [c for c in self.columns if c.year is not None and c.quarter is None]
+
+
+def header_role(text: str) -> tuple[str | None, int]:
+    """The column role a header text names, and its money scale."""
+    label = normalise_label(text)
+    if not label:
+        return None, 1
+    scale = 1000 if re.search(r"'?000|thousand", label) else 1
+    best: tuple[int, str | None] = (0, None)
+    for role, phrases in vocabulary()["table_columns"].items():
+        for phrase in phrases:
+            if label == phrase:
+                score = 100 + len(phrase)
+            elif label.startswith(phrase + " ") or label.startswith(phrase + "("):
+                score = len(phrase)
+            else:
+                continue
+            best = max(best, (score, role), key=lambda b: b[0])
+    return best[1], scale
+
+
+def is_header_text(text: str) -> bool:
+    t = text.strip()
+    return bool(YEAR.match(t) or QUARTER.match(t) or header_role(t)[0])
+
+
+def is_data_text(text: str) -> bool:
+    """Cell text that only a body row holds: codes, amounts, marks, ids."""
+    t = text.strip()
+    if YEAR.match(t):
+        return False
+    return bool(CODE.match(t) or parse_amount(t) is not None or ID_IN_CELL.match(t)
+                or normalise_label(t) in vocabulary()["quarter_marks"])
+
+
+def header_row_count(grid: Grid) -> int:
+    """Rows at the top that name columns (header words, years, quarters) and
+    hold no data; at most four."""
+    count = 0
+    for r in range(min(4, grid.n_rows)):
+        texts = [grid.at(r, c).text.replace("\n", " ") for c in range(grid.n_cols)
+                 if grid.starts_here(r, c) and grid.at(r, c).text.strip()]
+        if not texts or any(is_data_text(t) for t in texts) or not any(is_header_text(t) for t in texts):
+            break
+        count = r + 1
+    return count
+
+
+def grid_columns(grid: Grid, n_header: int) -> list[Column]:
+    """Columns with their header text, role, year and quarter.  A column's
+    own header (the lowest cell over it alone) names its role; a header
+    spanning several columns (`Planned budget ('000 $)`) adds its scale."""
+    columns = [Column(c) for c in range(grid.n_cols)]
+    for col in columns:
+        own, parts, seen = "", [], set()
+        for r in range(n_header):
+            cell = grid.at(r, col.index)
+            if cell is None or id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            text = cell.text.replace("\n", " ").strip()
+            if YEAR.match(text):
+                col.year = int(YEAR.match(text).group(1))
+            elif QUARTER.match(text):
+                m = QUARTER.match(text)
+                col.quarter = int(m.group(1) or m.group(2))
+            elif text:
+                parts.append(text)
+                if cell.col_span == 1:
+                    own = text
+        col.header = " ".join(parts)
+        if col.quarter is None and col.year is None:
+            col.role = header_role(own)[0] or header_role(col.header)[0]
+            col.scale = header_role(col.header)[1]
+    drop_empty_quarters(columns, grid, n_header)
+    return columns
+
+
+def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> None:
+    """Under a year cell that heads quarter columns, columns without a
+    quarter label are unused quarters, not whole-year columns."""
+    for col in columns:
+        if col.year is None or col.quarter is not None:
+            continue
+        year_cell = next((grid.at(r, col.index) for r in range(n_header)
+                          if YEAR.match(grid.text(r, col.index).strip())), None)
+        siblings = [c for c in columns if c.quarter is not None and year_cell is not None
+                    and year_cell.col <= c.index < year_cell.col + year_cell.col_span]
+        if siblings:
+            col.year = None
+
+
+def infer_roles_from_content(columns: list[Column], rows: list[Row]) -> None:
+    """Give unlabeled columns a role from what their body cells hold: Atlas
+    account codes, fund codes, amounts (the rightmost numeric column), or
+    (after the quarter grid) the responsible party."""
+    accounts = account_codes()
+    roles = {c.role for c in columns}
+    last_quarter = max((c.index for c in columns if c.quarter is not None), default=-1)
+    numeric: list[Column] = []
+    for col in columns:
+        if col.role is not None or col.quarter is not None or col.year is not None:
+            continue
+        values = [r.cells[col.index].strip() for r in rows if r.starts[col.index] and r.cells[col.index].strip()]
+        if not values:
+            continue
+        if sum(1 for v in values if parse_amount(v) is not None) >= MIN_CONTENT_SHARE * len(values):
+            if "account" not in roles and sum(1 for v in values if v in accounts) * 2 >= len(values):
+                col.role = "account"
+            else:
+                numeric.append(col)
+        elif col.index > last_quarter >= 0 and "party" not in roles:
+            col.role = "party"
+        roles.add(col.role)
+    if numeric and "amount" not in roles:
+        numeric.pop().role = "amount"
+    for col in numeric:
+        if "fund" not in roles:
+            col.role = "fund"
+            roles.add("fund")
+
+
+def grid_rows(grid: Grid, start: int) -> list[Row]:
+    rows = []
+    for r in range(start, grid.n_rows):
+        cells, starts, shaded, ids = [], [], [], []
+        for c in range(grid.n_cols):
+            cell = grid.at(r, c)
+            cells.append(join_cell_lines(cell.lines) if cell else "")
+            starts.append(bool(cell) and cell.row == r)
+            shaded.append(bool(cell) and cell.shaded)
+            ids.append(id(cell) if cell else 0)
+        rows.append(Row(grid.page, cells, starts, shaded, ids, first_on_page=r == start))
+    return rows
+
+
+def classify(columns: list[Column]) -> str | None:
+    roles = {c.role for c in columns if c.role}
+    if any(c.quarter is not None for c in columns):
+        roles.add("quarter")
+    if any(c.year is not None and c.quarter is None for c in columns):
+        roles.add("year")
+    has_money = bool({"fund", "account"} & roles)
+    for kind, rule in vocabulary()["table_kinds"].items():
+        if all(r in roles for r in rule["required"]) and any(r in roles for r in rule["any"]) \
+                and not any(r in roles for r in rule.get("forbid", [])):
+            if kind == "workplan" and has_money:
+                return "budget"
+            return kind
+    if {"activity", "year"} <= roles and ("amount" in roles or has_money):
+        return "budget" if has_money else "workplan"
+    return None
+
+
+def similar_geometry(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
+    return a.n_cols == b.n_cols and all(abs(x - y) <= tolerance for x, y in zip(a.col_edges, b.col_edges))
+
+
+def same_timing(a: list[Column], b: list[Column]) -> bool:
+    return [(c.year, c.quarter) for c in a] == [(c.year, c.quarter) for c in b]
+
+
+def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:
+    """The text line printed just above a table (within `reach` points)."""
+    words = [w for w in page.words if grid.bbox[1] - reach <= w.bottom <= grid.bbox[1] + 1
+             and w.x1 >= grid.bbox[0] and w.x0 <= grid.bbox[2]]
+    lines = group_lines(words, page.number)
+    return lines[-1].text if lines else ""
+
+
+def find_tables(doc: Document) -> list[Table]:
+    """All classified tables of the document, stitched over page breaks: a
+    grid on the next page with the same column geometry and the same years
+    continues the table, with or without a repeated header."""
+    tables: list[Table] = []
+    previous: tuple[Grid, Table] | None = None
+    for page in doc.pages:
+        for grid in page.grids:
+            n_header = header_row_count(grid)
+            rows = grid_rows(grid, n_header)
+            if previous is not None and page.number - previous[0].page == 1 and similar_geometry(previous[0], grid):
+                table = previous[1]
+                if n_header == 0 or same_timing(table.columns, grid_columns(grid, n_header)):
+                    mark_continuation(table, rows)
+                    table.rows.extend(rows)
+                    table.pages.append(page.number)
+                    previous = (grid, table)
+                    continue
+            columns = grid_columns(grid, n_header)
+            infer_roles_from_content(columns, rows)
+            kind = classify(columns)
+            if kind is None:
+                previous = None
+                continue
+            table = Table(kind, columns, rows, [page.number], caption_above(page, grid))
+            tables.append(table)
+            previous = (grid, table)
+    return tables
+
+
+def mark_continuation(table: Table, rows: list[Row]) -> None:
+    """Flag the first row when it carries on the previous page's last row:
+    its key cell (activity or description) opens mid-sentence, with no id."""
+    if not rows or not table.rows:
+        return
+    key = table.column("activity") or table.column("description")
+    first = rows[0]
+    if key is None:
+        return
+    text = first.get(key).strip()
+    if text and not text[0].isupper() and not ID_IN_CELL.match(text) and not first.get(table.column("risk_no")).strip():
+        first.continued = True
+
+
+def activity_id(text: str) -> tuple[str | None, str]:
+    """The activity number a cell opens with (`Activity 1.2.1 ...`,
+    `(1.2.1) ...`, `2.2.1National ...`) and the text after it."""
+    m = ID_IN_CELL.match(text)
+    if not m:
+        return None, text.strip()
+    return re.sub(r"\s+", "", m.group(1)), text[m.end():].strip()
+
+
+def money(text: str, column: Column | None) -> int | None:
+    value = parse_amount(text)
+    if value is None:
+        return None
+    scale = column.scale if column is not None else 1
+    return int((value * Decimal(scale)).to_integral_value())

@@ -1,0 +1,95 @@
+"""Stage 4b: work-plan grids -> one row per marked quarter (or funded year).
+
+A quarter is marked by a mark glyph (X, x, a tick ...) or by a shaded cell.
+Rows with no activity number of their own are sub-rows of the activity
+above them (e.g. its successive milestones); a row that carries on the
+previous page's last row belongs to that row's activity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .reference import vocabulary
+from .tables import Table, activity_id, money
+from .text import flatten, normalise_label
+
+
+@dataclass
+class Mark:
+    activity_id: str
+    year: int
+    quarter: int | None
+    page: int
+    sub_activity: str = ""
+    title: str = ""
+
+
+@dataclass
+class PlanActivity:
+    activity_id: str
+    title: str
+    party: str
+    page: int
+
+
+def is_mark(text: str) -> bool:
+    label = normalise_label(text)
+    return bool(label) and label in vocabulary()["quarter_marks"]
+
+
+def table_year(table: Table) -> int | None:
+    """A single year that the table's caption or year headers name."""
+    years = {c.year for c in table.columns if c.year is not None}
+    if len(years) == 1:
+        return years.pop()
+    digits = "".join(ch if ch.isdigit() else " " for ch in table.caption).split()
+    found = [int(d) for d in digits if len(d) == 4 and d[:2] in ("19", "20")]
+    return found[0] if found else None
+
+
+def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
+    """Marks and the activities (with their responsible party) of one table."""
+    act_col, party_col = table.column("activity"), table.column("party")
+    default_year = table_year(table)
+    marks: list[Mark] = []
+    activities: list[PlanActivity] = []
+    current: str | None = None
+    sub = ""
+    for row in table.rows:
+        text = row.get(act_col).strip() if act_col is not None and row.starts[act_col.index] else ""
+        if text:
+            number, title = activity_id(text)
+            if number:
+                current, sub = number, ""
+                activities.append(PlanActivity(number, flatten(title), flatten(row.get(party_col)), row.page))
+            elif not row.continued:
+                sub = flatten(text)
+        if current is None:
+            continue
+        for col in table.quarter_columns:       # a mark spanning several quarters marks each
+            if not row.starts[col.index]:
+                continue
+            text = row.cells[col.index].strip()
+            if is_mark(text) or (not text and row.shaded[col.index]):
+                year = col.year or default_year
+                if year is not None:
+                    marks.append(Mark(current, year, col.quarter, row.page, sub))
+        for col in table.year_columns:
+            if not row.starts[col.index]:
+                continue
+            if money(flatten(row.cells[col.index]), col):
+                marks.append(Mark(current, col.year, None, row.page, sub))
+    return marks, activities
+
+
+def read_workplan(tables: list[Table]) -> tuple[list[Mark], list[PlanActivity]]:
+    """From the work-plan grids; where a document has none, from the budget
+    tables that carry the timing (an annual work plan with its budget)."""
+    plans = [t for t in tables if t.kind == "workplan"] or [t for t in tables if t.kind == "budget"]
+    marks: list[Mark] = []
+    activities: list[PlanActivity] = []
+    for table in plans:
+        m, a = read_plan(table)
+        marks.extend(m)
+        activities.extend(a)
+    return marks, activities
