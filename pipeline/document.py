@@ -17,7 +17,7 @@ import pycountry
 
 from .layout import BodyText
 from .model import TextLine
-from .nlp import Money, money_mentions
+from .nlp import money_mentions
 from .reference import vocabulary
 from .sections import Section
 from .text import normalise_label

@@ -15,7 +15,7 @@ from .geometry import contains, group_lines
 from .model import Document, Page, TextLine
 
 MARGIN_SHARE = 0.09        # top/bottom share of the page where running furniture lives
-REPEAT_SHARE = 0.3         # a margin line on this share of pages (and >= 3) is furniture
+REPEAT_SHARE = 0.3         # a margin line on this share of pages (and >= 2) is furniture
 PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 MIN_LINES_FOR_MARGINS = 3  # fewer lines on a page say nothing about its text edges
 FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡])\s*\S")
@@ -60,7 +60,7 @@ def body_text(doc: Document) -> BodyText:
         key for page, lines in per_page
         for key in {furniture_key(ln) for ln in lines if in_margin(ln, page)} if key.strip("# ")
     )
-    threshold = max(3, REPEAT_SHARE * len(doc.pages))
+    threshold = max(2, REPEAT_SHARE * len(doc.pages))
     offset = page_number_offset(per_page)
 
     def is_furniture(line: TextLine, page: Page) -> bool:

@@ -15,6 +15,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from .errors import DocumentError
 from .geometry import cluster, group_lines, nearest
 from .model import BBox, Cell, Document, Fill, Grid, Page, Word
+from .textgrid import text_grids
 
 EDGE_SNAP = 2.0          # points: cell borders closer than this are one grid line
 MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
@@ -92,7 +93,16 @@ def read_page(page: pdfplumber.page.Page) -> Page:
             grid = build_grid(page.page_number, [tuple(c) for c in table.cells], words, fills)
             if grid is not None:
                 result.grids.append(grid)
+    result.grids.extend(text_grids(result, result.grids, horizontal_rules(page)))
     return result
+
+
+def horizontal_rules(page: pdfplumber.page.Page) -> list[tuple[float, float, float]]:
+    """(x0, x1, y) of the page's horizontal rulings, drawn as lines or as
+    thin rectangles."""
+    rules = [(ln["x0"], ln["x1"], ln["top"]) for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 1]
+    rules += [(r["x0"], r["x1"], (r["top"] + r["bottom"]) / 2) for r in page.rects if r["height"] < 2 and r["width"] > 10]
+    return rules
 
 
 def grey_level(colour: object) -> float:

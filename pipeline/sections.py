@@ -113,11 +113,17 @@ def split_sections(body: BodyText) -> list[Section]:
 
 
 def word_lexicon(lines: list[TextLine]) -> set[str]:
-    return {w.lower() for line in lines for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", line.text)}
+    """The document's words, leaving out each line's first and last word
+    (which may be halves of a word split at the line end)."""
+    return {w.lower() for line in lines for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", line.text)[1:-1]}
 
 
 def bullet_text(text: str) -> str | None:
-    """The item text if the line opens with a bullet glyph, else None."""
+    """The item text if the line opens with a bullet glyph (or an unmapped
+    glyph code, as `(cid:127)`), else None."""
+    unmapped = re.match(r"^\(cid:\d+\)\s*", text)
+    if unmapped:
+        return text[unmapped.end():].strip()
     for glyph in vocabulary()["bullet_glyphs"]:
         if text.startswith(glyph):
             rest = text[len(glyph):]
@@ -177,6 +183,17 @@ def continues_over_page(prev: TextLine, line: TextLine, body: BodyText) -> bool:
     return full and flush
 
 
+def drop_hyphen(left: str, right: str, lexicon: set[str]) -> bool:
+    """Whether a line-end hyphen splits one word (`per-` + `sist`) rather
+    than joining two (`cross-` + `sectoral`), judged by the document's own
+    words: the joined word is used elsewhere, or the halves are not words."""
+    if f"{left}-{right}" in lexicon:
+        return False
+    if left + right in lexicon:
+        return True
+    return not (left in lexicon and right in lexicon)
+
+
 def join_lines(lines: list[str], lexicon: set[str]) -> str:
     text = ""
     for line in lines:
@@ -186,11 +203,7 @@ def join_lines(lines: list[str], lexicon: set[str]) -> str:
         m = re.search(r"([A-Za-z]+)-$", text)
         n = re.match(r"([A-Za-z]+)", line)
         if m and n:
-            joined = (m.group(1) + n.group(1)).lower()
-            if joined in lexicon and f"{m.group(1)}-{n.group(1)}".lower() not in lexicon:
-                text = text[:-1] + line
-            else:
-                text = text + line
+            text = text[:-1] + line if drop_hyphen(m.group(1).lower(), n.group(1).lower(), lexicon) else text + line
         else:
             text = f"{text} {line}"
     return re.sub(r"\s+", " ", text).strip()

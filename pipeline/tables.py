@@ -15,14 +15,11 @@ from decimal import Decimal
 
 from .geometry import group_lines
 from .model import Document, Grid, Page
+from .labels import ID_IN_CELL, QUARTER, YEAR, header_role, is_data_text, is_header_text
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
-from .text import join_cell_lines, normalise_label
+from .text import join_cell_lines
 
-YEAR = re.compile(r"^(?:FY\s*)?((?:19|20)\d\d)$", re.I)
-QUARTER = re.compile(r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$", re.I)
-CODE = re.compile(r"^\d{5,6}$")
-ID_IN_CELL = re.compile(r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*", re.I)
 MIN_CONTENT_SHARE = 0.6
 
 
@@ -74,39 +71,6 @@ class Table:
         return [c for c in self.columns if c.year is not None and c.quarter is None]
 
 
-def header_role(text: str) -> tuple[str | None, int]:
-    """The column role a header text names, and its money scale."""
-    label = normalise_label(text)
-    if not label:
-        return None, 1
-    scale = 1000 if re.search(r"'?000|thousand", label) else 1
-    best: tuple[int, str | None] = (0, None)
-    for role, phrases in vocabulary()["table_columns"].items():
-        for phrase in phrases:
-            if label == phrase:
-                score = 100 + len(phrase)
-            elif label.startswith(phrase + " ") or label.startswith(phrase + "("):
-                score = len(phrase)
-            else:
-                continue
-            best = max(best, (score, role), key=lambda b: b[0])
-    return best[1], scale
-
-
-def is_header_text(text: str) -> bool:
-    t = text.strip()
-    return bool(YEAR.match(t) or QUARTER.match(t) or header_role(t)[0])
-
-
-def is_data_text(text: str) -> bool:
-    """Cell text that only a body row holds: codes, amounts, marks, ids."""
-    t = text.strip()
-    if YEAR.match(t):
-        return False
-    return bool(CODE.match(t) or parse_amount(t) is not None or ID_IN_CELL.match(t)
-                or normalise_label(t) in vocabulary()["quarter_marks"])
-
-
 def header_row_count(grid: Grid) -> int:
     """Rows at the top that name columns (header words, years, quarters) and
     hold no data; at most four."""
@@ -132,13 +96,18 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
             if cell is None or id(cell) in seen:
                 continue
             seen.add(id(cell))
-            text = cell.text.replace("\n", " ").strip()
-            if YEAR.match(text):
-                col.year = int(YEAR.match(text).group(1))
-            elif QUARTER.match(text):
-                m = QUARTER.match(text)
-                col.quarter = int(m.group(1) or m.group(2))
-            elif text:
+            words = []
+            for line in cell.text.split("\n"):          # a cell may hold `2020` over `Q1`
+                line = line.strip()
+                if YEAR.match(line):
+                    col.year = int(YEAR.match(line).group(1))
+                elif QUARTER.match(line):
+                    m = QUARTER.match(line)
+                    col.quarter = int(m.group(1) or m.group(2))
+                elif line:
+                    words.append(line)
+            text = " ".join(words)
+            if text:
                 parts.append(text)
                 if cell.col_span == 1:
                     own = text
@@ -147,7 +116,23 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
             col.role = header_role(own)[0] or header_role(col.header)[0]
             col.scale = header_role(col.header)[1]
     drop_empty_quarters(columns, grid, n_header)
+    propagate_years([c for c in columns if c.quarter is not None])
     return columns
+
+
+def propagate_years(quarters: list[Column]) -> None:
+    """Give every quarter column its year from one that has it: the year
+    steps up where the quarter number falls (Q4 -> Q1), whether the year
+    label spans its quarters or stands over one of them."""
+    anchor = next((i for i, c in enumerate(quarters) if c.year is not None), None)
+    if anchor is None:
+        return
+    for i in range(anchor + 1, len(quarters)):
+        step = 1 if quarters[i].quarter <= quarters[i - 1].quarter else 0
+        quarters[i].year = quarters[i - 1].year + step
+    for i in range(anchor - 1, -1, -1):
+        step = 1 if quarters[i].quarter >= quarters[i + 1].quarter else 0
+        quarters[i].year = quarters[i + 1].year - step
 
 
 def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> None:
@@ -209,20 +194,18 @@ def grid_rows(grid: Grid, start: int) -> list[Row]:
 
 
 def classify(columns: list[Column]) -> str | None:
+    """The table kind the column roles make: amounts with fund or account
+    codes per activity are a budget; a quarter or year grid per activity is
+    a work plan; the framework and risk log by their vocabulary rules."""
     roles = {c.role for c in columns if c.role}
-    if any(c.quarter is not None for c in columns):
-        roles.add("quarter")
-    if any(c.year is not None and c.quarter is None for c in columns):
-        roles.add("year")
-    has_money = bool({"fund", "account"} & roles)
+    timed = any(c.quarter is not None or c.year is not None for c in columns)
+    if "activity" in roles and {"fund", "account"} & roles and ("amount" in roles or timed):
+        return "budget"
+    if "activity" in roles and timed:
+        return "workplan"
     for kind, rule in vocabulary()["table_kinds"].items():
-        if all(r in roles for r in rule["required"]) and any(r in roles for r in rule["any"]) \
-                and not any(r in roles for r in rule.get("forbid", [])):
-            if kind == "workplan" and has_money:
-                return "budget"
+        if all(r in roles for r in rule["required"]) and any(r in roles for r in rule["any"]):
             return kind
-    if {"activity", "year"} <= roles and ("amount" in roles or has_money):
-        return "budget" if has_money else "workplan"
     return None
 
 

@@ -1,0 +1,168 @@
+"""Stage tests on small PDFs built here: headings and body text, ruled and
+unruled tables, spanning cells, a table running over a page break."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.budget import read_budget
+from pipeline.extract import extract_document
+from pipeline.layout import body_text
+from pipeline.reader import read_pdf
+from pipeline.results import read_framework, resolve_parties
+from pipeline.sections import split_sections
+from pipeline.tables import find_tables
+from pipeline.workplan import read_workplan
+from tests.pdfkit import LANDSCAPE, TableSpec, Writer
+
+LOREM = "The project supports national partners in building capacity for inclusive and sustainable development"
+
+
+@pytest.fixture(scope="module")
+def heading_doc(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "headings.pdf"
+    w = Writer(path, header_text="Project Document - Draft for review")
+    w.line("SECTION I – CONTEXT AND STRATEGY", bold=True, size=12, gap=10)
+    w.line("Part 1. Background", bold=True, gap=8)
+    w.line("1.1. Situation Analysis", bold=True, gap=8)
+    w.superscript("Poverty fell sharply in the last decade, yet regional gaps per-", "3")
+    w.line("sist in the interior provinces.")
+    w.space(12)
+    w.line("A second paragraph starts here after a blank gap and")
+    w.line("runs on to a second line.")
+    w.footnote("3", "Source: national statistics yearbook.")
+    w.new_page()
+    w.line("• First bullet item about training;")
+    w.line("• Second bullet item about monitoring.")
+    w.space(12)
+    w.line("Part 2. Strategy", bold=True, gap=8)
+    w.line("Unnumbered bold subheading", bold=True)
+    w.line("Strategy text.")
+    w.space(12)
+    w.line("ANNEX 1 - RISK LOG", bold=True, size=12)
+    w.line("Nothing to add.")
+    w.save()
+    return path
+
+
+def test_heading_hierarchy_numbers_titles_pages(heading_doc: Path) -> None:
+    sections = split_sections(body_text(read_pdf(heading_doc)))
+    got = [(s.heading.level, s.heading.number, s.heading.title, s.heading.page) for s in sections]
+    assert got == [
+        (1, "I", "Context and Strategy", 1),
+        (2, "1", "Background", 1),
+        (3, "1.1", "Situation Analysis", 1),
+        (2, "2", "Strategy", 2),
+        (1, "Annex 1", "Risk Log", 2),
+    ]
+
+
+def test_body_text_joins_hyphens_drops_marks_footnotes_and_furniture(heading_doc: Path) -> None:
+    sections = {s.heading.number: s for s in split_sections(body_text(read_pdf(heading_doc)))}
+    paragraphs = sections["1.1"].paragraphs
+    assert paragraphs[0] == "Poverty fell sharply in the last decade, yet regional gaps persist in the interior provinces."
+    assert paragraphs[1] == "A second paragraph starts here after a blank gap and runs on to a second line."
+    assert paragraphs[2:] == ["First bullet item about training;", "Second bullet item about monitoring."]
+    text = "\n".join(s.text for s in sections.values())
+    assert "statistics yearbook" not in text          # footnote kept apart
+    assert "Draft for review" not in text             # running header removed
+    assert sections["2"].paragraphs == ["Unnumbered bold subheading", "Strategy text."]
+
+
+def framework_spec(rules: str) -> TableSpec:
+    rows: list[list[str | None]] = []
+    for o in (1, 2):
+        for p in (1, 2):
+            for a in (1, 2, 3):
+                first_of_output = a == 1
+                rows.append([
+                    f"Outcome {o}\nBetter services" if (p, a) == (1, 1) else None,
+                    f"Output {p} - Service {o}.{p}\nimproved" if first_of_output else None,
+                    f"Plan adopted ({p}st Q., 2019)\nStaff trained (on-going)" if first_of_output else None,
+                    f"Activity {o}.{p}.{a} Do task {a} of\noutput {o}.{p}",
+                    f"{o * 10 + p}.5" if first_of_output else None,
+                    "Ministry of Health,\nUNICEF" if (o, p) == (1, 1) and first_of_output else
+                    ("- same as above -" if first_of_output else None),
+                ])
+    rows.append(["", "", "", "TOTAL", "53", ""])
+    return TableSpec([110, 120, 120, 170, 70, 110],
+                     [["Outcomes", "Outputs", "Output Targets", "Indicative Activities", "Budget ('000 $)", "Res. Parties"]],
+                     rows, rules=rules)
+
+
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_ruled_framework_spans_and_page_break(tmp_path: Path, repeat_header: bool) -> None:
+    path = tmp_path / "rrf.pdf"
+    w = Writer(path, pagesize=LANDSCAPE)
+    w.space(300)                                   # forces the table over a page break
+    w.table(framework_spec("full"), repeat_header=repeat_header)
+    w.save()
+    doc = read_pdf(path)
+    tables = find_tables(doc)
+    assert [t.kind for t in tables] == ["results_framework"]
+    assert len(tables[0].pages) == 2
+    fw = read_framework(tables)
+    assert [o.output_id for o in fw.outputs] == ["1.1", "1.2", "2.1", "2.2"]
+    assert [len(o.activities) for o in fw.outputs] == [3, 3, 3, 3]
+    assert [o.budget for o in fw.outputs] == [11500, 12500, 21500, 22500]
+    assert fw.total == 53000
+    assert resolve_parties(fw.outputs)[1] == ["Ministry of Health", "UNICEF"]
+    assert fw.outputs[0].activities[0].title.replace("\n", " ") == "Do task 1 of output 1.1"
+
+
+def plan_spec(rules: str, mark: str) -> TableSpec:
+    header = [["Outputs", "Indicative Activities", "2020", "<", "<", "<", "2021", "<", "Responsible Party"],
+              ["", "", "Q1", "Q2", "Q3", "Q4", "Q1", "Q2", ""]]
+    marks = {"1.1.1": (0, 1), "1.1.2": (2, 3, 4), "1.2.1": (5,)}
+    rows: list[list[str | None]] = []
+    for aid, cols in marks.items():
+        cells = [mark if k in cols else "" for k in range(6)]
+        rows.append([f"Output {aid[:3]}", f"Activity {aid} Train staff", *cells, "UNDP"])
+    return TableSpec([80, 170, 30, 30, 30, 30, 30, 30, 90], header, rows, rules=rules)
+
+
+@pytest.mark.parametrize("rules,mark", [("full", "X"), ("horizontal", "x"), ("none", "X"), ("full", "")])
+def test_workplan_marks_in_ruled_and_unruled_grids(tmp_path: Path, rules: str, mark: str) -> None:
+    path = tmp_path / "plan.pdf"
+    spec = plan_spec(rules, mark)
+    if not mark:                                    # quarters shown by shading only
+        spec.shaded = {(0, 2), (0, 3), (1, 4), (1, 5), (1, 6), (2, 7)}
+    w = Writer(path, pagesize=LANDSCAPE)
+    w.table(spec)
+    w.save()
+    marks, activities = read_workplan(find_tables(read_pdf(path)))
+    got = sorted((m.activity_id, m.year, m.quarter) for m in marks)
+    assert got == [("1.1.1", 2020, 1), ("1.1.1", 2020, 2), ("1.1.2", 2020, 3), ("1.1.2", 2020, 4),
+                   ("1.1.2", 2021, 1), ("1.2.1", 2021, 2)]
+    assert [a.party for a in activities] == ["UNDP", "UNDP", "UNDP"]
+
+
+def test_budget_sheet_with_spanning_activity_and_thousands(tmp_path: Path) -> None:
+    path = tmp_path / "budget.pdf"
+    header = [["Outputs", "Indicative Activities", "Resp. Party", "Source of Funds", "Budget Description", "Amount"]]
+    rows: list[list[str | None]] = [
+        ["Output 1", "Activity 1.1.1 Survey", "MOH", "04000", "71300 Local Consultants", "12,500"],
+        [None, None, None, "30071", "Travel", "3,000"],
+        [None, "Activity 1.1.2 Workshop", "MOH", "04000", "75700", "1,250.00"],
+        ["Project management", "GMS", "", "30071", "75100", "900"],
+        ["", "Total", "", "", "", "17,650"],
+    ]
+    w = Writer(path, pagesize=LANDSCAPE)
+    w.line("2019", bold=True)
+    w.table(TableSpec([100, 170, 70, 70, 150, 70], header, rows))
+    w.save()
+    tables = find_tables(read_pdf(path))
+    assert [t.kind for t in tables] == ["budget"]
+    lines = read_budget(tables)
+    got = [(b.year, b.activity_id, b.label, b.fund_code, b.account_code, b.amount_usd) for b in lines]
+    assert got == [(2019, "1.1.1", "", "04000", "71300", 12500), (2019, "1.1.1", "", "30071", "71600", 3000),
+                   (2019, "1.1.2", "", "04000", "75700", 1250), (2019, None, "GMS", "30071", "75100", 900)]
+
+
+def test_document_without_any_table_reports_missing_parts(heading_doc: Path) -> None:
+    records = extract_document(read_pdf(heading_doc)).records
+    checks = {f["check"] for f in records["issues"]}
+    assert {"missing_results_framework", "missing_workplan", "missing_budget", "missing_risk_log"} <= checks
+    assert records["activities"] == [] and records["budget_lines"] == []
+    assert records["documents"][0]["pages"] == 2
