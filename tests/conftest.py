@@ -1,0 +1,24 @@
+"""Shared fixtures: one extraction of the sample for every test that reads it."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "raw" / "undp-china-migrant-workers.pdf"
+GOLD = ROOT / "tests" / "gold" / "undp-china-migrant-workers"
+
+
+def run_pipeline(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "output"
+    result = run_pipeline("extract", str(SAMPLE), "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return out

@@ -1,0 +1,76 @@
+"""Amounts, money in prose, target dates, cell items: the small rules."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.document import source_after
+from pipeline.labels import header_role
+from pipeline.nlp import money_mentions, target_timing
+from pipeline.numbers import parse_amount
+from pipeline.reference import vocabulary
+from pipeline.tables import activity_id
+from pipeline.text import split_items, split_parties
+
+
+@pytest.mark.parametrize("text,value", [
+    ("12,500", Decimal("12500")), ("76.41", Decimal("76.41")), ("1.234.567", Decimal("1234567")),
+    ("40000.", Decimal("40000")), ("$ 3,000", Decimal("3000")), ("(1,200)", Decimal("-1200")),
+    ("1 234", Decimal("1234")), ("abc", None), ("", None), ("12,34,5", None)])
+def test_parse_amount(text: str, value: Decimal | None) -> None:
+    assert parse_amount(text) == value
+
+
+def test_money_mentions_in_prose() -> None:
+    text = ("The total budget is US$ 4.237 million of which US$ 1.725 million is from UNDP and 6410 USD "
+            "from a foundation; 2009: USD1,013,000, 2010: USD 670,000.")
+    assert [m.usd for m in money_mentions(text)] == [4237000, 1725000, 6410, 1013000, 670000]
+
+
+@pytest.mark.parametrize("text,year,quarter,ongoing", [
+    ("Draft framework (3rd Q., 2008)", 2008, 3, False),
+    ("Website kept up to date (on-going from 1st Q, 2008)", 2008, 1, True),
+    ("Effective project management (on-going)", None, None, True),
+    ("Study published by Q4 2012", 2012, 4, False),
+    ("Law adopted in 2015", 2015, None, False)])
+def test_target_timing(text: str, year: int | None, quarter: int | None, ongoing: bool) -> None:
+    t = target_timing(text)
+    assert (t.year, t.quarter, t.ongoing) == (year, quarter, ongoing)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Activity 1.1.1 Policy study", ("1.1.1", "Policy study")),
+    ("(1.2.1) work plans are finalized", ("1.2.1", "work plans are finalized")),
+    ("2.2.1National seminar", ("2.2.1", "National seminar")),
+    ("Activity 3. 2.1 Awareness raising", ("3.2.1", "Awareness raising")),
+    ("1.1 Train teachers", ("1.1", "Train teachers")),
+    ("GMS", (None, "GMS"))])
+def test_activity_numbers(text: str, expected: tuple) -> None:
+    assert activity_id(text) == expected
+
+
+def test_targets_split_at_closing_dates_and_bullets() -> None:
+    cell = "Overall review of constraints\nfacing migrants (3rd Q., 2008)\nFeasibility study on\nmethod (4th Q., 2008)"
+    assert split_items(cell, vocabulary()["bullet_glyphs"]) == [
+        "Overall review of constraints facing migrants (3rd Q., 2008)", "Feasibility study on method (4th Q., 2008)"]
+    assert split_items("• one item\n• two\nitems", vocabulary()["bullet_glyphs"]) == ["one item", "two items"]
+
+
+def test_parties_split_and_hyphen_kept() -> None:
+    assert split_parties("MoLSS and its Sub-\nnational Labour Bureaus,") == ["MoLSS and its Sub-national Labour Bureaus"]
+    assert split_parties("MoLSS, NDRC, Joint\nCommittee") == ["MoLSS", "NDRC", "Joint Committee"]
+
+
+@pytest.mark.parametrize("header,role,scale", [
+    ("Budget ('000 $)", "amount", 1000), ("Indicative Activities", "activity", 1), ("Res. Parties", "party", 1),
+    ("Source of Funds", "fund", 1), ("Budget Description", "account", 1), ("Countermeasures / Management response",
+                                                                           "countermeasures", 1), ("Narrative", None, 1)])
+def test_header_roles(header: str, role: str | None, scale: int) -> None:
+    assert header_role(header) == (role, scale)
+
+
+def test_government_source_is_named_by_country() -> None:
+    assert source_after(" is committed from the Chinese Government cost sharing", "China") == "Government of China"
+    assert source_after(" is donated from Hong Kong Peace and Development Foundation and more", "China") == \
+        "Hong Kong Peace and Development Foundation"
