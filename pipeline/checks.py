@@ -123,11 +123,11 @@ def fund_groups(ex: Extraction) -> dict[str, tuple[str, ...]]:
     return groups
 
 
-def schedules(ex: Extraction) -> list[tuple[str, dict[int, int], int | None]]:
+def schedules(ex: Extraction) -> list[tuple[list[str], dict[int, int], int | None]]:
     """Yearly schedules stated in the text (`2008: USD 817,000,` ...), one
-    per run of consecutive year paragraphs, with the text just before them
-    that says whose schedule it is."""
-    found: list[tuple[str, dict[int, int], int | None]] = []
+    per run of consecutive year paragraphs, with the paragraphs just before
+    them (nearest first) that say whose schedule it is."""
+    found: list[tuple[list[str], dict[int, int], int | None]] = []
     for section in ex.sections:
         current: dict[int, int] | None = None
         for i, para in enumerate(section.paragraphs):
@@ -138,7 +138,7 @@ def schedules(ex: Extraction) -> list[tuple[str, dict[int, int], int | None]]:
                 continue
             if current is None:
                 current = {}
-                found.append((" ".join(section.paragraphs[max(0, i - 2):i]), current, section.heading.page))
+                found.append((section.paragraphs[max(0, i - 2):i][::-1], current, section.heading.page))
             current.update(items)
     return found
 
@@ -164,12 +164,14 @@ def check_schedules(ex: Extraction, total: StatedTotal | None) -> Iterator[Findi
                               f"together {sum(per_year.values()):,} vs the scheduled {sum(items.values()):,}.", page)
 
 
-def schedule_source(context: str, groups: dict[str, tuple[str, ...]]) -> str | None:
-    low = context.lower()
-    for source in groups:
-        words = [w for w in re.findall(r"[a-z]+", source.lower()) if len(w) > 3]
-        if any(w in low for w in words):
-            return source
+def schedule_source(context: list[str], groups: dict[str, tuple[str, ...]]) -> str | None:
+    """The funding source the nearest paragraph before a schedule names."""
+    for para in context:
+        low = para.lower()
+        for source in groups:
+            words = [w for w in re.findall(r"[a-z]+", source.lower()) if len(w) > 3]
+            if any(w in low for w in words):
+                return source
     return None
 
 
