@@ -48,8 +48,8 @@ def account_of(text: str) -> tuple[str, str]:
 
 
 def fund_of(text: str) -> str:
-    flat = flatten(text)
-    m = CODE_PREFIX.match(flat)
+    """The fund code printed in the cell (`04000`, `UNDP TRAC 04000`)."""
+    m = re.search(r"(?<![\d.,])(\d{5,6})(?![\d.,])", flatten(text))
     return m.group(1) if m else ""
 
 

@@ -38,6 +38,7 @@ class OutputDraft:
     parties: str = ""
     activities: list[ActivityDraft] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
+    cell_id: int = 0
 
     @property
     def output_id(self) -> str | None:
@@ -121,7 +122,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             else:
                 m = OUTPUT_LABEL.match(text)
                 output = OutputDraft(outcome.outcome_no if outcome else None, m.group("no") if m else None,
-                                     text[m.end():] if m else text)
+                                     text[m.end():] if m else text, cell_id=row.cell_ids[col["output"].index])
                 fw.outputs.append(output)
                 activity = None
         if output is None:
@@ -134,18 +135,22 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         if text:
             output.parties += ("\n" if output.parties and row.continued else "") + text
         amount_col = col["amount"]
-        if amount_col is not None and row.starts[amount_col.index] and row.cell_ids[amount_col.index] not in seen_amount_cells:
+        act_text = starting_text(row, col["activity"])
+        in_output = (col["output"] is not None and row.cell_ids[col["output"].index] == output.cell_id) \
+            or bool(activity_id(act_text)[0])
+        if amount_col is not None and in_output and row.starts[amount_col.index] \
+                and row.cell_ids[amount_col.index] not in seen_amount_cells:
             seen_amount_cells.add(row.cell_ids[amount_col.index])
             value = money(flatten(row.get(amount_col)), amount_col)
             if value is not None:
                 output.budget = (output.budget or 0) + value
-        text = starting_text(row, col["activity"])
+        text = act_text
         if text:
             number, title = activity_id(text)
             if number:
                 activity = ActivityDraft(number, title, {row.page})
                 output.activities.append(activity)
-            elif activity is not None:
+            elif activity is not None and (row.continued or text[0].islower()):
                 activity.title += "\n" + text
                 activity.pages.add(row.page)
 

@@ -21,6 +21,7 @@ from .reference import account_codes, vocabulary
 from .text import join_cell_lines
 
 MIN_CONTENT_SHARE = 0.6
+YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @dataclass
@@ -225,6 +226,13 @@ def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:
     return lines[-1].text if lines else ""
 
 
+def names_other_year(caption: str, table_caption: str) -> bool:
+    """A caption over a fragment that names another year than the table's
+    opens a new table (the next annual sheet), not a continuation."""
+    years = set(YEAR_IN_TEXT.findall(caption))
+    return bool(years) and years != set(YEAR_IN_TEXT.findall(table_caption))
+
+
 def find_tables(doc: Document) -> list[Table]:
     """All classified tables of the document, stitched over page breaks: a
     grid on the next page with the same column geometry and the same years
@@ -235,9 +243,11 @@ def find_tables(doc: Document) -> list[Table]:
         for grid in page.grids:
             n_header = header_row_count(grid)
             rows = grid_rows(grid, n_header)
+            caption = caption_above(page, grid)
             if previous is not None and page.number - previous[0].page == 1 and similar_geometry(previous[0], grid):
                 table = previous[1]
-                if n_header == 0 or same_timing(table.columns, grid_columns(grid, n_header)):
+                if (n_header == 0 or same_timing(table.columns, grid_columns(grid, n_header))) \
+                        and not names_other_year(caption, table.caption):
                     mark_continuation(table, rows)
                     table.rows.extend(rows)
                     table.pages.append(page.number)
@@ -249,7 +259,7 @@ def find_tables(doc: Document) -> list[Table]:
             if kind is None:
                 previous = None
                 continue
-            table = Table(kind, columns, rows, [page.number], caption_above(page, grid))
+            table = Table(kind, columns, rows, [page.number], caption)
             tables.append(table)
             previous = (grid, table)
     return tables
