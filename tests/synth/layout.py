@@ -1,0 +1,76 @@
+"""Layout variations: how a document prints its content, not what it says.
+
+The same spec printed with two layouts has the same answer key (except the
+page numbers).  Options a generation has no use for are ignored by it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from .document import Cell, Rules
+from .renderers import RendererName
+
+PAGE_SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
+MARK_SHADE = 0.62
+
+
+@dataclass(frozen=True)
+class Layout:
+    renderer: RendererName = "reportlab"
+    family: str = "times"
+    body_size: float = 11.0
+    page: Literal["A4", "Letter"] = "A4"
+    align: Literal["justify", "left"] = "justify"
+    rules: Rules = "grid"
+    repeat_header: bool = True
+    split_rows: bool = True                  # a cell's text may run over a page break inside its row
+    landscape: bool = True                   # the big tables on landscape pages
+    marks: Literal["X", "x", "tick", "shade"] = "X"
+    thousands: bool = True                   # 12,500 rather than 12500
+    decimals: bool = False                   # 12,500.00
+    account: Literal["code", "code+description", "description"] = "code"
+    headings: Literal["standard", "alternate"] = "standard"
+    header_shade: float | None = None
+    page_numbers: Literal["plain", "page", "dashes", "of"] = "plain"
+    activity_prefix: bool = True             # 2009: "Activity 1.1 ..." rather than "1.1 ..."
+    fund: Literal["code", "name+code", "name"] = "code"   # 2016: how the funding column names a fund
+    output_extras: bool = False              # 2009: the output's baseline printed in its cell
+    output_newline: bool = False             # 2016: "Output 1" and the title as two lines, not "Output 1: title"
+    table_size: float = 8.0
+    sheet_per_page: bool = True              # every budget sheet or annual plan starts a page
+
+    def describe(self) -> str:
+        """The options that differ from the defaults, for reports."""
+        default = Layout()
+        return ", ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self)
+                         if f.name != "renderer" and getattr(self, f.name) != getattr(default, f.name)) or "defaults"
+
+    # ------------------------------------------------------------ how values print
+    def usd(self, amount: int) -> str:
+        text = f"{amount:,}" if self.thousands else str(amount)
+        return text + ".00" if self.decimals else text
+
+    def kusd(self, amount: int) -> str:
+        """An amount in thousands of dollars, as few decimals as it needs."""
+        value = f"{amount / 1000:,.3f}" if self.thousands else f"{amount / 1000:.3f}"
+        return value.rstrip("0").rstrip(".")
+
+    def account_text(self, code: str, description: str) -> str:
+        return {"code": code, "code+description": f"{code} {description}", "description": description}[self.account]
+
+    def fund_text(self, code: str, name: str) -> str:
+        return {"code": code, "name+code": f"{name} {code}", "name": name}[self.fund]
+
+    def fund_code(self, code: str) -> str:
+        """The fund code the answer key holds: the digits as printed, if any."""
+        return "" if self.fund == "name" else code
+
+    def mark(self, marked: bool) -> Cell:
+        if not marked:
+            return Cell()
+        if self.marks == "shade":
+            return Cell(shade=MARK_SHADE)
+        if self.marks == "tick":
+            return Cell(("✓",), align="center", symbol=True)
+        return Cell((self.marks,), align="center")

@@ -1,0 +1,114 @@
+"""The 2009-2015 template: a cover table, roman chapters I-VII, a results
+and resources framework in dollars and one annual work plan per year."""
+from __future__ import annotations
+
+from ..document import Block, Cell, PageBreak, Spacer
+from ..layout import Layout
+from ..spec import Activity, Output, ProjectDocument
+from .common import (
+    MANAGEMENT_ROW,
+    RISK_COLUMNS_2007,
+    Composer,
+    annex_heading,
+    bold,
+    chapter_heading,
+    header,
+    narrative_chapter,
+    outcome_indicators,
+    resources_lines,
+    text,
+    year_rows,
+)
+
+RESOURCE_LABELS = {"regular": "Regular", "other": "Other", "government": "Government"}
+
+
+def cover(c: Composer) -> None:
+    spec, lay = c.spec, c.layout
+    c.para("United Nations Development Programme", bold=True, align="center", size_delta=2)
+    c.para(f"Country: {spec.country}", bold=True, align="center")
+    c.para("PROJECT DOCUMENT", bold=True, align="center", size_delta=3)
+    c.add(Spacer(12))
+    c.key_values([("Project Title", spec.title), ("UNDAF Outcome(s)", spec.undaf_outcome),
+                  ("Expected CP Outcome(s)", spec.cp_outcome), ("Executing Entity", spec.executing_entity),
+                  ("Implementing Partner", spec.implementing_partner)])
+    c.para("Brief Description", bold=True, align="left", keep_with_next=True)
+    for paragraph in spec.summary:
+        c.para(paragraph)
+    c.key_values([("Programme Period", f"{spec.start_year}-{spec.end_year}"), ("Atlas Award ID", spec.award_id),
+                  ("Start date", f"1 January {spec.start_year}"), ("End date", f"31 December {spec.end_year}"),
+                  ("Management Arrangements", "National Implementation")]
+                 + resources_lines(spec, lay, RESOURCE_LABELS))
+    c.add(PageBreak())
+
+
+def activity_label(c: Composer, a: Activity) -> str:
+    return f"Activity {a.id} {a.title}" if c.layout.activity_prefix else f"{a.id} {a.title}"
+
+
+def output_cell(c: Composer, o: Output, rowspan: int) -> Cell:
+    items = [f"Output {o.number}: {o.title}"]
+    if c.layout.output_extras:
+        items.append(f"Baseline: {o.baseline}")
+    return text(*items, rowspan=rowspan)
+
+
+def framework(c: Composer) -> None:
+    spec, lay = c.spec, c.layout
+    oc = spec.outcomes[0]
+    c.para("Intended Outcome as stated in the Country Programme Results and Resource Framework:", bold=True,
+           keep_with_next=True, align="left")
+    c.para(oc.statement)
+    c.para("Outcome indicators as stated in the Country Programme Results and Resources Framework, including "
+           "baseline and targets:", bold=True, keep_with_next=True, align="left")
+    c.para(f"Baseline: {oc.baseline}")
+    c.para(outcome_indicators(oc.indicators))
+    c.para(f"Project title and ID (ATLAS Award ID): {spec.title} ({spec.award_id})")
+    rows: list[list[Cell]] = []
+    for o in oc.outputs:
+        n = len(o.activities)
+        for j, a in enumerate(o.activities):
+            row = [output_cell(c, o, n), text(*o.targets, rowspan=n)] if j == 0 else []
+            row += [text(activity_label(c, a)), text(a.party)]
+            if j == 0:
+                row.append(text(f"US$ {lay.usd(spec.output_budget(o))}", rowspan=n))
+            rows.append(row)
+    rows.append([Cell(colspan=2), text(MANAGEMENT_ROW), Cell(), text(f"US$ {lay.usd(spec.management_total)}")])
+    c.table((24, 22, 30, 12, 12), [header(("INTENDED OUTPUTS", "OUTPUT TARGETS FOR (YEARS)", "INDICATIVE ACTIVITIES",
+                                          "RESPONSIBLE PARTIES", "INPUTS"))], rows)
+
+
+def annual_plan(c: Composer, year: int) -> None:
+    top = [bold("EXPECTED OUTPUTS", rowspan=2), bold("PLANNED ACTIVITIES", rowspan=2), bold("TIMEFRAME", colspan=4),
+           bold("RESPONSIBLE PARTY", rowspan=2), bold("PLANNED BUDGET", colspan=3)]
+    sub = header(("Q1", "Q2", "Q3", "Q4", "Source of Funds", "Budget Description", "Amount"))
+    rows = year_rows(c, year, lambda o, n: output_cell(c, o, n), lambda a: activity_label(c, a), "")
+    c.table((17, 25, 3, 3, 3, 3, 11, 8, 14, 9), [top, sub], rows)
+
+
+def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
+    c = Composer(spec, layout)
+    cover(c)
+    narrative_chapter(c, 1, spec.chapter("situation"))
+    narrative_chapter(c, 2, spec.chapter("strategy"))
+    c.landscape()
+    chapter_heading(c, 3, "Results and Resources Framework")
+    framework(c)
+    if layout.sheet_per_page:
+        c.add(PageBreak())
+    chapter_heading(c, 4, "Annual Work Plan")
+    for i, year in enumerate(spec.years):
+        if i and layout.sheet_per_page:
+            c.add(PageBreak())
+        c.para(f"Year: {year}", bold=True, keep_with_next=True, align="left")
+        annual_plan(c, year)
+    c.portrait()
+    narrative_chapter(c, 5, spec.chapter("management"))
+    narrative_chapter(c, 6, spec.chapter("monitoring"))
+    narrative_chapter(c, 7, spec.chapter("legal"))
+    c.landscape()
+    annex_heading(c, 1, "Risk Log")
+    c.para(f"Project Title: {spec.title}")
+    c.para(f"Award ID: {spec.award_id}")
+    c.risk_log(RISK_COLUMNS_2007)
+    return c.blocks

@@ -1,0 +1,141 @@
+"""The 2016 template: chapters I-X, a results framework of indicators with
+targets by year, and a multi-year work plan with one budget column per year."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..document import Block, Cell, PageBreak, Spacer
+from ..layout import Layout
+from ..spec import Output, PlanKey, ProjectDocument
+from .common import (
+    RISK_COLUMNS_2016,
+    Composer,
+    amount,
+    annex_heading,
+    bold,
+    chapter_heading,
+    header,
+    money_cells,
+    narrative_chapter,
+    outcome_indicators,
+    resources_lines,
+    text,
+)
+
+RESOURCE_LABELS = {"regular": "UNDP TRAC", "other": "Donor", "government": "Government"}
+PlanRow = tuple[PlanKey, dict[int, int]]
+
+
+def output_items(c: Composer, o: Output) -> tuple[str, ...]:
+    if c.layout.output_newline:
+        return (f"Output {o.number}", o.title)
+    return (f"Output {o.number}: {o.title}",)
+
+
+def cover(c: Composer) -> None:
+    spec, lay = c.spec, c.layout
+    c.para("United Nations Development Programme", bold=True, align="center", size_delta=2)
+    c.para(f"Country: {spec.country}", bold=True, align="center")
+    c.add(Spacer(10))
+    c.key_values([("Project Title", spec.title), ("Project Number", spec.award_id),
+                  ("Implementing Partner", spec.implementing_partner),
+                  ("Start Date", f"1 January {spec.start_year}"), ("End Date", f"31 December {spec.end_year}")])
+    c.para("Brief Description", bold=True, align="left", keep_with_next=True)
+    for paragraph in spec.summary:
+        c.para(paragraph)
+    c.key_values([("Contributing Outcome (UNDAF/CPD)", spec.cp_outcome),
+                  ("Indicative Output(s) with gender marker",
+                   [f"Output {o.number}: {o.title} (GEN2)" for o in spec.outputs])])
+    c.key_values(resources_lines(spec, lay, RESOURCE_LABELS))
+    c.add(PageBreak())
+
+
+def results_framework(c: Composer) -> None:
+    spec = c.spec
+    oc = spec.outcomes[0]
+    c.para("Intended Outcome as stated in the UNDAF/Country Programme Results and Resource Framework:", bold=True,
+           keep_with_next=True, align="left")
+    c.para(oc.statement)
+    c.para("Outcome indicators as stated in the Country Programme Results and Resources Framework, including "
+           "baseline and targets:", bold=True, keep_with_next=True, align="left")
+    c.para(f"Baseline: {oc.baseline}")
+    c.para(outcome_indicators(oc.indicators))
+    c.para(f"Project title and Atlas Project Number: {spec.title} ({spec.award_id})")
+    rows: list[list[Cell]] = []
+    for o in oc.outputs:
+        for j, ind in enumerate(o.indicators):
+            row = [text(*output_items(c, o), rowspan=len(o.indicators))] if j == 0 else []
+            rows.append(row + [text(ind.text), text(ind.data_source), text(ind.baseline), text(*ind.targets),
+                               text(ind.method)])
+    c.table((22, 24, 12, 12, 14, 14), [header(("Expected outputs", "Output indicators", "Data source",
+                                              "Baseline value and year", "Targets by year",
+                                              "Data collection methods"))], rows)
+
+
+def plan_rows(spec: ProjectDocument, activity_id: str) -> list[PlanRow]:
+    return [(key, years) for key, years in spec.year_amounts().items() if key.activity_id == activity_id]
+
+
+def year_cells(c: Composer, years: dict[int, int]) -> list[Cell]:
+    return [amount(c.layout.usd(years[y]) if years.get(y) else "") for y in c.spec.years]
+
+
+def line_cells(c: Composer, key: PlanKey, years: dict[int, int]) -> list[Cell]:
+    """The year amounts of a row, then its party, fund, account and total."""
+    return [*year_cells(c, years), *money_cells(c, key.party, key.fund, key.account, sum(years.values()))]
+
+
+def total_cells(c: Composer, label: Cell, rows: Iterable[PlanRow]) -> list[Cell]:
+    """A sub-total or total row: sums per year and overall, nothing else."""
+    rows = list(rows)
+    sums = {y: sum(years.get(y, 0) for _, years in rows) for y in c.spec.years}
+    return [label, *year_cells(c, sums), Cell(colspan=3), amount(c.layout.usd(sum(sums.values())), bold_=True)]
+
+
+def output_rows(c: Composer, o: Output) -> list[list[Cell]]:
+    """An output's activity rows and its sub-total; the output cell spans them all."""
+    groups = [(a, plan_rows(c.spec, a.id)) for a in o.activities]
+    groups = [(a, g) for a, g in groups if g]
+    rows: list[list[Cell]] = []
+    for a, group in groups:
+        for j, (key, years) in enumerate(group):
+            head = [text(f"{a.id} {a.title}", rowspan=len(group))] if j == 0 else []
+            rows.append(head + line_cells(c, key, years))
+    rows.append(total_cells(c, bold(f"Sub-Total for Output {o.number}"), [r for _, g in groups for r in g]))
+    rows[0].insert(0, text(*output_items(c, o), rowspan=len(rows)))
+    return rows
+
+
+def work_plan(c: Composer) -> None:
+    spec = c.spec
+    top = [bold("Expected outputs", rowspan=2), bold("Planned activities", rowspan=2),
+           bold("Planned budget by year", colspan=len(spec.years)), bold("Responsible party", rowspan=2),
+           bold("Funding source", rowspan=2), bold("Budget description", rowspan=2), bold("Amount", rowspan=2)]
+    rows = [row for o in spec.outputs for row in output_rows(c, o)]
+    management = [(key, years) for key, years in spec.year_amounts().items() if not key.activity_id]
+    rows += [[text(key.label, colspan=2), *line_cells(c, key, years)] for key, years in management]
+    rows.append(total_cells(c, bold("TOTAL", colspan=2), spec.year_amounts().items()))
+    widths = (17, 25, *(7,) * len(spec.years), 9, 8, 13, 8)
+    c.table(widths, [top, header([str(y) for y in spec.years])], rows)
+
+
+def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
+    c = Composer(spec, layout)
+    cover(c)
+    for number, key in enumerate(("challenge", "strategy", "results", "project_management"), start=1):
+        narrative_chapter(c, number, spec.chapter(key))
+    c.landscape()
+    chapter_heading(c, 5, "Results Framework")
+    results_framework(c)
+    c.portrait()
+    narrative_chapter(c, 6, spec.chapter("monitoring"))
+    c.landscape()
+    chapter_heading(c, 7, "Multi-Year Work Plan")
+    work_plan(c)
+    c.portrait()
+    for number, key in enumerate(("governance", "legal", "risk"), start=8):
+        narrative_chapter(c, number, spec.chapter(key))
+    c.landscape()
+    annex_heading(c, 1, "Risk Log")
+    c.risk_log(RISK_COLUMNS_2016)
+    return c.blocks
