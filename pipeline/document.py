@@ -16,13 +16,14 @@ from functools import lru_cache
 import pycountry
 
 from .layout import BodyText
-from .model import TextLine
+from .model import Document, TextLine
 from .nlp import money_mentions
 from .reference import vocabulary
 from .sections import Section
-from .text import normalise_label
+from .text import flatten, normalise_label
+from .textgrid import word_groups
 
-TITLE_LABEL = re.compile(r"^project\s+title(?:\s+and\s+id)?\s*:\s*(?P<title>.+)$", re.I)
+TITLE_LABEL = re.compile(r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I)
 COVER_PAGES = 3
 
 
@@ -43,7 +44,34 @@ class StatedTotal:
     page: int | None
 
 
-def document_title(body: BodyText, sections: list[Section]) -> str:
+@dataclass
+class CoverField:
+    label: str
+    value: str
+    page: int
+
+
+def cover_fields(doc: Document, body: BodyText) -> list[CoverField]:
+    """Label | value pairs of the cover's key-value tables: two-column grids,
+    or lines of two word groups (`Total resources required   US$ 904,000`)."""
+    fields = []
+    for page in doc.pages[:COVER_PAGES]:
+        for grid in page.grids:
+            if grid.n_cols == 2:
+                fields += [CoverField(flatten(grid.text(r, 0)), flatten(grid.text(r, 1)), page.number)
+                           for r in range(grid.n_rows) if grid.text(r, 0).strip()]
+    for line in body.lines:
+        if line.page <= doc.pages[0].number + COVER_PAGES - 1:
+            groups = word_groups(line)
+            if len(groups) == 2:
+                fields.append(CoverField(groups[0].text, groups[1].text, line.page))
+    return fields
+
+
+def document_title(body: BodyText, sections: list[Section], cover: list[CoverField]) -> str:
+    for f in cover:
+        if normalise_label(f.label).startswith("project title") and len(f.value) > 10:
+            return f.value
     for section in sections:
         for para in section.paragraphs:
             m = TITLE_LABEL.match(para)
@@ -102,10 +130,35 @@ def funding_paragraph(sections: list[Section]) -> tuple[str, int | None] | None:
     return None
 
 
-def stated_funding(sections: list[Section], country: str) -> tuple[StatedTotal | None, list[FundingStatement]]:
+def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | None, list[FundingStatement]]:
+    """Total and sources from a cover table: `Total resources required`,
+    then rows such as `Regular | UNDP: US$ 637,000` or `Government | US$ ...`."""
+    vocab = vocabulary()
+    total: StatedTotal | None = None
+    sources: list[FundingStatement] = []
+    for f in cover:
+        label = normalise_label(f.label)
+        money = money_mentions(f.value)
+        if not money or any(label.startswith(s) for s in vocab["cover_skip_labels"]):
+            continue
+        if any(label.startswith(t) for t in vocab["cover_total_labels"]):
+            total = total or StatedTotal(money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page)
+            continue
+        named = re.match(r"^\s*([^:]+?)\s*:", f.value)
+        if named or any(label.startswith(s) for s in vocab["funding_labels"]):
+            source = named.group(1).strip() if named else f.label.strip()
+            if any(g in source.lower().split() for g in vocab["government_words"]) and country:
+                source = f"Government of {country}"
+            sources.append(FundingStatement(source, money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page))
+    return total, sources
+
+
+def stated_funding(sections: list[Section], country: str,
+                   cover: list[CoverField]) -> tuple[StatedTotal | None, list[FundingStatement]]:
+    """From the sentence stating the total budget, else from the cover table."""
     found = funding_paragraph(sections)
     if found is None:
-        return None, []
+        return cover_funding(cover, country)
     para, page = found
     mentions = money_mentions(para)
     total: StatedTotal | None = None

@@ -14,7 +14,7 @@ from typing import Any
 from . import __version__
 from .budget import BudgetLine, read_budget
 from .checks import run_checks
-from .document import document_country, document_title, stated_funding
+from .document import cover_fields, document_country, document_title, stated_funding
 from .layout import body_text
 from .model import Document
 from .nlp import money_mentions, target_timing
@@ -57,16 +57,17 @@ def extract_document(doc: Document) -> Extraction:
     base = {"doc_id": doc.doc_id}
     src = {"source_file": Path(doc.path).name}
     country = document_country(body)
+    cover = cover_fields(doc, body)
     years = sorted({m.year for m in marks} or {b.year for b in ex.budget if b.year})
     ex.records["documents"].append({
-        **base, "title": document_title(body, sections), "country": country,
+        **base, "title": document_title(body, sections, cover), "country": country,
         "start_year": years[0] if years else None, "end_year": years[-1] if years else None,
         "pages": len(doc.pages), **src, "sha256": doc.sha256, "pipeline_version": __version__})
     ex.records["sections"] = [
         {**base, "seq": i, "level": s.heading.level, "number": s.heading.number, "title": s.heading.title,
          "page_start": s.heading.page, "text": s.text, "printed": s.heading.printed, **src}
         for i, s in enumerate(sections, 1)]
-    total, sources = stated_funding(sections, country)
+    total, sources = stated_funding(sections, country, cover)
     ex.records["funding"] = [{**base, "source": f.source, "amount_usd": f.amount_usd, "printed": f.printed,
                               "page": f.page, **src} for f in sources]
     ex.records["money_statements"] = money_records(sections, base, src)
@@ -104,13 +105,18 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
             "statement_framework": cell_statement, "page": min(outcome.pages, default=None), **src})
     plan = {a.activity_id: a for a in ex.plan_activities}
     parties = resolve_parties(fw.outputs)
+    planned_budget: dict[str, int] = defaultdict(int)     # the work plan's subtotal per output
+    for b in ex.budget:
+        if b.activity_id and b.amount_usd:
+            planned_budget[b.activity_id.rsplit(".", 1)[0]] += b.amount_usd
     for i, out in enumerate(fw.outputs):
         if out.output_id is None:
             continue
         targets = target_items(out.targets)
         ex.records["outputs"].append({
             **base, "output_id": out.output_id, "outcome_no": out.outcome_no, "title": flatten(out.title),
-            "targets": " ; ".join(targets), "budget_usd": out.budget,
+            "targets": " ; ".join(targets),
+            "budget_usd": out.budget if out.budget is not None else planned_budget.get(out.output_id),
             "responsible_parties": "; ".join(parties[i]), "responsible_parties_printed": flatten(out.parties),
             "pages": ";".join(map(str, sorted(out.pages))), **src})
         for seq, target in enumerate(targets, 1):

@@ -75,7 +75,9 @@ def number_value(token: str | None) -> int | None:
 
 
 def is_total(text: str) -> bool:
-    return normalise_label(text).rstrip(":") in vocabulary()["total_labels"]
+    """`TOTAL`, `Sub-Total for Output 1`, `Grand total:` ..."""
+    label = normalise_label(text).rstrip(":")
+    return any(label == t or label.startswith(t + " for ") for t in vocabulary()["total_labels"])
 
 
 def read_framework(tables: list[Table]) -> Framework:
@@ -97,8 +99,8 @@ def read_framework_table(table: Table, fw: Framework) -> None:
     for row in table.rows:
         if not any(t.strip() for t in row.cells):
             continue
-        act_text = row.get(col["activity"]).strip() if row.starts[col["activity"].index] else ""
-        if act_text and is_total(act_text.split("\n")[0]) or any(is_total(t) for t in row.cells[:2] if t.strip()):
+        first_act_line = starting_text(row, col["activity"]).split("\n")[0]
+        if is_total(first_act_line) or any(is_total(t) for t in row.cells[:2] if t.strip()):
             amount_col = col["amount"]
             fw.total = money(flatten(row.get(amount_col)), amount_col) if amount_col else None
             fw.total_page = row.page
@@ -183,6 +185,7 @@ def resolve_parties(outputs: list[OutputDraft]) -> dict[int, list[str]]:
 
 # ----------------------------------------------------------------- outcome text blocks
 
+INTENDED_OUTCOME = re.compile(r"^intended outcome\b", re.I)
 BLOCK_LABEL = re.compile(r"^(baseline|indicators?|outcome indicators?)\s*:\s*", re.I)
 
 
@@ -193,6 +196,7 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
     best: dict[int, dict[str, str]] = {}
     for section in sections:
         found: dict[int, dict[str, str]] = {}
+        intended: dict[str, str] | None = None
         current: dict[str, str] | None = None
         for para in section.paragraphs:
             m = re.match(r"^(?:programme\s+)?outcome\s+(\w+)\s*[:\-–]\s*(.+)$", para, re.I)
@@ -200,6 +204,10 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
             if m and no is not None and len(para) < 200:
                 current = {"title": m.group(2).strip(), "statement": "", "baseline": "", "indicators": ""}
                 found[no] = current
+                continue
+            if INTENDED_OUTCOME.match(para) and intended is None:
+                statement = para.split(":", 1)[1].strip() if ":" in para else ""
+                intended = current = {"title": "", "statement": statement, "baseline": "", "indicators": ""}
                 continue
             if current is None:
                 continue
@@ -209,6 +217,8 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
                 current[key] = para[label.end():].strip()
             elif not current["statement"]:
                 current["statement"] = para.strip()
+        if not found and intended is not None:     # one outcome, as the country programme states it
+            found[1] = intended
         score = sum(bool(v["baseline"]) + bool(v["indicators"]) for v in found.values())
         if score > sum(bool(v["baseline"]) + bool(v["indicators"]) for v in best.values()):
             best = found

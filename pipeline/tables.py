@@ -204,8 +204,8 @@ def classify(columns: list[Column]) -> str | None:
         return "budget"
     if "activity" in roles and timed:
         return "workplan"
-    for kind, rule in vocabulary()["table_kinds"].items():
-        if all(r in roles for r in rule["required"]) and any(r in roles for r in rule["any"]):
+    for kind, rules in vocabulary()["table_kinds"].items():
+        if any(all(r in roles for r in rule["required"]) and any(r in roles for r in rule["any"]) for rule in rules):
             return kind
     return None
 

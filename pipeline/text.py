@@ -37,6 +37,7 @@ def flatten(text: str) -> str:
 
 
 ITEM_END = re.compile(r"[);]\s*$")
+YEAR_LABEL = re.compile(r"^(?:19|20)\d\d\s*:")
 
 
 def split_items(text: str, bullets: list[str]) -> list[str]:
@@ -54,6 +55,8 @@ def split_items(text: str, bullets: list[str]) -> list[str]:
         glyph = next((g for g in bullets if line.startswith(g + " ") or (not g.isalnum() and line.startswith(g))), None)
         if glyph is not None:
             line = line[len(glyph):].strip()
+            closed = True
+        if YEAR_LABEL.match(line):           # `2018: 14` lines of a targets-by-year cell
             closed = True
         if closed or not items:
             items.append([line])

@@ -55,6 +55,7 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
     activities: list[PlanActivity] = []
     current: str | None = None
     sub = ""
+    funded: set[tuple[str, int | None]] = set()
     for row in table.rows:
         text = row.get(act_col).strip() if act_col is not None and row.starts[act_col.index] else ""
         if text:
@@ -74,10 +75,11 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
                 year = col.year or default_year
                 if year is not None:
                     marks.append(Mark(current, year, col.quarter, row.page, sub))
-        for col in table.year_columns:
-            if not row.starts[col.index]:
+        for col in table.year_columns:        # a plan by year: one row per activity and funded year
+            if not row.starts[col.index] or (current, col.year) in funded:
                 continue
             if money(flatten(row.cells[col.index]), col):
+                funded.add((current, col.year))
                 marks.append(Mark(current, col.year, None, row.page, sub))
     return marks, activities
 
