@@ -1,15 +1,24 @@
 """Command line: `python -m pipeline extract <pdf-or-folder>... --out <folder>`.
 
-Exit codes: 0 every document extracted, 1 some documents failed (listed in
-the summary), 2 usage errors (bad arguments, missing input).
+Exit codes: 0 every document extracted, 1 some documents failed (listed on
+stderr and in <out>/run.json), 2 usage errors (bad arguments, missing input,
+an output path that cannot be used), 130 interrupted (the output folder keeps
+its last complete dataset).
+
+The per-document summary goes to stdout, failures and errors to stderr.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
+from .errors import UsageError
 from .export import FORMATS
 from .runner import DocumentResult, RunSummary, Settings, run_batch
 
@@ -18,10 +27,6 @@ EXAMPLES = """examples:
   python -m pipeline extract a.pdf b.pdf --out /tmp/ds --workers 2 --format csv,json
   python -m pipeline extract raw/ --out output/ --force --timeout 120 --memory-mb 2048
 """
-
-
-class UsageError(Exception):
-    pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,36 +72,92 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
-def print_result(result: DocumentResult) -> None:
+def check_limits(args: argparse.Namespace) -> None:
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1 (got {args.workers})")
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds (got {args.timeout:g})")
+    if args.memory_mb < 0:
+        raise UsageError(f"--memory-mb must be 0 (no cap) or more (got {args.memory_mb})")
+
+
+def prepare_output(text: str) -> Path:
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {text}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {text}: cannot create the folder ({exc.strerror or exc})") from exc
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {text}: the folder is not writable")
+    return out
+
+
+def print_failure(result: DocumentResult) -> None:
     if result.status == "failed":
-        print(f"FAILED  {result.file}: {result.reason}", file=sys.stderr)
+        print(f"failed: {result.file}: {result.reason}", file=sys.stderr, flush=True)
 
 
 def print_summary(summary: RunSummary) -> None:
-    print(f"{'document':40} {'status':8} {'pages':>5} {'records':>8} {'issues':>6} {'sec':>6}")
+    print(f"{'document':40} {'status':8} {'source':9} {'pages':>5} {'records':>7} {'issues':>6} {'sec':>6}")
     for d in summary.documents:
-        print(f"{d.doc_id[:40]:40} {d.status:8} {d.pages:5d} {sum(d.records.values()):8d} {d.issues:6d} "
-              f"{'cached' if d.cached else f'{d.seconds:.1f}':>6}")
-    ok = len(summary.documents) - len(summary.failed)
-    print(f"{ok} of {len(summary.documents)} documents extracted into {summary.out_dir}")
-    for d in summary.failed:
-        print(f"  failed: {d.file}: {d.reason}")
+        seconds = "-" if d.cached or d.status == "failed" else f"{d.seconds:.1f}"
+        print(f"{d.doc_id[:40]:40} {d.status:8} {d.source:9} {d.pages:5d} {sum(d.records.values()):7d} "
+              f"{d.issues:6d} {seconds:>6}")
+        counts = [f"{table} {n}" for table, n in d.records.items() if n]
+        if counts:
+            print(f"    {', '.join(counts)}")
+    c = summary.counts()
+    done = c["documents"] - c["failed"]
+    print(f"{done} of {c['documents']} documents extracted into {summary.out_dir} "
+          f"({c['extracted']} extracted now, {c['from_cache']} from the cache, {c['partial']} partial)")
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """`kill` stops a run the way Ctrl-C does: workers are stopped and the
+    output folder keeps its last complete dataset."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)          # bad arguments: usage on stderr, exit code 2
     try:
         paths = collect_pdfs(args.inputs)
         formats = parse_formats(args.format)
-        if args.workers < 1 or args.timeout <= 0:
-            raise UsageError("--workers must be at least 1 and --timeout positive")
+        check_limits(args)
+        out = prepare_output(args.out)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = Settings(workers=args.workers, timeout_s=args.timeout, memory_mb=args.memory_mb,
                         force=args.force, formats=formats)
-    summary = run_batch(paths, Path(args.out), settings, progress=print_result)
+    try:
+        with sigterm_as_interrupt():
+            summary = run_batch(paths, out, settings, progress=print_failure)
+    except KeyboardInterrupt:
+        print(f"interrupted: {args.out} keeps its last complete dataset", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: could not write the dataset to {args.out} ({exc}); "
+              "it keeps its last complete dataset", file=sys.stderr)
+        return 1
     if not args.quiet:
         print_summary(summary)
+    if summary.failed:
+        print(f"{len(summary.failed)} of {len(summary.documents)} documents failed "
+              f"(listed above and in {out / 'run.json'})", file=sys.stderr)
     return 1 if summary.failed else 0

@@ -14,4 +14,27 @@ class DocumentError(Exception):
 
 
 class UsageError(Exception):
-    """Bad arguments: the command line, not a document, is at fault."""
+    """Bad arguments or an unusable output folder: the command line, not a
+    document, is at fault, and nothing is extracted."""
+
+
+def describe_content(head: bytes) -> str:
+    """What a file that is not a PDF seems to be, from its first bytes."""
+    start = head.lstrip()
+    if start[:1] == b"<" and (b"<html" in head.lower() or b"<!doctype html" in head.lower()):
+        return "an HTML page (a failed download?)"
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP archive (a Word or Excel file?)"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an older Microsoft Office file"
+    if head.startswith(b"{\\rtf"):
+        return "an RTF document"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8")):
+        return "an image file"
+    try:
+        text = head[:-4].decode("utf-8") if len(head) > 4 else head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and all(ch.isprintable() or ch in "\r\n\t\f" for ch in text):
+        return "a text file"
+    return "unrecognised content, no %PDF- header"

@@ -1,17 +1,40 @@
 """Stage 8: write the validated dataset: CSV, JSON, Parquet, DuckDB.
 
-Everything is written into a staging folder beside the output folder and
-swapped in at the end, so a reader of the output folder sees either the
-previous complete dataset or the new one, never a mix.
+An output folder looks like this:
+
+    out/documents.csv -> .current/documents.csv   one link per output file or folder
+    out/run.json      -> .current/run.json
+    out/.current      -> .versions/<run>            the dataset of the last finished run
+    out/.versions/<run>/documents.csv ...
+    out/.cache/                                     the runner's cache of extracted documents
+
+A run writes its whole dataset into a new folder under `.versions`, then
+switches `.current` to it with a single atomic rename; the links at the top
+level stay as they are.  Whoever opens `out/documents.csv` gets the previous
+complete dataset or the new one, never a mix of two runs, and a run killed at
+any moment leaves the previous dataset in place (the half-written folder is
+removed by the next run).  To read several files of one dataset while another
+run may finish, resolve `out/.current` once and read from the folder it names.
+
+An output folder written before this layout (plain files) is adopted on the
+first run: its files become a version of their own, then the new run's
+dataset replaces it in one switch.  Where the file system has no symbolic
+links, the files are moved in one by one instead (each move is atomic, the
+set of them is not).
 """
 from __future__ import annotations
 
 import csv
+import errno
+import fcntl
+import itertools
 import json
 import os
 import shutil
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -20,6 +43,10 @@ import pyarrow.parquet as pq
 from .validate import columns, schemas
 
 FORMATS = ("csv", "json", "parquet", "duckdb")
+VERSIONS = ".versions"
+CURRENT = ".current"
+LOCK = ".lock"
+DUCKDB_FILE = "prodocs.duckdb"
 Record = dict[str, Any]
 
 
@@ -80,53 +107,232 @@ def write_duckdb(path: Path, tables: dict[str, list[Record]], parquet_dir: Path)
 
 
 def write_dataset(tables: dict[str, list[Record]], out_dir: Path, formats: Iterable[str] = FORMATS,
-                  extra_files: dict[str, bytes] | None = None) -> None:
-    """Write every table in every format, then swap the result into `out_dir`
-    (files of `out_dir` not written by this run, such as the cache, are kept)."""
+                  extra_files: dict[str, bytes] | None = None) -> Path:
+    """Write every table in every chosen format (plus `extra_files`) as a new
+    version of `out_dir`, then make it the current one; return its folder.
+    Files of `out_dir` that are not outputs, such as the cache, are kept."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    formats = set(formats)
-    try:
-        parquet_dir = staging / "parquet"
-        json_dir = staging / "json"
-        for table in sorted(schemas()):
-            rows = tables.get(table, [])
-            if "csv" in formats:
-                write_csv(staging / f"{table}.csv", table, rows)
-            if "json" in formats:
-                json_dir.mkdir(exist_ok=True)
-                write_json(json_dir / f"{table}.json", table, rows)
-            if "parquet" in formats or "duckdb" in formats:
-                parquet_dir.mkdir(exist_ok=True)
-                write_parquet(parquet_dir / f"{table}.parquet", table, rows)
-        if "duckdb" in formats:
-            write_duckdb(staging / "prodocs.duckdb", {t: tables.get(t, []) for t in schemas()}, parquet_dir)
-            if "parquet" not in formats:
-                shutil.rmtree(parquet_dir)
-        for name, content in (extra_files or {}).items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        swap_in(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    extra_files = extra_files or {}
+    with output_lock(out_dir):
+        remove_leftovers(out_dir)
+        version = new_version_dir(out_dir)
+        try:
+            write_files(version, tables, set(formats), extra_files)
+            sync_tree(version)
+            publish(version, out_dir, output_names() | set(extra_files))
+        except BaseException:
+            if current_version(out_dir) != version.name:
+                shutil.rmtree(version, ignore_errors=True)
+            raise
+        remove_old_versions(out_dir)
+    return version
 
 
-def swap_in(staging: Path, out_dir: Path) -> None:
-    """Move the staged files over the output folder's, file by file with
-    `os.replace` (atomic per file), folders as a whole."""
+def output_names() -> set[str]:
+    """The top-level names a run writes into an output folder."""
+    return {f"{table}.csv" for table in schemas()} | {"json", "parquet", DUCKDB_FILE}
+
+
+def write_files(folder: Path, tables: dict[str, list[Record]], formats: set[str],
+                extra_files: dict[str, bytes]) -> None:
+    parquet_dir = folder / "parquet"
+    json_dir = folder / "json"
+    for table in sorted(schemas()):
+        rows = tables.get(table, [])
+        if "csv" in formats:
+            write_csv(folder / f"{table}.csv", table, rows)
+        if "json" in formats:
+            json_dir.mkdir(exist_ok=True)
+            write_json(json_dir / f"{table}.json", table, rows)
+        if "parquet" in formats or "duckdb" in formats:
+            parquet_dir.mkdir(exist_ok=True)
+            write_parquet(parquet_dir / f"{table}.parquet", table, rows)
+    if "duckdb" in formats:
+        write_duckdb(folder / DUCKDB_FILE, {t: tables.get(t, []) for t in schemas()}, parquet_dir)
+        if "parquet" not in formats:
+            shutil.rmtree(parquet_dir)
+    for name, content in extra_files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+# ------------------------------------------------------------------ versions and the switch
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """One writer per output folder at a time; a second run waits here."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for item in sorted(staging.iterdir()):
-        target = out_dir / item.name
+    with open(out_dir / LOCK, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def current_version(out_dir: Path) -> str | None:
+    """The name of the version folder `.current` points at, if any."""
+    try:
+        return Path(os.readlink(out_dir / CURRENT)).name
+    except OSError:
+        return None
+
+
+def new_version_dir(out_dir: Path) -> Path:
+    versions = out_dir / VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for n in itertools.count():
+        folder = versions / f"{stamp}-{os.getpid()}-{n}"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """What a killed run left behind: its half-written version folder and
+    temporary links."""
+    for entry in out_dir.iterdir():
+        if entry.name.startswith(".") and ".tmp-" in entry.name:
+            remove(entry)
+    remove_old_versions(out_dir)
+
+
+def remove_old_versions(out_dir: Path) -> None:
+    versions = out_dir / VERSIONS
+    if not versions.is_dir():
+        return
+    keep = current_version(out_dir)
+    for folder in versions.iterdir():
+        if folder.name != keep:
+            remove(folder)
+
+
+def remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        entry.unlink(missing_ok=True)
+
+
+def publish(version: Path, out_dir: Path, ours: set[str]) -> None:
+    """Make `version` the output folder's dataset.  `ours` names the top-level
+    entries that runs write (others are left alone)."""
+    names = sorted(p.name for p in version.iterdir())
+    if not symlinks_work(out_dir):
+        move_in(version, out_dir, names)
+        return
+    if not (out_dir / CURRENT).is_symlink():
+        adopt_plain_files(out_dir, ours)
+    for name in names:                      # links resolve once `.current` names the new version
+        entry = out_dir / name
+        if entry.is_symlink() or not os.path.lexists(entry):
+            if not entry.is_symlink() or os.readlink(entry) != f"{CURRENT}/{name}":
+                point(out_dir, name, f"{CURRENT}/{name}")
+    point(out_dir, CURRENT, f"{VERSIONS}/{version.name}")      # the switch
+    fsync_path(out_dir)
+    for entry in sorted(out_dir.iterdir()):
+        if entry.name in names and not entry.is_symlink():
+            replace_with_link(out_dir, entry.name)             # a plain file in the way of a link
+        elif entry.is_symlink() and os.readlink(entry).startswith(f"{CURRENT}/") and not entry.exists():
+            entry.unlink()                                     # an output this run did not write
+
+
+def point(out_dir: Path, name: str, target: str) -> None:
+    """Make `out_dir/name` a link to `target` in one rename."""
+    tmp = out_dir / f".{name}.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, out_dir / name)
+
+
+def replace_with_link(out_dir: Path, name: str) -> None:
+    entry = out_dir / name
+    if entry.is_dir() and not entry.is_symlink():     # a folder cannot be renamed over: move it aside first
+        aside = out_dir / f".{name}.tmp-old-{os.getpid()}"
+        remove(aside)
+        os.replace(entry, aside)
+        point(out_dir, name, f"{CURRENT}/{name}")
+        remove(aside)
+    else:
+        point(out_dir, name, f"{CURRENT}/{name}")
+
+
+def adopt_plain_files(out_dir: Path, ours: set[str]) -> None:
+    """Turn the plain output files of an earlier run into a version folder
+    and link to them: their content stays readable and unchanged until the
+    new version is switched in."""
+    found = sorted(n for n in ours if (out_dir / n).exists() and not (out_dir / n).is_symlink())
+    if not found:
+        return
+    previous = new_version_dir(out_dir)
+    for name in found:
+        source = out_dir / name
+        if source.is_dir():
+            shutil.copytree(source, previous / name, copy_function=link_or_copy)
+        else:
+            link_or_copy(source, previous / name)
+    sync_tree(previous)
+    point(out_dir, CURRENT, f"{VERSIONS}/{previous.name}")
+    for name in found:
+        replace_with_link(out_dir, name)
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def symlinks_work(out_dir: Path) -> bool:
+    if (out_dir / CURRENT).is_symlink():
+        return True
+    probe = out_dir / f".probe.tmp-{os.getpid()}"
+    try:
+        probe.unlink(missing_ok=True)
+        os.symlink(CURRENT, probe)
+    except OSError:
+        return False
+    probe.unlink()
+    return True
+
+
+def move_in(version: Path, out_dir: Path, names: list[str]) -> None:
+    """Without symbolic links: move the version's files over the output
+    folder's one by one (`os.replace` is atomic per file), folders as a whole."""
+    for name in names:
+        item, target = version / name, out_dir / name
         if item.is_dir():
-            old = out_dir / f".{item.name}.old"
-            shutil.rmtree(old, ignore_errors=True)
+            aside = out_dir / f".{name}.tmp-old-{os.getpid()}"
+            remove(aside)
             if target.exists():
-                os.replace(target, old)
+                os.replace(target, aside)
             os.replace(item, target)
-            shutil.rmtree(old, ignore_errors=True)
+            remove(aside)
         else:
             os.replace(item, target)
+
+
+def sync_tree(root: Path) -> None:
+    """Flush a written folder to disk, so that a power cut after the switch
+    cannot leave the new version's files empty."""
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            fsync_path(Path(dirpath) / name)
+        fsync_path(Path(dirpath))
+
+
+def fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise
+    finally:
+        os.close(fd)

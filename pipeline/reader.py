@@ -40,7 +40,7 @@ def file_sha256(path: Path) -> str:
 
 def read_pdf(path: Path) -> Document:
     """Read every page of `path`; raise `DocumentError` with a plain reason
-    when the file is not a readable PDF."""
+    when the file is not a readable PDF or has no text to extract."""
     path = Path(path)
     if not path.is_file():
         raise DocumentError(path, "file not found")
@@ -49,27 +49,58 @@ def read_pdf(path: Path) -> Document:
     with open(path, "rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
-        raise DocumentError(path, "not a PDF (no %PDF- header)")
+        from .errors import describe_content
+        raise DocumentError(path, f"not a PDF: {describe_content(head)}")
     sha = file_sha256(path)
+    pages: list[Page] = []
+    pictures = 0            # images drawn on the pages
     try:
         with pdfplumber.open(path) as pdf:
-            pages = [read_page(p) for p in pdf.pages]
+            for p in pdf.pages:
+                pages.append(read_page(p))
+                pictures += len(p.images)
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
-        raise DocumentError(path, describe_pdf_error(exc)) from exc
+        raise DocumentError(path, describe_pdf_error(exc, path)) from exc
     if not pages:
         raise DocumentError(path, "the PDF has no pages")
+    if not any(page.words for page in pages):
+        # No text layer at all.  Pages made of pictures are scans: an OCR step
+        # would go here, turning the pictures into `Word`s page by page,
+        # before the document is given up on.
+        if pictures:
+            raise DocumentError(path, "scanned PDF: no text layer (OCR is not supported yet)")
+        raise DocumentError(path, f"no text on any of its {len(pages)} page(s)")
     return Document(path=str(path), doc_id=path.stem, sha256=sha, pages=pages)
 
 
-def describe_pdf_error(exc: Exception) -> str:
+def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:
+    """A plain reason for an error raised while parsing a PDF; `path` lets a
+    file that stops short be called truncated."""
+    while exc.args and isinstance(exc.args[0], BaseException):   # pdfplumber wraps pdfminer's errors
+        exc = exc.args[0]
     name = type(exc).__name__
     text = str(exc) or name
-    if "password" in text.lower() or "encrypt" in text.lower() or name == "PDFPasswordIncorrect":
-        return "encrypted PDF (a password is needed to read it)"
-    if isinstance(exc, PDFSyntaxError) or "syntax" in text.lower() or "xref" in text.lower():
-        return f"damaged or truncated PDF ({text})"
+    low = f"{name} {text}".lower()
+    if "password" in low or "encrypt" in low:
+        return "encrypted PDF: a password is needed to open it"
+    if path is not None:
+        try:                    # every complete PDF ends with an end-of-file marker
+            with open(path, "rb") as fh:
+                fh.seek(0, 2)
+                fh.seek(max(0, fh.tell() - 2048))
+                complete = b"%%EOF" in fh.read()
+        except OSError:
+            complete = True
+        if not complete:
+            return "truncated PDF: the file stops before its end (an incomplete download or copy?)"
+    if isinstance(exc, RecursionError):
+        return "damaged PDF (objects nested too deeply or in a loop)"
+    if len(text) > 100:
+        text = text[:97] + "..."
+    if isinstance(exc, PDFSyntaxError) or any(k in low for k in ("syntax", "xref", "eof", "trailer", "malformed")):
+        return f"damaged PDF ({text})"
     return f"unreadable PDF ({name}: {text})"
 
 

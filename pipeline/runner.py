@@ -3,22 +3,32 @@ memory cap, results cached by content hash; then validate and write.
 
 A document that fails (unreadable, not a PDF, too slow, out of memory, a
 crash) is reported with its file name and a plain reason; the others still
-complete.
+complete.  Failures are not cached: they are tried again on the next run.
+
+The cache lives in `<out>/.cache`, one JSON file per document, keyed by the
+file's content, its name (the name becomes the `doc_id`) and a fingerprint
+of the pipeline's code, so a cached result is reused only for the same file
+under the same name by the same code.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
+import importlib
 import json
+import logging
 import multiprocessing as mp
 import os
 import resource
+import signal
 import time
 import traceback
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import __version__
 from .errors import DocumentError
@@ -48,7 +58,12 @@ class DocumentResult:
     records: dict[str, int] = field(default_factory=dict)
     issues: int = 0
     seconds: float = 0.0
-    cached: bool = False
+    cached: bool = False              # taken from the cache: not extracted in this run
+    detail: str = ""                  # for an unexpected error: where it happened
+
+    @property
+    def source(self) -> str:
+        return "-" if self.status == "failed" else "cache" if self.cached else "extracted"
 
 
 @dataclass
@@ -61,9 +76,21 @@ class RunSummary:
     def failed(self) -> list[DocumentResult]:
         return [d for d in self.documents if d.status == "failed"]
 
+    @property
+    def cached(self) -> list[DocumentResult]:
+        return [d for d in self.documents if d.cached and d.status != "failed"]
+
+    def counts(self) -> dict[str, int]:
+        return {"documents": len(self.documents),
+                "extracted": sum(d.status != "failed" and not d.cached for d in self.documents),
+                "from_cache": len(self.cached),
+                "partial": sum(d.status == "partial" for d in self.documents),
+                "failed": len(self.failed)}
+
     def to_json(self) -> str:
-        return json.dumps({"version": self.version, "out_dir": self.out_dir,
-                           "documents": [asdict(d) for d in self.documents]}, indent=1, ensure_ascii=False) + "\n"
+        return json.dumps({"version": self.version, "out_dir": self.out_dir, "counts": self.counts(),
+                           "documents": [{**asdict(d), "source": d.source} for d in self.documents]},
+                          indent=1, ensure_ascii=False) + "\n"
 
 
 @lru_cache(maxsize=1)
@@ -79,30 +106,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(sha256: str) -> str:
-    return f"{sha256[:32]}-{code_fingerprint()}.json"
-
-
-def extract_to_file(path: str, target: str, memory_mb: int) -> None:
-    """Child process: extract one document and write its records (or its
-    error) as JSON to `target`."""
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from .extract import extract_file     # imported in the child: the parent stays light
-    try:
-        payload: dict[str, Any] = {"records": extract_file(Path(path))}
-    except DocumentError as exc:
-        payload = {"error": exc.reason}
-    except MemoryError:
-        payload = {"error": f"out of memory (over the {memory_mb} MB limit)"}
-    except Exception as exc:  # a bug or a pathological file: report it, keep the batch going
-        payload = {"error": f"extraction failed ({type(exc).__name__}: {exc})",
-                   "trace": traceback.format_exc(limit=5)}
-    tmp = target + ".part"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(payload, fh, ensure_ascii=False)
-    os.replace(tmp, target)
+def cache_key(sha256: str, name: str) -> str:
+    """The cache file of a document: its content and file name (records carry
+    the name as `doc_id` and `source_file`), then the code fingerprint."""
+    digest = hashlib.sha256(f"{sha256}\0{name}".encode()).hexdigest()
+    return f"{digest[:32]}-{code_fingerprint()}.json"
 
 
 def file_sha(path: Path) -> str:
@@ -110,88 +118,261 @@ def file_sha(path: Path) -> str:
     return file_sha256(path)
 
 
+# ------------------------------------------------------------------ the worker process
+
+def extract_to_file(path: str, target: str, memory_mb: int) -> None:
+    """Child process: extract one document and write its records (or its
+    error) as JSON to `target`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle: it stops its workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)   # warnings about damaged but readable files
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        from .extract import extract_file
+        payload: dict[str, Any] = {"records": extract_file(Path(path))}
+    except DocumentError as exc:
+        payload = {"error": exc.reason}
+    except MemoryError:
+        payload = {"error": f"out of memory (over the {memory_mb} MB limit)"}
+    except RecursionError:
+        payload = {"error": "too deeply nested to read (recursion limit reached)",
+                   "detail": traceback.format_exc(limit=-3)}
+    except Exception as exc:  # a bug or a pathological file: report it, keep the batch going
+        if memory_mb > 0 and ("failed to map" in str(exc) or getattr(exc, "errno", None) == errno.ENOMEM):
+            payload = {"error": f"out of memory (over the {memory_mb} MB limit)"}    # a library could not load
+        else:
+            payload = {"error": f"extraction failed ({type(exc).__name__}: {exc})",
+                       "detail": traceback.format_exc(limit=-5)}
+    tmp = f"{target}.part-{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(payload, fh, ensure_ascii=False)
+    except MemoryError:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({"error": f"out of memory (over the {memory_mb} MB limit)"}, fh)
+    os.replace(tmp, target)
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this worker when the batch process dies, so that a
+    killed run leaves no extraction running on."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def preload() -> None:
+    """Import the extraction code once, before the workers fork: each starts
+    with it loaded instead of importing it again.  An import error is left
+    to the workers, which report it against each document."""
+    try:
+        importlib.import_module(".extract", __package__)
+    except Exception:
+        pass
+
+
+# ------------------------------------------------------------------ the batch
+
 def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
               progress: Callable[[DocumentResult], None] | None = None) -> RunSummary:
     out_dir = Path(out_dir)
     cache = out_dir / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[Path, Path]] = []
     results: dict[Path, DocumentResult] = {}
-    payloads: dict[Path, dict[str, Any]] = {}
-    for path in paths:
+    valid: dict[Path, dict[str, list[Record]]] = {}
+    jobs: list[tuple[Path, Path]] = []
+
+    def fail(path: Path, reason: str, seconds: float = 0.0, detail: str = "") -> None:
+        results[path] = DocumentResult(str(path), path.stem, "failed", one_line(reason),
+                                       issues=1, seconds=round(seconds, 2), detail=detail)   # 1: document_failed
+        if progress:
+            progress(results[path])
+
+    def finish(path: Path, payload: dict[str, Any], seconds: float, cached: bool) -> None:
+        if "error" in payload:
+            fail(path, str(payload["error"]), seconds, str(payload.get("detail", "")))
+            return
         try:
-            target = cache / cache_key(file_sha(path))
-        except OSError as exc:
-            results[path] = DocumentResult(str(path), path.stem, "failed", f"cannot read file ({exc.strerror})")
+            tables, invalid = validate_records(payload["records"])
+        except Exception as exc:
+            fail(path, f"its records could not be checked ({type(exc).__name__}: {exc})", seconds,
+                 traceback.format_exc(limit=-5))
+            return
+        invalid.extend(unstorable(tables))
+        tables.setdefault("issues", []).extend(invalid)
+        valid[path] = tables
+        docs = tables.get("documents", [])
+        issues = tables.get("issues", [])
+        results[path] = DocumentResult(
+            str(path), path.stem, "partial" if any(str(f.get("check", "")).startswith("missing_") for f in issues)
+            else "ok", pages=(docs[0].get("pages") or 0) if docs else 0,
+            records={t: len(r) for t, r in sorted(tables.items())}, issues=len(issues),
+            seconds=round(seconds, 2), cached=cached)
+        if progress:
+            progress(results[path])
+
+    named: dict[str, Path] = {}
+    for path in unique(paths):
+        if path.stem in named:
+            fail(path, f"another file in this batch has the same name ({named[path.stem]}); "
+                       "document names must be unique")
             continue
-        if target.exists() and not settings.force:
-            payloads[path] = json.loads(target.read_text("utf-8"))
-            results[path] = DocumentResult(str(path), path.stem, "ok", cached=True)
+        named[path.stem] = path
+        try:
+            target = cache / cache_key(file_sha(path), path.name)
+        except OSError as exc:
+            fail(path, f"cannot read the file ({exc.strerror or exc})")
+            continue
+        payload = None if settings.force else read_payload(target)
+        if payload is not None and "records" in payload:
+            finish(path, payload, 0.0, cached=True)
         else:
             target.unlink(missing_ok=True)
             jobs.append((path, target))
     for path, target, seconds, reason in run_processes(jobs, settings):
-        results[path] = DocumentResult(str(path), path.stem, "ok", seconds=round(seconds, 2))
-        if reason:
-            results[path].status, results[path].reason = "failed", reason
-        else:
-            payloads[path] = json.loads(target.read_text("utf-8"))
+        payload = {"error": reason} if reason else read_payload(target)
+        if payload is None:
+            payload = {"error": "the extraction process left no readable result"}
+        if "error" in payload:
+            target.unlink(missing_ok=True)            # failures are tried again next run
+        finish(path, payload, seconds, cached=False)
+
+    order = sorted(results, key=lambda p: (p.stem, str(p)))
     tables: dict[str, list[Record]] = defaultdict(list)
-    for path in sorted(results, key=lambda p: (p.stem, str(p))):
+    for path in order:
         result = results[path]
-        payload = payloads.get(path)
-        if payload is not None and "error" in payload:
-            result.status, result.reason = "failed", payload["error"]
-            (cache / cache_key(file_sha(path))).unlink(missing_ok=True)   # failures are retried next run
         if result.status == "failed":
             tables["issues"].append({"doc_id": path.stem, "check": "document_failed", "severity": "error",
                                      "message": f"{path.name}: {result.reason}", "page": None,
                                      "source_file": path.name})
-            if progress:
-                progress(result)
             continue
-        valid, invalid = validate_records(payload["records"])
-        valid.setdefault("issues", []).extend(invalid)
-        for table, rows in valid.items():
+        for table, rows in valid[path].items():
             tables[table].extend(rows)
-        docs = valid.get("documents", [])
-        result.pages = docs[0]["pages"] if docs else 0
-        result.records = {t: len(r) for t, r in sorted(valid.items())}
-        result.issues = len(valid.get("issues", []))
-        if any(f["check"].startswith("missing_") for f in valid.get("issues", [])):
-            result.status = "partial"
-        if progress:
-            progress(result)
-    summary = RunSummary([results[p] for p in sorted(results, key=lambda p: (p.stem, str(p)))], str(out_dir))
+    summary = RunSummary([results[p] for p in order], str(out_dir))
     write_dataset(tables, out_dir, settings.formats, {"run.json": summary.to_json().encode("utf-8")})
+    prune_cache(cache)
     return summary
 
 
-def run_processes(jobs: list[tuple[Path, Path]], settings: Settings):
+def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
+    """Remove the records holding an integer too large for the 64-bit
+    columns of Parquet and DuckDB (one would stop the whole batch at
+    writing); return an `invalid_record` finding for each."""
+    findings = []
+    for table, rows in tables.items():
+        kept = []
+        for row in rows:
+            field_name = next((k for k, v in row.items() if isinstance(v, int) and not isinstance(v, bool)
+                               and not -2 ** 63 <= v < 2 ** 63), None)
+            if field_name is None:
+                kept.append(row)
+                continue
+            page = row.get("page")
+            findings.append({
+                "doc_id": row.get("doc_id", ""), "check": "invalid_record", "severity": "error",
+                "message": f"{table} record not written: {field_name}: {row[field_name]} is too large to store",
+                "page": page if isinstance(page, int) and abs(page) < 2 ** 31 else None,
+                "source_file": row.get("source_file", "")})
+        rows[:] = kept
+    return findings
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """A reason fit for one line of a terminal or a CSV cell: no control
+    characters, runs of white space made one space, long ones shortened."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def unique(paths: list[Path]) -> list[Path]:
+    """The paths in order, each file once (however it was named)."""
+    seen: set[Path] = set()
+    kept = []
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        if real not in seen:
+            seen.add(real)
+            kept.append(Path(path))
+    return kept
+
+
+def read_payload(target: Path) -> dict[str, Any] | None:
+    """A worker's result, or None when it is missing or unreadable."""
+    try:
+        payload = json.loads(target.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def prune_cache(cache: Path) -> None:
+    """Drop cache files made by other versions of the code, and temporary
+    files of killed workers."""
+    suffix = f"-{code_fingerprint()}.json"
+    for entry in cache.iterdir():
+        if not entry.name.endswith(suffix):
+            entry.unlink(missing_ok=True)
+
+
+def run_processes(jobs: list[tuple[Path, Path]], settings: Settings) -> Iterator[tuple[Path, Path, float, str]]:
     """Run up to `settings.workers` extraction processes at once; yield
-    (path, target, seconds, failure reason or "") as each ends."""
-    ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+    (path, target, seconds, failure reason or "") as each ends.  Workers
+    still running when the caller stops (Ctrl-C, an error) are killed."""
+    if not jobs:
+        return
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    if ctx.get_start_method() == "fork":
+        preload()
     pending = list(jobs)
     running: dict[mp.Process, tuple[Path, Path, float]] = {}
-    while pending or running:
-        while pending and len(running) < max(1, settings.workers):
-            path, target = pending.pop(0)
-            proc = ctx.Process(target=extract_to_file, args=(str(path), str(target), settings.memory_mb), daemon=True)
-            proc.start()
-            running[proc] = (path, target, time.monotonic())
-        time.sleep(0.02)
-        for proc in list(running):
-            path, target, started = running[proc]
-            elapsed = time.monotonic() - started
-            if proc.is_alive() and elapsed > settings.timeout_s:
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, settings.workers):
+                path, target = pending.pop(0)
+                proc = ctx.Process(target=extract_to_file, args=(str(path), str(target), settings.memory_mb),
+                                   daemon=True)
+                proc.start()
+                running[proc] = (path, target, time.monotonic())
+            now = time.monotonic()
+            next_deadline = min(started + settings.timeout_s for _, _, started in running.values())
+            wait([p.sentinel for p in running], timeout=min(1.0, max(0.0, next_deadline - now) + 0.01))
+            for proc in list(running):
+                path, target, started = running[proc]
+                elapsed = time.monotonic() - started
+                if proc.is_alive() and elapsed > settings.timeout_s:
+                    proc.kill()
+                    proc.join()
+                    del running[proc]
+                    yield path, target, elapsed, f"took longer than the {settings.timeout_s:g} s time limit"
+                elif not proc.is_alive():
+                    proc.join()
+                    del running[proc]
+                    if target.exists():
+                        yield path, target, elapsed, ""
+                    else:
+                        yield path, target, elapsed, death_reason(proc.exitcode, settings.memory_mb)
+    finally:
+        for proc in running:
+            if proc.is_alive():
                 proc.kill()
-                proc.join()
-                del running[proc]
-                yield path, target, elapsed, f"took longer than the {settings.timeout_s:g} s limit"
-            elif not proc.is_alive():
-                proc.join()
-                del running[proc]
-                if target.exists():
-                    yield path, target, elapsed, ""
-                else:
-                    yield path, target, elapsed, f"the extraction process died (exit code {proc.exitcode})"
+        for proc in running:
+            proc.join()
+
+
+def death_reason(exitcode: int | None, memory_mb: int) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        if name == "SIGKILL":
+            limit = f" or the {memory_mb} MB limit" if memory_mb > 0 else ""
+            return f"the extraction process was killed (SIGKILL: usually out of memory{limit})"
+        return f"the extraction process crashed ({name})"
+    return f"the extraction process stopped without a result (exit code {exitcode})"
