@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .geometry import group_lines
-from .labels import ID_IN_CELL, is_data_text, is_header_text
+from .labels import ID_IN_CELL, header_role, is_data_text, is_header_text
 from .model import Cell, Grid, Page, TextLine, Word
+from .sections import parse_heading
 
 GROUP_GAP = 0.9        # a gap wider than this share of the font size separates column groups
 ROW_GAP = 0.55         # a line gap wider than this share of the font size starts a new row
@@ -103,7 +104,8 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
         body: list[TextLine] = []
         while j < len(lines):
             prev = body[-1] if body else header[-1]
-            if lines[j].top - prev.bottom > TABLE_END_GAP * lines[j].size or header_groups(lines[j]) is not None:
+            if lines[j].top - prev.bottom > TABLE_END_GAP * lines[j].size or header_groups(lines[j]) is not None \
+                    or parse_heading(lines[j], lines[j].size) is not None:
                 break
             body.append(lines[j])
             j += 1
@@ -113,36 +115,90 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
     return grids
 
 
+ROW_OPENING_ROLES = ("activity", "risk_no", "amount", "fund", "account")
+CONNECTORS = ("and", "or", "of", "the", "for", "to", "in", "with", "on", "by", "a", "an")
+
+
+def column_of(cols: list[float], x: float) -> int | None:
+    return next((k for k in range(len(cols) - 1) if cols[k] <= x < cols[k + 1]), None)
+
+
+def line_cells(line: TextLine, cols: list[float]) -> dict[int, str]:
+    cells: dict[int, list[Word]] = {}
+    for w in line.words:
+        k = column_of(cols, w.x_mid)
+        if k is not None:
+            cells.setdefault(k, []).append(w)
+    return {k: " ".join(w.text for w in ws) for k, ws in cells.items()}
+
+
+def opens_row(line: TextLine, cols: list[float], roles: list[str | None]) -> bool:
+    """A body line opens a row when it starts an activity or risk number, or
+    prints an amount or code (one budget line per amount)."""
+    for k, text in line_cells(line, cols).items():
+        role = roles[k] if k < len(roles) else None
+        if role in ROW_OPENING_ROLES and (ID_IN_CELL.match(text) or is_data_text(text)):
+            return True
+    return False
+
+
+def carries_on(upper: str, lower: str) -> bool:
+    """Whether `lower` continues the text of the cell above it (a wrapped
+    line that landed on the next row) rather than opening a new entry."""
+    upper, lower = upper.rstrip(), lower.lstrip()
+    if not upper or not lower:
+        return False
+    last = upper.split()[-1].lower()
+    return (lower[0].islower() or upper.count("(") > upper.count(")")
+            or upper.endswith((",", "-", "/", "&")) or last in CONNECTORS)
+
+
 def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], groups: list[HeaderGroup],
                     hrules: list[tuple[float, float, float]]) -> Grid:
+    """Rows start at horizontal rules where the table has them; otherwise
+    at lines that open a row.  A column's text that carries on over a row
+    edge (no rule there, or a wrapped line) becomes one cell spanning both."""
     body_words = [w for ln in body for w in ln.words]
     cols = boundaries(groups, body_words)
+    roles = [header_role(g.text)[0] for g in groups]
     top, bottom = header[0].top - 1, body[-1].bottom + 1
-    rules = sorted(y for x0, x1, y in hrules if top < y < bottom and x1 - x0 > 0.5 * (cols[-1] - cols[0]))
-    row_edges = [top, header[-1].bottom + 0.5]
-    if len(rules) >= 2:
-        row_edges += [y for y in rules if y > row_edges[-1] + 1]
+    width = cols[-1] - cols[0]
+    rules = [(x0, x1, y) for x0, x1, y in hrules if header[-1].bottom < y < bottom and x1 - x0 > 0.05 * width]
+    if len({round(y) for _, _, y in rules}) >= 2:
+        edges = sorted({round(y, 1) for _, _, y in rules})
     else:
-        prev = header[-1]
-        for ln in body:
-            first_col_text = " ".join(w.text for w in ln.words if w.x_mid < cols[-1])
-            opens_id = any(ID_IN_CELL.match(" ".join(w.text for w in ln.words if cols[k] <= w.x_mid < cols[k + 1]))
-                           for k in range(len(cols) - 1))
-            if prev is not header[-1] and (ln.top - prev.bottom > ROW_GAP * ln.size or opens_id) and first_col_text:
-                row_edges.append((prev.bottom + ln.top) / 2)
-            prev = ln
-    row_edges.append(bottom)
-    row_edges = sorted(set(round(y, 2) for y in row_edges))
-    cells: list[Cell] = []
+        edges = [(prev.bottom + ln.top) / 2 for prev, ln in zip(body, body[1:]) if opens_row(ln, cols, roles)]
+    row_edges = sorted({round(top, 1), round(header[-1].bottom + 0.5, 1), *edges, round(bottom, 1)})
     members: dict[tuple[int, int], list[Word]] = {}
     for w in [*(w for ln in header for w in ln.words), *body_words]:
         r = next((k for k in range(len(row_edges) - 1) if row_edges[k] <= w.y_mid < row_edges[k + 1]), None)
-        c = next((k for k in range(len(cols) - 1) if cols[k] <= w.x_mid < cols[k + 1]), None)
+        c = column_of(cols, w.x_mid)
         if r is not None and c is not None:
             members.setdefault((r, c), []).append(w)
-    for r in range(len(row_edges) - 1):
-        for c in range(len(cols) - 1):
-            cell = Cell(r, c, 1, 1, (cols[c], row_edges[r], cols[c + 1], row_edges[r + 1]))
-            cell.lines = group_lines(members.get((r, c), []), page_no)
+    texts = {key: " ".join(ln.text for ln in group_lines(ws, page_no)) for key, ws in members.items()}
+    cells: list[Cell] = []
+    for c in range(len(cols) - 1):
+        r = 0
+        while r < len(row_edges) - 1:
+            end = r + 1
+            while end < len(row_edges) - 1 and r > 0 and joins_below(c, end, texts, cols, row_edges, rules):
+                end += 1
+            words = [w for k in range(r, end) for w in members.get((k, c), [])]
+            cell = Cell(r, c, end - r, 1, (cols[c], row_edges[r], cols[c + 1], row_edges[end]))
+            cell.lines = group_lines(words, page_no)
             cells.append(cell)
+            r = end
     return Grid(page_no, (cols[0], top, cols[-1], bottom), cols, row_edges, cells, ruled=False)
+
+
+def joins_below(c: int, row: int, texts: dict[tuple[int, int], str], cols: list[float], row_edges: list[float],
+                rules: list[tuple[float, float, float]]) -> bool:
+    """Whether the cell of column `c` in `row` is the same cell as the one
+    above: no rule crosses the column at the edge between them, and the
+    text carries on (or the lower part is empty)."""
+    if rules:
+        y = row_edges[row]
+        mid = (cols[c] + cols[c + 1]) / 2
+        return not any(abs(ry - y) < 1.5 and x0 <= mid <= x1 for x0, x1, ry in rules)
+    above, below = texts.get((row - 1, c), ""), texts.get((row, c), "")
+    return bool(above) and carries_on(above, below)
