@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 
 from .validate import columns, schemas
 
-FORMATS = ("csv", "json", "parquet", "duckdb")
+FORMATS = ("csv", "json", "parquet", "duckdb", "reports")
 VERSIONS = ".versions"
 CURRENT = ".current"
 LOCK = ".lock"

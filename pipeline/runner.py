@@ -31,9 +31,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
+from .charts import report_files
+from .datapackage import descriptor_bytes
 from .errors import DocumentError
 from .export import FORMATS, write_dataset
-from .validate import validate_records
+from .validate import schemas, validate_records
 
 CACHE_DIR = ".cache"
 Record = dict[str, Any]
@@ -255,7 +257,12 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
         for table, rows in valid[path].items():
             tables[table].extend(rows)
     summary = RunSummary([results[p] for p in order], str(out_dir))
-    write_dataset(tables, out_dir, settings.formats, {"run.json": summary.to_json().encode("utf-8")})
+    extra = {"run.json": summary.to_json().encode("utf-8")}
+    if "csv" in settings.formats:
+        extra["datapackage.json"] = descriptor_bytes(list(schemas()), tables)
+    if "reports" in settings.formats:
+        extra.update(report_files(tables))     # reports/<doc_id>.html with its Gantt and budget charts
+    write_dataset(tables, out_dir, settings.formats, extra)
     prune_cache(cache)
     return summary
 
