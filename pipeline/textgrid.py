@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .geometry import group_lines
-from .labels import ID_IN_CELL, header_role, is_data_text, is_header_text
+from .labels import ID_IN_CELL, QUARTER, header_role, is_data_text, is_header_text
 from .model import Cell, Grid, Page, TextLine, Word
+from .reference import vocabulary
 from .sections import parse_heading
+from .text import normalise_label
 
 GROUP_GAP = 0.9        # a gap wider than this share of the font size separates column groups
 ROW_GAP = 0.55         # a line gap wider than this share of the font size starts a new row
@@ -32,34 +34,62 @@ class HeaderGroup:
 
 
 def word_groups(line: TextLine) -> list[HeaderGroup]:
+    """Runs of words separated by wide gaps; a run that reads as two column
+    headers side by side (`Budget ('000` + `Res. Parties`) is split."""
     groups: list[list[Word]] = []
     for w in line.words:
         if groups and w.x0 - groups[-1][-1].x1 <= GROUP_GAP * w.size:
             groups[-1].append(w)
         else:
             groups.append([w])
-    return [HeaderGroup(g[0].x0, g[-1].x1, " ".join(w.text for w in g)) for g in groups]
+    return [HeaderGroup(g[0].x0, g[-1].x1, " ".join(w.text for w in g)) for ws in groups for g in split_headers(ws)]
 
 
-def merged_groups(groups: list[HeaderGroup]) -> list[HeaderGroup]:
-    """One group per column over several header lines: groups whose x-ranges
-    overlap (a year above its first quarter, a wrapped header) are one."""
-    merged: list[HeaderGroup] = []
-    for g in sorted(groups, key=lambda g: g.x0):
-        if merged and g.x0 <= merged[-1].x1:
-            last = merged[-1]
-            merged[-1] = HeaderGroup(last.x0, max(last.x1, g.x1), f"{last.text} {g.text}")
-        else:
-            merged.append(g)
-    return merged
+def split_headers(words: list[Word]) -> list[list[Word]]:
+    text = " ".join(w.text for w in words)
+    if len(words) < 2 or exact_header(text):
+        return [words]
+    for i in range(1, len(words)):
+        left, right = " ".join(w.text for w in words[:i]), " ".join(w.text for w in words[i:])
+        if is_header_text(left) and exact_header(right):
+            return [words[:i], words[i:]]
+    return [words]
+
+
+def exact_header(text: str) -> bool:
+    label = normalise_label(text)
+    return any(label in phrases for phrases in vocabulary()["table_columns"].values())
+
+
+def merged_groups(lines: list[list[HeaderGroup]]) -> list[HeaderGroup]:
+    """One group per column over several header lines.  The line with the
+    most groups sets the columns; a group of another line joins the one
+    column it overlaps (a year above its first quarter, a wrapped header),
+    opens a column where it overlaps none, and is left out where it
+    overhangs two."""
+    basis = max(lines, key=len)
+    columns = [[g] for g in basis]
+    for line in lines:
+        if line is basis:
+            continue
+        for g in line:
+            hits = [c for c in columns if g.x0 < c[0].x1 and c[0].x0 < g.x1]
+            if len(hits) == 1:
+                hits[0].append(g)
+            elif not hits:
+                columns.append([g])
+    merged = [HeaderGroup(min(g.x0 for g in c), max(g.x1 for g in c),
+                          " ".join(g.text for g in sorted(c, key=lambda g: g.x0))) for c in columns]
+    return sorted(merged, key=lambda g: g.x0)
 
 
 def header_groups(line: TextLine) -> list[HeaderGroup] | None:
     groups = word_groups(line)
     if len(groups) < MIN_COLUMNS:
         return None
-    named = sum(1 for g in groups if is_header_text(g.text))
-    if named < 2 or any(is_data_text(g.text) for g in groups):
+    named = sum(1 for g in groups if header_role(g.text)[0])        # years alone also stand in body rows
+    quarters = sum(1 for g in groups if QUARTER.match(g.text.strip()))
+    if not (named >= 2 or named and quarters >= 2) or any(is_data_text(g.text) for g in groups):
         return None
     return groups
 
@@ -72,12 +102,13 @@ def continues_header(last: TextLine, line: TextLine) -> bool:
 
 
 def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:
-    """Column edges: in each gap between header groups, the x crossed by the
-    fewest body words (ties go right, as columns are mostly left-aligned)."""
+    """Column edges: between the middles of two header groups, the x crossed
+    by the fewest body words (ties go to the right-hand header's left edge,
+    as columns are mostly left-aligned)."""
     edges = [min(groups[0].x0, min((w.x0 for w in body), default=groups[0].x0)) - 1]
     for left, right in zip(groups, groups[1:]):
-        lo, hi = int(left.x1), int(right.x0)
-        best = max(range(lo, hi + 1), key=lambda x: (-sum(1 for w in body if w.x0 < x < w.x1), x)) if hi > lo else hi
+        lo, hi = int((left.x0 + left.x1) / 2), int((right.x0 + right.x1) / 2)
+        best = min(range(lo, hi + 1), key=lambda x: (sum(1 for w in body if w.x0 < x < w.x1), abs(x - right.x0)))
         edges.append(float(best))
     edges.append(max(groups[-1].x1, max((w.x1 for w in body), default=groups[-1].x1)) + 1)
     return edges
@@ -100,7 +131,7 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
         while j < len(lines) and continues_header(header[-1], lines[j]):
             header.append(lines[j])            # a header over two lines (wrapped, or years above quarters)
             j += 1
-        groups = merged_groups([g for h in header for g in word_groups(h)])
+        groups = merged_groups([word_groups(h) for h in header])
         body: list[TextLine] = []
         while j < len(lines):
             prev = body[-1] if body else header[-1]
