@@ -19,7 +19,8 @@ from .reference import vocabulary
 from .sections import parse_heading
 from .text import normalise_label
 
-GROUP_GAP = 0.9        # a gap wider than this share of the font size separates column groups
+GROUP_GAP = 0.9        # a gap wider than this share of the font size separates word groups
+HEADER_GROUP_GAP = 0.6  # ... and, within a header line already found, column headers
 ROW_GAP = 0.55         # a line gap wider than this share of the font size starts a new row
 HEADER_GAP = 1.5      # header lines closer than this many font sizes belong together
 TABLE_END_GAP = 3.0    # a gap wider than this many font sizes ends the table
@@ -33,12 +34,12 @@ class HeaderGroup:
     text: str
 
 
-def word_groups(line: TextLine) -> list[HeaderGroup]:
+def word_groups(line: TextLine, gap: float = GROUP_GAP) -> list[HeaderGroup]:
     """Runs of words separated by wide gaps; a run that reads as two column
     headers side by side (`Budget ('000` + `Res. Parties`) is split."""
     groups: list[list[Word]] = []
     for w in line.words:
-        if groups and w.x0 - groups[-1][-1].x1 <= GROUP_GAP * w.size:
+        if groups and w.x0 - groups[-1][-1].x1 <= gap * w.size:
             groups[-1].append(w)
         else:
             groups.append([w])
@@ -49,6 +50,8 @@ def split_headers(words: list[Word]) -> list[list[Word]]:
     text = " ".join(w.text for w in words)
     if len(words) < 2 or exact_header(text):
         return [words]
+    if all(QUARTER.match(w.text) for w in words):       # narrow quarter columns: `Q.1 Q.2 Q.3 Q.4`
+        return [[w] for w in words]
     for i in range(1, len(words)):
         left, right = " ".join(w.text for w in words[:i]), " ".join(w.text for w in words[i:])
         if is_header_text(left) and exact_header(right):
@@ -131,7 +134,7 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
         while j < len(lines) and continues_header(header[-1], lines[j]):
             header.append(lines[j])            # a header over two lines (wrapped, or years above quarters)
             j += 1
-        groups = merged_groups([word_groups(h) for h in header])
+        groups = merged_groups([word_groups(h, HEADER_GROUP_GAP) for h in header])
         body: list[TextLine] = []
         while j < len(lines):
             prev = body[-1] if body else header[-1]
