@@ -3,6 +3,7 @@ an amount, an activity number.  Shared by the ruled and unruled readers."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .numbers import parse_amount
 from .reference import vocabulary
@@ -14,11 +15,19 @@ CODE = re.compile(r"^\d{5,6}$")
 ID_IN_CELL = re.compile(r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*", re.I)
 
 
+@lru_cache(maxsize=4096)
 def header_role(text: str) -> tuple[str | None, int]:
     """The column role a header text names, and its money scale."""
     label = normalise_label(text)
     if not label:
         return None, 1
+    role, scale = best_role(label)
+    if role is None:          # a header word broken in a narrow cell: `Descriptio` + `n`
+        role, scale = best_role(re.sub(r"(\w)\s+(\w{1,2})\b", r"\1\2", label))
+    return role, scale
+
+
+def best_role(label: str) -> tuple[str | None, int]:
     scale = 1000 if re.search(r"'?000|thousand", label) else 1
     best: tuple[int, str | None] = (0, None)
     for role, phrases in vocabulary()["table_columns"].items():

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .geometry import group_lines
-from .labels import ID_IN_CELL, QUARTER, header_role, is_data_text, is_header_text
+from .labels import ID_IN_CELL, QUARTER, YEAR, header_role, is_data_text, is_header_text
 from .model import Cell, Grid, Page, TextLine, Word
 from .reference import vocabulary
 from .sections import parse_heading
@@ -50,7 +50,7 @@ def split_headers(words: list[Word]) -> list[list[Word]]:
     text = " ".join(w.text for w in words)
     if len(words) < 2 or exact_header(text):
         return [words]
-    if all(QUARTER.match(w.text) for w in words):       # narrow quarter columns: `Q.1 Q.2 Q.3 Q.4`
+    if all(QUARTER.match(w.text) or YEAR.match(w.text) for w in words):   # narrow columns: `Q.1 Q.2`, `2018 2019`
         return [[w] for w in words]
     for i in range(1, len(words)):
         left, right = " ".join(w.text for w in words[:i]), " ".join(w.text for w in words[i:])
@@ -65,25 +65,23 @@ def exact_header(text: str) -> bool:
 
 
 def merged_groups(lines: list[list[HeaderGroup]]) -> list[HeaderGroup]:
-    """One group per column over several header lines.  The line with the
-    most groups sets the columns; a group of another line joins the one
-    column it overlaps (a year above its first quarter, a wrapped header),
-    opens a column where it overlaps none, and is left out where it
-    overhangs two."""
-    basis = max(lines, key=len)
-    columns = [[g] for g in basis]
-    for line in lines:
-        if line is basis:
-            continue
-        for g in line:
-            hits = [c for c in columns if g.x0 < c[0].x1 and c[0].x0 < g.x1]
-            if len(hits) == 1:
-                hits[0].append(g)
-            elif not hits:
-                columns.append([g])
-    merged = [HeaderGroup(min(g.x0 for g in c), max(g.x1 for g in c),
-                          " ".join(g.text for g in sorted(c, key=lambda g: g.x0))) for c in columns]
-    return sorted(merged, key=lambda g: g.x0)
+    """One group per column over several header lines.  A group that spans
+    two groups of another line (`Planned budget by year` over `2018 2019`,
+    a wrapped header overhanging its neighbour) names no single column and
+    is left out; the others join the groups they overlap."""
+    def overlaps(a: HeaderGroup, b: HeaderGroup) -> bool:
+        return a.x0 < b.x1 and b.x0 < a.x1
+
+    kept = [g for line in lines for g in line
+            if not any(sum(overlaps(g, o) for o in other) >= 2 for other in lines if other is not line)]
+    merged: list[HeaderGroup] = []
+    for g in sorted(kept, key=lambda g: g.x0):
+        if merged and overlaps(g, merged[-1]):
+            last = merged[-1]
+            merged[-1] = HeaderGroup(last.x0, max(last.x1, g.x1), f"{last.text} {g.text}")
+        else:
+            merged.append(g)
+    return merged
 
 
 def header_groups(line: TextLine) -> list[HeaderGroup] | None:
