@@ -20,7 +20,7 @@ from .model import Document
 from .nlp import money_mentions, target_timing
 from .reader import read_pdf
 from .reference import account_codes
-from .results import (Framework, outcome_blocks, outcome_cell_parts, read_framework, resolve_parties,
+from .results import (Framework, OutcomeDraft, outcome_blocks, outcome_cell_parts, read_framework, resolve_parties,
                       split_indicators, target_items)
 from .risks import read_risks
 from .sections import Section, split_sections
@@ -95,7 +95,8 @@ def extract_document(doc: Document) -> Extraction:
 def add_results(ex: Extraction, base: Record, src: Record) -> None:
     fw = ex.framework
     blocks = outcome_blocks(ex.sections)
-    for outcome in fw.outcomes:
+    outcomes = fw.outcomes or [OutcomeDraft(no) for no in sorted(blocks)]    # frameworks without an outcome column
+    for outcome in outcomes:
         block = blocks.get(outcome.outcome_no, {})
         _, cell_statement = outcome_cell_parts(outcome.text)
         ex.records["outcomes"].append({

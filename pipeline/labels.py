@@ -11,6 +11,7 @@ from .text import normalise_label
 
 YEAR = re.compile(r"^(?:FY\s*)?((?:19|20)\d\d)$", re.I)
 QUARTER = re.compile(r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$", re.I)
+MAX_HEADER_EXTRA_WORDS = 3   # a header is its phrase plus at most a few words (`Budget (US$) 2019`)
 CODE = re.compile(r"^\d{5,6}$")
 ID_IN_CELL = re.compile(r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*", re.I)
 
@@ -34,7 +35,8 @@ def best_role(label: str) -> tuple[str | None, int]:
         for phrase in phrases:
             if label == phrase:
                 score = 100 + len(phrase)
-            elif label.startswith(phrase + " ") or label.startswith(phrase + "("):
+            elif label.startswith(phrase + "(") or label.startswith(phrase + " (") or (
+                    label.startswith(phrase + " ") and len(label.split()) - len(phrase.split()) <= MAX_HEADER_EXTRA_WORDS):
                 score = len(phrase)
             else:
                 continue
