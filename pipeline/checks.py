@@ -74,10 +74,12 @@ def check_missing_parts(ex: Extraction, total: StatedTotal | None) -> Iterator[F
 def check_framework_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
     fw = ex.framework
     outputs = [o.budget for o in fw.outputs if o.budget is not None]
-    if fw.total is not None and outputs and abs(sum(outputs) - fw.total) > EXACT_USD * len(outputs):
+    summed = sum(outputs) + fw.other_budget
+    if fw.total is not None and outputs and abs(summed - fw.total) > EXACT_USD * (len(outputs) + 1):
+        other = f" and its other rows (management) {usd(fw.other_budget)}" if fw.other_budget else ""
         yield finding("framework_total_vs_outputs", "error",
-                      f"The results framework TOTAL is {usd(fw.total)} but its output budgets add up to "
-                      f"{usd(sum(outputs))} (difference {sum(outputs) - fw.total:+,}).", fw.total_page)
+                      f"The results framework TOTAL is {usd(fw.total)} but its output budgets{other} add up to "
+                      f"{usd(summed)} (difference {summed - fw.total:+,}).", fw.total_page)
 
 
 def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
@@ -223,8 +225,9 @@ def check_activities_vs_plan(ex: Extraction, total: StatedTotal | None) -> Itera
             yield finding("activity_without_workplan", "warning",
                           f'Framework activity {aid} ("{title[:60]}") has no row, hence no quarter marked, in the work plan.')
         elif aid not in marked:
-            yield finding("activity_without_quarter", "warning",
-                          f"Framework activity {aid} has a work-plan row but no quarter marked.", planned[aid].page)
+            yield finding("activity_without_workplan", "warning",
+                          f'Framework activity {aid} ("{title[:60]}") has a work-plan row but no quarter marked.',
+                          planned[aid].page)
     for aid, plan in planned.items():
         own = titles.get(aid)
         if own is not None and similar(plan.title, own) >= TITLE_MISMATCH:

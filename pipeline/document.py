@@ -139,10 +139,12 @@ def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | 
     for f in cover:
         label = normalise_label(f.label)
         money = money_mentions(f.value)
-        if not money or any(label.startswith(s) for s in vocab["cover_skip_labels"]):
+        if not money:
             continue
         if any(label.startswith(t) for t in vocab["cover_total_labels"]):
             total = total or StatedTotal(money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page)
+            continue
+        if any(label.startswith(s) for s in vocab["cover_skip_labels"]):
             continue
         named = re.match(r"^\s*([^:]+?)\s*:", f.value)
         if named or any(label.startswith(s) for s in vocab["funding_labels"]):

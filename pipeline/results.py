@@ -64,6 +64,7 @@ class Framework:
     outputs: list[OutputDraft]
     total: int | None = None
     total_page: int | None = None
+    other_budget: int = 0          # amounts on framework rows outside any output (management, GMS)
 
 
 def number_value(token: str | None) -> int | None:
@@ -140,12 +141,14 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         act_text = starting_text(row, col["activity"])
         in_output = (col["output"] is not None and row.cell_ids[col["output"].index] == output.cell_id) \
             or bool(activity_id(act_text)[0])
-        if amount_col is not None and in_output and row.starts[amount_col.index] \
+        if amount_col is not None and row.starts[amount_col.index] \
                 and row.cell_ids[amount_col.index] not in seen_amount_cells:
             seen_amount_cells.add(row.cell_ids[amount_col.index])
             value = money(flatten(row.get(amount_col)), amount_col)
-            if value is not None:
+            if value is not None and in_output:
                 output.budget = (output.budget or 0) + value
+            elif value is not None:
+                fw.other_budget += value
         text = act_text
         if text:
             number, title = activity_id(text)
