@@ -44,6 +44,11 @@ def best_role(label: str) -> tuple[str | None, int]:
     return best[1], scale
 
 
+def exact_header(text: str) -> bool:
+    label = normalise_label(text)
+    return any(label in phrases for phrases in vocabulary()["table_columns"].values())
+
+
 def is_header_text(text: str) -> bool:
     t = text.strip()
     return bool(YEAR.match(t) or QUARTER.match(t) or header_role(t)[0])

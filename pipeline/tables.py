@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .geometry import group_lines
 from .model import Document, Grid, Page
-from .labels import ID_IN_CELL, QUARTER, YEAR, header_role, is_data_text, is_header_text
+from .labels import ID_IN_CELL, QUARTER, YEAR, exact_header, header_role, is_data_text, is_header_text
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
 from .text import join_cell_lines
@@ -114,7 +114,7 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
                     own = text
         col.header = " ".join(parts)
         if col.quarter is None and col.year is None:
-            col.role = header_role(own)[0] or header_role(col.header)[0]
+            col.role = own_role(own) or header_role(col.header)[0]
             col.scale = header_role(col.header)[1]
     drop_empty_quarters(columns, grid, n_header)
     propagate_years([c for c in columns if c.quarter is not None])
@@ -134,6 +134,18 @@ def propagate_years(quarters: list[Column]) -> None:
     for i in range(anchor - 1, -1, -1):
         step = 1 if quarters[i].quarter >= quarters[i + 1].quarter else 0
         quarters[i].year = quarters[i + 1].year - step
+
+
+def own_role(text: str) -> str | None:
+    """The role a column's own header names; where the header's lower lines
+    form a phrase of their own (`PLANNED BUDGET` over `Budget Description`
+    printed in one unruled cell), that phrase wins."""
+    words = text.split()
+    for start in range(len(words)):
+        tail = " ".join(words[start:])
+        if exact_header(tail):
+            return header_role(tail)[0]
+    return header_role(text)[0]
 
 
 def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> None:

@@ -13,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .geometry import group_lines
-from .labels import ID_IN_CELL, QUARTER, YEAR, header_role, is_data_text, is_header_text
+from .labels import ID_IN_CELL, QUARTER, YEAR, exact_header, header_role, is_data_text, is_header_text
 from .model import Cell, Grid, Page, TextLine, Word
-from .reference import vocabulary
 from .sections import parse_heading
-from .text import normalise_label
 
 GROUP_GAP = 0.9        # a gap wider than this share of the font size separates word groups
 HEADER_GROUP_GAP = 0.6  # ... and, within a header line already found, column headers
@@ -57,11 +55,6 @@ def split_headers(words: list[Word]) -> list[list[Word]]:
         if is_header_text(left) and exact_header(right):
             return [words[:i], words[i:]]
     return [words]
-
-
-def exact_header(text: str) -> bool:
-    label = normalise_label(text)
-    return any(label in phrases for phrases in vocabulary()["table_columns"].values())
 
 
 def merged_groups(lines: list[list[HeaderGroup]]) -> list[HeaderGroup]:
@@ -185,11 +178,24 @@ def carries_on(upper: str, lower: str) -> bool:
             or upper.endswith((",", "-", "/", "&")) or last in CONNECTORS)
 
 
+def merge_overlapping(lines: list[TextLine]) -> list[TextLine]:
+    """Lines that overlap at all vertically are one table line (a tick or a
+    larger glyph sits a little above or below the text beside it)."""
+    merged: list[TextLine] = []
+    for ln in lines:
+        if merged and ln.top < merged[-1].bottom - 0.5:
+            merged[-1] = TextLine(ln.page, sorted(merged[-1].words + ln.words, key=lambda w: w.x0))
+        else:
+            merged.append(ln)
+    return merged
+
+
 def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], groups: list[HeaderGroup],
                     hrules: list[tuple[float, float, float]]) -> Grid:
     """Rows start at horizontal rules where the table has them; otherwise
     at lines that open a row.  A column's text that carries on over a row
     edge (no rule there, or a wrapped line) becomes one cell spanning both."""
+    body = merge_overlapping(body)
     body_words = [w for ln in body for w in ln.words]
     cols = boundaries(groups, body_words)
     roles = [header_role(g.text)[0] for g in groups]
