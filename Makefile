@@ -6,7 +6,7 @@ RAW    ?= raw
 OUT    ?= output
 ARGS   ?=
 
-.PHONY: setup extract test score clean
+.PHONY: setup extract test score notebooks bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ extract: setup  ## raw/ -> output/ (override with RAW=... OUT=...)
 
 test: setup  ## the whole test suite
 	$(PY) -m pytest -q
+
+notebooks: extract  ## run the example notebooks against output/ (outputs are not saved)
+	cd notebooks && PRODOC_OUTPUT=../$(OUT) ../$(VENV)/bin/jupyter-execute explore.ipynb
+
+bench: setup  ## speed and memory figures into bench/results.json
+	$(PY) bench/bench.py
 
 score: extract  ## score output/ against the sample's answer key
 	$(PY) tests/score.py $(OUT) tests/gold/undp-china-migrant-workers
