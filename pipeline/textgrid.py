@@ -23,6 +23,7 @@ ROW_GAP = 0.55         # a line gap wider than this share of the font size start
 HEADER_GAP = 1.5      # header lines closer than this many font sizes belong together
 TABLE_END_GAP = 3.0    # a gap wider than this many font sizes ends the table
 MIN_COLUMNS = 3
+MIN_RULE = 3.0        # shorter horizontal strokes are not rules (underlines of marks, bullets)
 
 
 @dataclass
@@ -200,8 +201,7 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
     cols = boundaries(groups, body_words)
     roles = [header_role(g.text)[0] for g in groups]
     top, bottom = header[0].top - 1, body[-1].bottom + 1
-    width = cols[-1] - cols[0]
-    rules = [(x0, x1, y) for x0, x1, y in hrules if header[-1].bottom < y < bottom and x1 - x0 > 0.05 * width]
+    rules = [(x0, x1, y) for x0, x1, y in hrules if header[-1].bottom < y < bottom and x1 - x0 > MIN_RULE]
     if len({round(y) for _, _, y in rules}) >= 2:
         edges = sorted({round(y, 1) for _, _, y in rules})
     else:
