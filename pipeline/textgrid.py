@@ -179,16 +179,15 @@ def carries_on(upper: str, lower: str) -> bool:
             or upper.endswith((",", "-", "/", "&")) or last in CONNECTORS)
 
 
-def merge_overlapping(lines: list[TextLine]) -> list[TextLine]:
-    """Lines that overlap at all vertically are one table line (a tick or a
-    larger glyph sits a little above or below the text beside it)."""
-    merged: list[TextLine] = []
-    for ln in lines:
-        if merged and ln.top < merged[-1].bottom - 0.5:
-            merged[-1] = TextLine(ln.page, sorted(merged[-1].words + ln.words, key=lambda w: w.x0))
-        else:
-            merged.append(ln)
-    return merged
+def row_edge_above(body: list[TextLine], i: int) -> float:
+    """Where a row opening at body line `i` begins: above the lines that
+    overlap it vertically (a tick or a larger glyph printed a little higher
+    belongs to the same row)."""
+    line = body[i]
+    j = i
+    while j > 0 and body[j - 1].bottom > line.top + 0.5 and body[j - 1].top < line.bottom:
+        j -= 1
+    return (body[j - 1].bottom + body[j].top) / 2 if j > 0 else body[0].top - 0.5
 
 
 def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], groups: list[HeaderGroup],
@@ -196,7 +195,6 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
     """Rows start at horizontal rules where the table has them; otherwise
     at lines that open a row.  A column's text that carries on over a row
     edge (no rule there, or a wrapped line) becomes one cell spanning both."""
-    body = merge_overlapping(body)
     body_words = [w for ln in body for w in ln.words]
     cols = boundaries(groups, body_words)
     roles = [header_role(g.text)[0] for g in groups]
@@ -205,7 +203,7 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
     if len({round(y) for _, _, y in rules}) >= 2:
         edges = sorted({round(y, 1) for _, _, y in rules})
     else:
-        edges = [(prev.bottom + ln.top) / 2 for prev, ln in zip(body, body[1:]) if opens_row(ln, cols, roles)]
+        edges = [row_edge_above(body, i) for i in range(1, len(body)) if opens_row(body[i], cols, roles)]
     row_edges = sorted({round(top, 1), round(header[-1].bottom + 0.5, 1), *edges, round(bottom, 1)})
     members: dict[tuple[int, int], list[Word]] = {}
     for w in [*(w for ln in header for w in ln.words), *body_words]:
