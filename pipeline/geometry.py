@@ -30,8 +30,9 @@ def group_lines(words: list[Word], page: int) -> list[TextLine]:
     """Group words into lines, top to bottom, left to right.
 
     A word joins the current line when it overlaps the line vertically by at
-    least half of its own height, so superscripts (smaller and raised) stay
-    on the line they belong to."""
+    least half of the smaller height, so superscripts (smaller and raised)
+    stay on the line they belong to; side-by-side columns whose lines are
+    offset do not chain into one tall line."""
     lines: list[list[Word]] = []
     extents: list[tuple[float, float]] = []
     for w in sorted(words, key=lambda w: (w.top, w.x0)):
@@ -39,8 +40,7 @@ def group_lines(words: list[Word], page: int) -> list[TextLine]:
             top, bottom = extents[-1]
             overlap = min(bottom, w.bottom) - max(top, w.top)
             if overlap >= 0.5 * min(w.bottom - w.top, bottom - top):
-                lines[-1].append(w)
-                extents[-1] = (min(top, w.top), max(bottom, w.bottom))
+                lines[-1].append(w)      # the line keeps its first word's extent, so lines never chain
                 continue
         lines.append([w])
         extents.append((w.top, w.bottom))
