@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .reference import vocabulary
+from .results import is_total
 from .tables import Table, activity_id, money
 from .text import flatten, normalise_label
 
@@ -63,8 +64,10 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
             if number:
                 current, sub = number, ""
                 activities.append(PlanActivity(number, flatten(title), flatten(row.get(party_col)), row.page))
+            elif is_total(flatten(text)) or (table.kind == "budget" and not row.continued):
+                current = None          # a subtotal, or a line of no activity (GMS) in a budget table
             elif not row.continued:
-                sub = flatten(text)
+                sub = flatten(text)     # a sub-row of the activity above (its next milestone)
         if current is None:
             continue
         for col in table.quarter_columns:       # a mark spanning several quarters marks each
