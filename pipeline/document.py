@@ -60,11 +60,18 @@ def cover_fields(doc: Document, body: BodyText) -> list[CoverField]:
             if grid.n_cols == 2:
                 fields += [CoverField(flatten(grid.text(r, 0)), flatten(grid.text(r, 1)), page.number)
                            for r in range(grid.n_rows) if grid.text(r, 0).strip()]
+    value_x0: float | None = None
     for line in body.lines:
-        if line.page <= doc.pages[0].number + COVER_PAGES - 1:
-            groups = word_groups(line)
-            if len(groups) == 2:
-                fields.append(CoverField(groups[0].text, groups[1].text, line.page))
+        if line.page > doc.pages[0].number + COVER_PAGES - 1:
+            break
+        groups = word_groups(line)
+        if len(groups) == 2:
+            fields.append(CoverField(groups[0].text, groups[1].text, line.page))
+            value_x0 = groups[1].x0
+        elif len(groups) == 1 and value_x0 is not None and abs(groups[0].x0 - value_x0) < 3:
+            fields[-1].value += " " + groups[0].text          # a value wrapped onto the next line
+        else:
+            value_x0 = None
     return fields
 
 

@@ -172,7 +172,7 @@ def carries_on(upper: str, lower: str) -> bool:
     """Whether `lower` continues the text of the cell above it (a wrapped
     line that landed on the next row) rather than opening a new entry."""
     upper, lower = upper.rstrip(), lower.lstrip()
-    if not upper or not lower:
+    if not upper or not lower or ID_IN_CELL.match(lower):
         return False
     last = upper.split()[-1].lower()
     return (lower[0].islower() or upper.count("(") > upper.count(")")
