@@ -130,6 +130,7 @@ class Grid:
     row_edges: list[float]
     cells: list[Cell]
     ruled: bool = True
+    column_names: list[str] = field(default_factory=list)   # header texts of an unruled table's columns
     _index: dict[tuple[int, int], Cell] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -20,6 +20,7 @@ from .textgrid import text_grids
 EDGE_SNAP = 2.0          # points: cell borders closer than this are one grid line
 MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
 WHITE = 0.95             # fills lighter than this grey level are not shading
+TABLE_RUNS_ON = 0.75     # an unruled table ending below this share of the page height may go on overleaf
 
 TABLE_SETTINGS = {
     "vertical_strategy": "lines",
@@ -57,8 +58,9 @@ def read_pdf(path: Path) -> Document:
     try:
         with pdfplumber.open(path) as pdf:
             for p in pdf.pages:
-                pages.append(read_page(p))
+                pages.append(read_page(p, carried_table(pages[-1]) if pages else None))
                 pictures += len(p.images)
+                p.close()           # frees the page's parsed objects: memory stays flat over long files
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
@@ -104,7 +106,16 @@ def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:
     return f"unreadable PDF ({name}: {text})"
 
 
-def read_page(page: pdfplumber.page.Page) -> Page:
+def carried_table(page: Page) -> Grid | None:
+    """An unruled table that runs to the foot of the page, which the next
+    page may continue without repeating its header."""
+    last = max(page.grids, key=lambda g: g.bbox[3], default=None)
+    if last is None or last.ruled or last.bbox[3] < page.height * TABLE_RUNS_ON:
+        return None
+    return last
+
+
+def read_page(page: pdfplumber.page.Page, carried: Grid | None = None) -> Page:
     words = [
         Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname", ""), float(w.get("size", 0)))
         for w in page.extract_words(x_tolerance=2, y_tolerance=3, extra_attrs=["fontname", "size"])
@@ -124,7 +135,7 @@ def read_page(page: pdfplumber.page.Page) -> Page:
             grid = build_grid(page.page_number, [tuple(c) for c in table.cells], words, fills)
             if grid is not None:
                 result.grids.append(grid)
-    result.grids.extend(text_grids(result, result.grids, horizontal_rules(page)))
+    result.grids.extend(text_grids(result, result.grids, horizontal_rules(page), carried))
     return result
 
 

@@ -23,6 +23,8 @@ ROW_GAP = 0.55         # a line gap wider than this share of the font size start
 HEADER_GAP = 1.5      # header lines closer than this many font sizes belong together
 TABLE_END_GAP = 3.0    # a gap wider than this many font sizes ends the table
 MIN_COLUMNS = 3
+TOP_MARGIN = 0.06      # running headers sit above this share of the page height
+ALIGNED_SHARE = 0.9    # share of a page's top lines that must fall inside a carried table
 MIN_RULE = 3.0        # shorter horizontal strokes are not rules (underlines of marks, bullets)
 
 
@@ -109,13 +111,23 @@ def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:
     return edges
 
 
-def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, float]]) -> list[Grid]:
-    """Grids for the header-led tables of a page that no ruled grid covers."""
+def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, float]],
+               carried: Grid | None = None) -> list[Grid]:
+    """Grids for the header-led tables of a page that no ruled grid covers,
+    and for the top of the page where `carried`, an unruled table that
+    filled the previous page, goes on without repeating its header."""
     free = [w for w in page.words if not any(g.bbox[1] <= w.y_mid <= g.bbox[3] and g.bbox[0] <= w.x_mid <= g.bbox[2]
                                              for g in taken)]
-    lines = group_lines(free, page.number)
+    lines = [ln for ln in group_lines(free, page.number) if ln.top > page.height * TOP_MARGIN]
     grids: list[Grid] = []
     i = 0
+    if carried is not None and lines and not taken:
+        body = table_body(lines, 0, None)
+        if body and aligned(body, carried.col_edges):
+            groups = [HeaderGroup(x0, x1, name) for x0, x1, name in
+                      zip(carried.col_edges, carried.col_edges[1:], carried.column_names)]
+            grids.append(build_text_grid(page.number, [], body, groups, hrules, carried.col_edges))
+            i = len(body)
     while i < len(lines):
         groups = header_groups(lines[i])
         if groups is None:
@@ -127,18 +139,34 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
             header.append(lines[j])            # a header over two lines (wrapped, or years above quarters)
             j += 1
         groups = merged_groups([word_groups(h, HEADER_GROUP_GAP) for h in header])
-        body: list[TextLine] = []
-        while j < len(lines):
-            prev = body[-1] if body else header[-1]
-            if lines[j].top - prev.bottom > TABLE_END_GAP * lines[j].size or header_groups(lines[j]) is not None \
-                    or parse_heading(lines[j], lines[j].size) is not None:
-                break
-            body.append(lines[j])
-            j += 1
+        body = table_body(lines, j, header[-1])
         if body:
             grids.append(build_text_grid(page.number, header, body, groups, hrules))
-        i = j
+        i = j + len(body)
     return grids
+
+
+def table_body(lines: list[TextLine], start: int, above: TextLine | None) -> list[TextLine]:
+    """The lines from `start` on that belong to a table: up to a wide gap, a
+    new header line or a heading."""
+    body: list[TextLine] = []
+    for line in lines[start:]:
+        prev = body[-1] if body else above
+        if (prev is not None and line.top - prev.bottom > TABLE_END_GAP * line.size) \
+                or header_groups(line) is not None or parse_heading(line, line.size) is not None:
+            break
+        body.append(line)
+    return body
+
+
+def aligned(body: list[TextLine], cols: list[float]) -> bool:
+    """Whether lines sit in a table's columns: nearly all their words inside
+    its width, spread over at least two columns."""
+    words = [w for ln in body for w in ln.words]
+    inside = [w for w in words if cols[0] <= w.x_mid <= cols[-1]]
+    used = {column_of(cols, w.x_mid) for w in inside}
+    return len(inside) >= ALIGNED_SHARE * len(words) and len(used) >= 2 and \
+        all(ln.x1 - ln.x0 < 0.9 * (cols[-1] - cols[0]) or len(word_groups(ln)) > 1 for ln in body)
 
 
 ROW_OPENING_ROLES = ("activity", "risk_no", "amount", "fund", "account")
@@ -191,20 +219,21 @@ def row_edge_above(body: list[TextLine], i: int) -> float:
 
 
 def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], groups: list[HeaderGroup],
-                    hrules: list[tuple[float, float, float]]) -> Grid:
+                    hrules: list[tuple[float, float, float]], cols: list[float] | None = None) -> Grid:
     """Rows start at horizontal rules where the table has them; otherwise
     at lines that open a row.  A column's text that carries on over a row
     edge (no rule there, or a wrapped line) becomes one cell spanning both."""
     body_words = [w for ln in body for w in ln.words]
-    cols = boundaries(groups, body_words)
+    cols = cols or boundaries(groups, body_words)
     roles = [header_role(g.text)[0] for g in groups]
-    top, bottom = header[0].top - 1, body[-1].bottom + 1
-    rules = [(x0, x1, y) for x0, x1, y in hrules if header[-1].bottom < y < bottom and x1 - x0 > MIN_RULE]
+    top, bottom = (header or body)[0].top - 1, body[-1].bottom + 1
+    body_top = header[-1].bottom + 0.5 if header else top
+    rules = [(x0, x1, y) for x0, x1, y in hrules if body_top < y < bottom and x1 - x0 > MIN_RULE]
     if len({round(y) for _, _, y in rules}) >= 2:
         edges = sorted({round(y, 1) for _, _, y in rules})
     else:
         edges = [row_edge_above(body, i) for i in range(1, len(body)) if opens_row(body[i], cols, roles)]
-    row_edges = sorted({round(top, 1), round(header[-1].bottom + 0.5, 1), *edges, round(bottom, 1)})
+    row_edges = sorted({round(top, 1), round(body_top, 1), *edges, round(bottom, 1)})
     members: dict[tuple[int, int], list[Word]] = {}
     for w in [*(w for ln in header for w in ln.words), *body_words]:
         r = next((k for k in range(len(row_edges) - 1) if row_edges[k] <= w.y_mid < row_edges[k + 1]), None)
@@ -217,14 +246,15 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
         r = 0
         while r < len(row_edges) - 1:
             end = r + 1
-            while end < len(row_edges) - 1 and r > 0 and joins_below(c, end, texts, cols, row_edges, rules):
+            while end < len(row_edges) - 1 and (r > 0 or not header) and joins_below(c, end, texts, cols, row_edges, rules):
                 end += 1
             words = [w for k in range(r, end) for w in members.get((k, c), [])]
             cell = Cell(r, c, end - r, 1, (cols[c], row_edges[r], cols[c + 1], row_edges[end]))
             cell.lines = group_lines(words, page_no)
             cells.append(cell)
             r = end
-    return Grid(page_no, (cols[0], top, cols[-1], bottom), cols, row_edges, cells, ruled=False)
+    return Grid(page_no, (cols[0], top, cols[-1], bottom), cols, row_edges, cells, ruled=False,
+                column_names=[g.text for g in groups])
 
 
 def joins_below(c: int, row: int, texts: dict[tuple[int, int], str], cols: list[float], row_edges: list[float],
