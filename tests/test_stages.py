@@ -91,12 +91,13 @@ def framework_spec(rules: str) -> TableSpec:
                      rows, rules=rules)
 
 
+@pytest.mark.parametrize("rules", ["full", "horizontal", "none"])
 @pytest.mark.parametrize("repeat_header", [True, False])
-def test_ruled_framework_spans_and_page_break(tmp_path: Path, repeat_header: bool) -> None:
+def test_framework_spans_and_page_break(tmp_path: Path, rules: str, repeat_header: bool) -> None:
     path = tmp_path / "rrf.pdf"
     w = Writer(path, pagesize=LANDSCAPE)
     w.space(300)                                   # forces the table over a page break
-    w.table(framework_spec("full"), repeat_header=repeat_header)
+    w.table(framework_spec(rules), repeat_header=repeat_header)
     w.save()
     doc = read_pdf(path)
     tables = find_tables(doc)
