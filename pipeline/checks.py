@@ -83,25 +83,27 @@ def check_framework_total(ex: Extraction, total: StatedTotal | None) -> Iterator
 
 
 def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    """The total the text states against the results framework's TOTAL
+    (`stated_total_vs_framework_total`) and against the sum of the budget
+    sheets (`stated_total_vs_budget_total`); each message gives every figure."""
     if total is None:
         return
     fw_total = ex.framework.total
-    if fw_total is None:
-        fw_total = sum(o.budget for o in ex.framework.outputs if o.budget is not None) or None
+    if fw_total is None:           # no TOTAL row: the framework's printed amounts, management rows included
+        fw_total = sum(o.budget for o in ex.framework.outputs if o.budget is not None) + ex.framework.other_budget or None
     sources = ex.records["funding"]
     source_sum = sum(f["amount_usd"] for f in sources) if sources else None
     sheet_sum = sum(b.amount_usd for b in ex.budget if b.amount_usd) if ex.budget else None
+    figures = [f"the results framework TOTAL is {usd(fw_total)}" if fw_total is not None else "",
+               f"the stated sources add up to {usd(source_sum)}" if source_sum is not None else "",
+               f"the budget lines add up to {usd(sheet_sum)}" if sheet_sum is not None else ""]
+    context = "; ".join(f for f in figures if f)
     tol = tolerance(total.printed)
-    compared = [(name, value) for name, value in (("framework TOTAL", fw_total), ("stated sources", source_sum),
-                                                  ("budget sheets", sheet_sum)) if value is not None]
-    off = [(name, value) for name, value in compared if abs(value - total.amount_usd) > tol]
-    if not off:
-        return
-    parts = "; ".join(f"the {name} add up to {usd(value)}" if name != "framework TOTAL"
-                      else f"the results framework TOTAL is {usd(value)}" for name, value in compared)
-    yield finding("stated_total_vs_framework_total", "error",
-                  f"The text states a total budget of {total.printed} ({usd(total.amount_usd)}) but {parts}; "
-                  f"the difference is {abs(off[0][1] - total.amount_usd):,}.", total.page)
+    for check, value in (("stated_total_vs_framework_total", fw_total), ("stated_total_vs_budget_total", sheet_sum)):
+        if value is not None and abs(value - total.amount_usd) > tol:
+            yield finding(check, "error",
+                          f"The document states a total budget of {total.printed} ({usd(total.amount_usd)}) but "
+                          f"{context}; the difference is {value - total.amount_usd:+,}.", total.page)
 
 
 # ------------------------------------------------------------------ funds and schedules
