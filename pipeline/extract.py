@@ -114,11 +114,13 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
         if out.output_id is None:
             continue
         targets = target_items(out.targets)
+        outcome_no = out.outcome_no if out.outcome_no is not None or len(outcomes) != 1 else outcomes[0].outcome_no
         ex.records["outputs"].append({
-            **base, "output_id": out.output_id, "outcome_no": out.outcome_no, "title": flatten(out.title),
+            **base, "output_id": out.output_id, "outcome_no": outcome_no, "title": flatten(out.title),
             "targets": " ; ".join(targets),
             "budget_usd": out.budget if out.budget is not None else planned_budget.get(out.output_id),
-            "responsible_parties": "; ".join(parties[i]), "responsible_parties_printed": flatten(out.parties),
+            "responsible_parties": "; ".join(parties[i]),
+            "responsible_parties_printed": " | ".join(flatten(p) for p in out.parties), "baseline": flatten(out.baseline),
             "pages": ";".join(map(str, sorted(out.pages))), **src})
         for seq, target in enumerate(targets, 1):
             timing = target_timing(target)

@@ -18,6 +18,7 @@ from .tables import Row, Table, activity_id, money
 from .text import flatten, normalise_label, split_items, split_parties
 
 OUTCOME_LABEL = re.compile(r"^(?:programme\s+|project\s+|country\s+programme\s+)?outcome\s*(?P<no>\w+)?\s*[:.\-–]?\s*", re.I)
+OUTPUT_BASELINE = re.compile(r"\bbaseline\s*:\s*", re.I)
 OUTPUT_LABEL = re.compile(r"^(?:intended\s+|expected\s+)?output\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I)
 
 
@@ -35,10 +36,11 @@ class OutputDraft:
     title: str = ""
     targets: str = ""
     budget: int | None = None
-    parties: str = ""
+    parties: list[str] = field(default_factory=list)   # the party cells printed for the output
     activities: list[ActivityDraft] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
     cell_id: int = 0
+    baseline: str = ""            # an output baseline printed in the output's own cell
 
     @property
     def output_id(self) -> str | None:
@@ -85,8 +87,8 @@ def read_framework(tables: list[Table]) -> Framework:
     fw = Framework([], [])
     for table in (t for t in tables if t.kind == "results_framework"):
         read_framework_table(table, fw)
-    for out in fw.outputs:            # numbering implied by the activities wins
-        if out.activities and out.outcome_no is None:
+    for out in fw.outputs:            # numbering implied by the activities (`2.1.3` sits under outcome 2)
+        if out.activities and out.outcome_no is None and out.activities[0].activity_id.count(".") >= 2:
             out.outcome_no = int(out.activities[0].activity_id.split(".")[0])
     return fw
 
@@ -124,8 +126,9 @@ def read_framework_table(table: Table, fw: Framework) -> None:
                 output.title += "\n" + text
             else:
                 m = OUTPUT_LABEL.match(text)
+                title, baseline = split_baseline(text[m.end():] if m else text)
                 output = OutputDraft(outcome.outcome_no if outcome else None, m.group("no") if m else None,
-                                     text[m.end():] if m else text, cell_id=row.cell_ids[col["output"].index])
+                                     title, baseline=baseline.strip(), cell_id=row.cell_ids[col["output"].index])
                 fw.outputs.append(output)
                 activity = None
         if output is None:
@@ -135,8 +138,10 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         if text:
             output.targets += ("\n" if output.targets else "") + text
         text = starting_text(row, col["party"])
-        if text:
-            output.parties += ("\n" if output.parties and row.continued else "") + text
+        if text and row.continued and output.parties:
+            output.parties[-1] += "\n" + text
+        elif text:
+            output.parties.append(text)           # one cell per output, or one per activity
         amount_col = col["amount"]
         act_text = starting_text(row, col["activity"])
         in_output = (col["output"] is not None and row.cell_ids[col["output"].index] == output.cell_id) \
@@ -160,6 +165,12 @@ def read_framework_table(table: Table, fw: Framework) -> None:
                 activity.pages.add(row.page)
 
 
+def split_baseline(text: str) -> tuple[str, str]:
+    """(title, baseline) of an output cell that also prints `Baseline: ...`."""
+    found = OUTPUT_BASELINE.search(text)
+    return (text[:found.start()], text[found.end():]) if found else (text, "")
+
+
 def carries_on(row: Row, text: str, label: re.Pattern[str]) -> bool:
     """A cell at the top of a page that does not open with its label
     (`Outcome 2`, `Output 1`) is the rest of the cell above the page break."""
@@ -179,8 +190,11 @@ def resolve_parties(outputs: list[OutputDraft]) -> dict[int, list[str]]:
     result: dict[int, list[str]] = {}
     previous: list[str] = []
     for i, out in enumerate(outputs):
-        label = normalise_label(out.parties).strip(" -")
-        parties = previous if any(label == s or label.startswith(s) for s in same) else split_parties(out.parties)
+        parties: list[str] = []
+        for cell in out.parties:
+            label = normalise_label(cell).strip(" -")
+            names = previous if any(label == s or label.startswith(s) for s in same) else split_parties(cell)
+            parties += [n for n in names if n not in parties]
         result[i] = parties
         previous = parties
     return result
