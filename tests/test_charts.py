@@ -5,8 +5,6 @@ import csv
 import html
 import json
 import struct
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -23,12 +21,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("charts") / "output"
-    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(SAMPLE), "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return out
+def dataset(sample_output: Path) -> Path:
+    """The sample's dataset, extracted once per test session (read only)."""
+    return sample_output
 
 
 @pytest.fixture(scope="module")

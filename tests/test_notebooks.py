@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -11,18 +10,14 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "raw" / "undp-china-migrant-workers.pdf"
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 KERNEL = "prodoc-test-python"
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("notebook") / "output"
-    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(SAMPLE), "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return out
+def dataset(sample_output: Path) -> Path:
+    """The sample's dataset, extracted once per test session (the notebook only reads it)."""
+    return sample_output
 
 
 @pytest.fixture(scope="module")

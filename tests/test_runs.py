@@ -109,7 +109,7 @@ def test_outputs_a_run_did_not_write_are_gone(inbox, tmp_path):
     assert {"json", "parquet", "prodocs.duckdb", "run.json", "documents.csv"} <= {p.name for p in out.iterdir()}
     assert extract([inbox, "--out", out, "--format", "csv"]) == 0
     names = {p.name for p in out.iterdir() if not p.name.startswith(".")}
-    assert names == set(csv_bytes(out)) | {"run.json", "my-notes.txt"}
+    assert names == set(csv_bytes(out)) | {"run.json", "datapackage.json", "my-notes.txt"}
     assert (out / "my-notes.txt").read_text() == "kept"
     assert len(list((out / ".versions").iterdir())) == 1
 
