@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .reference import account_codes
 from .results import is_total
-from .tables import Column, Row, Table, activity_id, money
+from .tables import Column, Row, Table, line_item, money
 from .text import flatten, normalise_label
 from .workplan import is_mark, table_year
 
@@ -59,20 +59,18 @@ def row_quarters(table: Table, row: Row) -> tuple[int, ...]:
 
 
 def read_budget_table(table: Table) -> list[BudgetLine]:
-    act_col, party_col = table.column("activity"), table.column("party")
+    party_col = table.column("party")
     fund_col, account_col, amount_col = table.column("fund"), table.column("account"), table.column("amount")
     year = table_year(table)
     lines: list[BudgetLine] = []
     current_id: str | None = None
     current_label = current_party = ""
     for row in table.rows:
-        text = flatten(row.get(act_col)) if act_col is not None else ""
-        new_line_cell = act_col is not None and row.starts[act_col.index] and bool(text) and not row.continued
-        if new_line_cell:
-            number, _ = activity_id(text)
-            current_id, current_label = (number, "") if number else (None, text)
+        item = line_item(table, row)
+        if item is not None:
+            current_id, current_label = item
         party = flatten(row.get(party_col))
-        if party or new_line_cell:      # a party cell left blank below a page break is the one above it
+        if party or item is not None:   # a party cell left blank below a page break is the one above it
             current_party = party
         if any(is_total(flatten(t)) for t in row.cells if t.strip()):
             continue

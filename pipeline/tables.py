@@ -18,9 +18,10 @@ from .model import Document, Grid, Page
 from .labels import ID_IN_CELL, QUARTER, YEAR, exact_header, header_role, is_data_text, is_header_text
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
-from .text import join_cell_lines
+from .text import flatten, join_cell_lines
 
 MIN_CONTENT_SHARE = 0.6
+OUTPUT_NUMBER = re.compile(r"^(?:intended\s+|expected\s+)?output\s*\d", re.I)
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -289,6 +290,25 @@ def mark_continuation(table: Table, rows: list[Row]) -> None:
     text = first.get(key).strip()
     if text and not text[0].isupper() and not ID_IN_CELL.match(text) and not first.get(table.column("risk_no")).strip():
         first.continued = True
+
+
+def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
+    """(activity number or None, label) when the row opens a new item of a
+    plan or budget: an activity cell beginning here, or a label of no
+    activity (`GMS`, `Miscellaneous`) printed in the activity or the output
+    column; None when the row goes on with the item above."""
+    if row.continued:
+        return None
+    for role in ("activity", "output"):
+        column = table.column(role)
+        text = flatten(row.get(column)) if column is not None and row.starts[column.index] else ""
+        if not text:
+            continue
+        number, _ = activity_id(text)
+        if role == "output" and (OUTPUT_NUMBER.match(text) or row.first_on_page or not text[0].isupper()):
+            return None      # the output's own cell (its activities open the items), or its text run on overleaf
+        return (number, "") if number else (None, text)
+    return None
 
 
 def activity_id(text: str) -> tuple[str | None, str]:

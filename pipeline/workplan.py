@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .reference import vocabulary
 from .results import is_total
-from .tables import Table, activity_id, money
+from .tables import Table, activity_id, line_item, money
 from .text import flatten, normalise_label
 
 
@@ -58,16 +58,16 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
     sub = ""
     funded: set[tuple[str, int | None]] = set()
     for row in table.rows:
-        text = row.get(act_col).strip() if act_col is not None and row.starts[act_col.index] else ""
-        if text:
-            number, title = activity_id(text)
-            if number:
-                current, sub = number, ""
-                activities.append(PlanActivity(number, flatten(title), flatten(row.get(party_col)), row.page))
-            elif is_total(flatten(text)) or (table.kind == "budget" and not row.continued):
-                current = None          # a subtotal, or a line of no activity (GMS) in a budget table
-            elif not row.continued:
-                sub = flatten(text)     # a sub-row of the activity above (its next milestone)
+        item = line_item(table, row)
+        label = item[1] if item else ""
+        if item and item[0]:
+            current, sub = item[0], ""
+            title = activity_id(flatten(row.get(act_col)))[1]
+            activities.append(PlanActivity(item[0], title, flatten(row.get(party_col)), row.page))
+        elif item and (is_total(label) or table.kind == "budget"):
+            current = None              # a subtotal, or a line of no activity (GMS) in a budget table
+        elif item:
+            sub = label                 # a sub-row of the activity above (its next milestone)
         if current is None:
             continue
         for col in table.quarter_columns:       # a mark spanning several quarters marks each
