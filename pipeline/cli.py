@@ -2,10 +2,12 @@
 
 Exit codes: 0 every document extracted, 1 some documents failed (listed on
 stderr and in <out>/run.json), 2 usage errors (bad arguments, missing input,
-an output path that cannot be used), 130 interrupted (the output folder keeps
-its last complete dataset).
+an output path that cannot be used, a Dask scheduler that cannot be reached),
+130 interrupted (the output folder keeps its last complete dataset).
 
-The per-document summary goes to stdout, failures and errors to stderr.
+The per-document summary goes to stdout; failures, errors, the progress
+display and the `--verbose` log go to stderr.  The progress display is shown
+only when stderr is a terminal (never when it is piped or in CI).
 """
 from __future__ import annotations
 
@@ -14,18 +16,26 @@ import os
 import signal
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TextIO
 
+from .cluster import ClusterError
 from .errors import UsageError
 from .export import FORMATS
-from .runner import DocumentResult, RunSummary, Settings, run_batch
+from .runner import DocumentResult, Observer, RunSummary, Settings, run_batch
 
 EXAMPLES = """examples:
   python -m pipeline extract raw/ --out output/
   python -m pipeline extract a.pdf b.pdf --out /tmp/ds --workers 2 --format csv,json
   python -m pipeline extract raw/ --out output/ --force --timeout 120 --memory-mb 2048
+  python -m pipeline extract raw/ --out output/ --verbose 2> run.log
+  python -m pipeline extract /shared/pdfs --out output/ --scheduler tcp://scheduler-host:8786
+  python -m pipeline extract raw/ --out output/ --scheduler local --workers 4
+
+The summary goes to stdout; failures, errors, --verbose lines and, when stderr
+is a terminal, a progress display go to stderr.
 """
 
 
@@ -39,13 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("inputs", nargs="+", help="PDF files or folders holding PDFs")
     ex.add_argument("--out", required=True, help="output folder (created if missing)")
     ex.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1),
-                    help="documents extracted in parallel (default: number of cores)")
+                    help="documents extracted in parallel (default: number of cores; with --scheduler local, "
+                         "the Dask worker processes; ignored with a scheduler address)")
     ex.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
     ex.add_argument("--memory-mb", type=int, default=4096, help="memory cap per document in MB (default 4096; 0 = none)")
     ex.add_argument("--force", action="store_true", help="re-extract documents even when a cached result exists")
     ex.add_argument("--format", default=",".join(FORMATS),
                     help=f"comma-separated outputs among {','.join(FORMATS)} (default: all)")
-    ex.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="extract on a Dask cluster: its scheduler's address (tcp://HOST:PORT), or 'local' "
+                         "for a cluster of --workers processes on this machine; the workers must read the "
+                         "PDFs at the same paths and run the same pipeline version")
+    talk = ex.add_mutually_exclusive_group()
+    talk.add_argument("--quiet", action="store_true", help="print nothing but errors (no summary, no progress)")
+    talk.add_argument("--verbose", action="store_true",
+                      help="log to stderr each document's cache decision, time and, on failure, "
+                           "the stage it was in")
     return parser
 
 
@@ -79,6 +98,8 @@ def check_limits(args: argparse.Namespace) -> None:
         raise UsageError(f"--timeout must be a positive number of seconds (got {args.timeout:g})")
     if args.memory_mb < 0:
         raise UsageError(f"--memory-mb must be 0 (no cap) or more (got {args.memory_mb})")
+    if args.scheduler is not None and not args.scheduler.strip():
+        raise UsageError("--scheduler needs the address of a Dask scheduler (tcp://HOST:PORT) or 'local'")
 
 
 def prepare_output(text: str) -> Path:
@@ -94,9 +115,100 @@ def prepare_output(text: str) -> Path:
     return out
 
 
-def print_failure(result: DocumentResult) -> None:
-    if result.status == "failed":
-        print(f"failed: {result.file}: {result.reason}", file=sys.stderr, flush=True)
+BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar:20}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
+
+
+def shorten(name: str, width: int = 20) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+class Reporter(Observer):
+    """What the run tells on stderr while it goes: failures always, a
+    progress display when stderr is a terminal (unless --quiet), and with
+    --verbose a line per cache decision and per finished document."""
+
+    def __init__(self, verbose: bool = False, quiet: bool = False, stream: TextIO | None = None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.verbose = verbose
+        self.show_progress = not quiet and is_terminal(self.stream)
+        self.bar = None
+        self.stages: dict[str, str] = {}
+        self.started_at = time.monotonic()
+
+    def say(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=self.stream)      # above the progress line, which is drawn again
+        else:
+            print(text, file=self.stream, flush=True)
+
+    def planned(self, total: int, to_extract: int, where: str) -> None:
+        if self.verbose:
+            self.say(f"{total} document(s): {total - to_extract} from the cache, {to_extract} to extract {where}")
+        if self.show_progress and total:
+            from tqdm import tqdm
+            tqdm.monitor_interval = 0          # no monitor thread: worker processes are forked from this one
+            sized = terminal_columns(self.stream) > 0     # a terminal that tells no size is taken as 80x24
+            self.bar = tqdm(total=total, desc="documents", unit="doc", file=self.stream, dynamic_ncols=sized,
+                            ncols=None if sized else 80, nrows=None if sized else 24, leave=False,
+                            mininterval=0.2, bar_format=BAR_FORMAT)
+
+    def cache_decision(self, path: Path, decision: str) -> None:
+        if self.verbose:
+            self.say(f"{path}: {decision}")
+
+    def stage(self, path: Path, stage: str) -> None:
+        self.stages[path.stem] = stage
+        self.show_stages()
+
+    def show_stages(self) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(", ".join(f"{shorten(doc)}: {stage}" for doc, stage in self.stages.items()))
+
+    def tick(self) -> None:
+        if self.bar is not None:
+            self.bar.refresh()            # the elapsed time goes on while a long document runs
+
+    def finished(self, result: DocumentResult) -> None:
+        if self.stages.pop(Path(result.file).stem, None) is not None:
+            self.show_stages()
+        if result.status == "failed":
+            self.say(f"failed: {result.file}: {result.reason}")
+            if self.verbose:
+                self.say(f"    after {result.seconds:.1f} s, in stage: {result.stage or 'before the extraction'}")
+                for line in result.detail.rstrip().splitlines():
+                    self.say(f"    | {line}")
+        elif self.verbose:
+            records = sum(result.records.values())
+            how = "taken from the cache" if result.cached else f"extracted in {result.seconds:.1f} s"
+            self.say(f"{result.file}: {result.status}, {how} ({result.pages} pages, {records} records, "
+                     f"{result.issues} issues)")
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def writing(self, formats: tuple[str, ...]) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str("writing the dataset")
+        if self.verbose:
+            self.say(f"writing the dataset ({', '.join(formats)}) after {time.monotonic() - self.started_at:.1f} s")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def terminal_columns(stream: TextIO) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 0
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
 
 
 def print_summary(summary: RunSummary) -> None:
@@ -144,17 +256,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = Settings(workers=args.workers, timeout_s=args.timeout, memory_mb=args.memory_mb,
-                        force=args.force, formats=formats)
+                        force=args.force, formats=formats, scheduler=args.scheduler and args.scheduler.strip())
+    reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
+    started = time.monotonic()
     try:
         with sigterm_as_interrupt():
-            summary = run_batch(paths, out, settings, progress=print_failure)
+            summary = run_batch(paths, out, settings, observer=reporter)
     except KeyboardInterrupt:
+        reporter.close()
         print(f"interrupted: {args.out} keeps its last complete dataset", file=sys.stderr)
         return 130
     except OSError as exc:
+        reporter.close()
         print(f"error: could not write the dataset to {args.out} ({exc}); "
               "it keeps its last complete dataset", file=sys.stderr)
         return 1
+    except ClusterError as exc:
+        reporter.close()
+        print(f"error: {exc}; {args.out} keeps its last complete dataset", file=sys.stderr)
+        return 2
+    reporter.close()
+    if args.verbose:
+        print(f"done in {time.monotonic() - started:.1f} s", file=sys.stderr)
     if not args.quiet:
         print_summary(summary)
     if summary.failed:

@@ -9,6 +9,15 @@ The cache lives in `<out>/.cache`, one JSON file per document, keyed by the
 file's content, its name (the name becomes the `doc_id`) and a fingerprint
 of the pipeline's code, so a cached result is reused only for the same file
 under the same name by the same code.
+
+The extraction processes run on this machine, or, with `Settings.scheduler`,
+on the workers of a Dask cluster (`cluster.py`); either way each document's
+result comes back as the same JSON payload and is cached here.
+
+Each extraction process posts the stage it has reached (the pipeline module
+at work: reader, tables, budget...) on a small shared page, so that a
+document stopped by the time limit or the memory cap is reported with the
+stage it was in, and a progress display can show it.
 """
 from __future__ import annotations
 
@@ -17,10 +26,14 @@ import hashlib
 import importlib
 import json
 import logging
+import mmap
 import multiprocessing as mp
 import os
 import resource
 import signal
+import sys
+import tempfile
+import threading
 import time
 import traceback
 from collections import defaultdict
@@ -28,7 +41,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from types import FrameType, TracebackType
+from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .charts import report_files
@@ -48,6 +62,7 @@ class Settings:
     memory_mb: int = 4096
     force: bool = False
     formats: tuple[str, ...] = FORMATS
+    scheduler: str | None = None      # a Dask scheduler's address, or "local": run the extractions there
 
 
 @dataclass
@@ -62,6 +77,7 @@ class DocumentResult:
     seconds: float = 0.0
     cached: bool = False              # taken from the cache: not extracted in this run
     detail: str = ""                  # for an unexpected error: where it happened
+    stage: str = ""                   # for a failure: the stage of the extraction it happened in
 
     @property
     def source(self) -> str:
@@ -95,6 +111,114 @@ class RunSummary:
                           indent=1, ensure_ascii=False) + "\n"
 
 
+class Observer:
+    """What a batch tells as it goes (for a progress display or a verbose
+    log); every method is optional."""
+
+    def planned(self, total: int, to_extract: int, where: str) -> None:
+        """`total` documents, `to_extract` of them not in the cache, run `where`."""
+
+    def cache_decision(self, path: Path, decision: str) -> None:
+        """Whether the document is taken from the cache, and why not."""
+
+    def started(self, path: Path) -> None:
+        """The document's extraction has started (or been handed to a cluster)."""
+
+    def stage(self, path: Path, stage: str) -> None:
+        """The running extraction of the document has reached `stage`."""
+
+    def tick(self) -> None:
+        """Called about once a second while extractions run."""
+
+    def finished(self, result: DocumentResult) -> None:
+        """The document is done: extracted, taken from the cache or failed."""
+
+    def writing(self, formats: tuple[str, ...]) -> None:
+        """Every document is done; the dataset is being written."""
+
+
+# ------------------------------------------------------------------ stages of an extraction
+
+STAGES = {                  # the pipeline module at work -> the stage as the user is told
+    "reader": "reading the PDF", "layout": "page layout", "sections": "sections",
+    "tables": "tables", "textgrid": "tables", "results": "results framework", "workplan": "work plan",
+    "budget": "budget sheets", "risks": "risk log", "document": "document facts", "nlp": "money and dates",
+    "checks": "consistency checks", "extract": "assembling records", "model": "assembling records",
+}
+STARTING, WRITING = "starting", "writing the result"
+BOARD_SIZE = 64
+
+
+def stage_of(frames: Iterable[FrameType]) -> str | None:
+    """The stage a call stack (outermost frame first) is in: the pipeline
+    module that `extract` called last, or `extract` itself; None before the
+    extraction has begun."""
+    stack = [f.f_globals.get("__name__", "") for f in frames]
+    inside = [i for i, name in enumerate(stack) if name == f"{__package__}.extract"]
+    if not inside:
+        return None
+    for name in stack[inside[-1] + 1:]:
+        if name.startswith(f"{__package__}."):
+            module = name.rsplit(".", 1)[1]
+            return STAGES.get(module, module)
+    return STAGES["extract"]
+
+
+def traceback_stage(tb: TracebackType | None) -> str:
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    return stage_of(frames) or STARTING
+
+
+def stack_of(frame: FrameType | None) -> list[FrameType]:
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    return frames[::-1]
+
+
+def new_board() -> mmap.mmap:
+    """A page shared with the extraction process forked after it: it posts
+    its stage there, the parent reads it."""
+    return mmap.mmap(-1, BOARD_SIZE)
+
+
+def post(board: mmap.mmap | None, stage: str) -> None:
+    if board is not None:
+        board[:] = stage.encode("utf-8")[:BOARD_SIZE].ljust(BOARD_SIZE, b"\0")
+
+
+def read_board(board: mmap.mmap | None) -> str:
+    if board is None:
+        return ""
+    return board[:].rstrip(b"\0").decode("utf-8", "replace")
+
+
+def watch_stages(board: mmap.mmap, interval: float = 0.1) -> threading.Event:
+    """In the extraction process: look at the main thread's stack ten times a
+    second and post the stage it is in; set the returned event to stop."""
+    main_id = threading.main_thread().ident
+    stop = threading.Event()
+
+    def watch() -> None:
+        last = None
+        while not stop.wait(interval):
+            frame = sys._current_frames().get(main_id)
+            stage = stage_of(stack_of(frame)) if frame is not None else None
+            if stage and stage != last:
+                post(board, stage)
+                last = stage
+
+    try:
+        threading.Thread(target=watch, name="stage-watch", daemon=True).start()
+    except RuntimeError:         # no thread to be had: the stages go unreported
+        pass
+    return stop
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the pipeline's code, reference data and schemas: a cached
@@ -122,13 +246,17 @@ def file_sha(path: Path) -> str:
 
 # ------------------------------------------------------------------ the worker process
 
-def extract_to_file(path: str, target: str, memory_mb: int) -> None:
+def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | None = None) -> None:
     """Child process: extract one document and write its records (or its
-    error) as JSON to `target`."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle: it stops its workers
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    error, with the stage it happened in) as JSON to `target`; post the
+    stage reached on `board` as it goes."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle: it stops its workers
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
     logging.getLogger("pdfminer").setLevel(logging.CRITICAL)   # warnings about damaged but readable files
+    stop = watch_stages(board) if board is not None else None
+    post(board, STARTING)
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -136,18 +264,23 @@ def extract_to_file(path: str, target: str, memory_mb: int) -> None:
         from .extract import extract_file
         payload: dict[str, Any] = {"records": extract_file(Path(path))}
     except DocumentError as exc:
-        payload = {"error": exc.reason}
-    except MemoryError:
-        payload = {"error": f"out of memory (over the {memory_mb} MB limit)"}
-    except RecursionError:
+        payload = {"error": exc.reason, "stage": traceback_stage(exc.__traceback__)}
+    except MemoryError as exc:
+        payload = {"error": f"out of memory (over the {memory_mb} MB limit)",
+                   "stage": traceback_stage(exc.__traceback__)}
+    except RecursionError as exc:
         payload = {"error": "too deeply nested to read (recursion limit reached)",
-                   "detail": traceback.format_exc(limit=-3)}
+                   "detail": traceback.format_exc(limit=-3), "stage": traceback_stage(exc.__traceback__)}
     except Exception as exc:  # a bug or a pathological file: report it, keep the batch going
         if memory_mb > 0 and ("failed to map" in str(exc) or getattr(exc, "errno", None) == errno.ENOMEM):
             payload = {"error": f"out of memory (over the {memory_mb} MB limit)"}    # a library could not load
         else:
             payload = {"error": f"extraction failed ({type(exc).__name__}: {exc})",
                        "detail": traceback.format_exc(limit=-5)}
+        payload["stage"] = traceback_stage(exc.__traceback__)
+    if stop is not None:
+        stop.set()
+    post(board, WRITING)
     tmp = f"{target}.part-{os.getpid()}"
     try:
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -181,30 +314,41 @@ def preload() -> None:
 
 # ------------------------------------------------------------------ the batch
 
+Ended = tuple[Path, Path, float, str, str]      # path, cache target, seconds, failure reason or "", stage
+
+
 def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
-              progress: Callable[[DocumentResult], None] | None = None) -> RunSummary:
+              progress: Callable[[DocumentResult], None] | None = None,
+              observer: Observer | None = None) -> RunSummary:
     out_dir = Path(out_dir)
+    observer = observer or Observer()
     cache = out_dir / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
     results: dict[Path, DocumentResult] = {}
     valid: dict[Path, dict[str, list[Record]]] = {}
     jobs: list[tuple[Path, Path]] = []
 
-    def fail(path: Path, reason: str, seconds: float = 0.0, detail: str = "") -> None:
-        results[path] = DocumentResult(str(path), path.stem, "failed", one_line(reason),
-                                       issues=1, seconds=round(seconds, 2), detail=detail)   # 1: document_failed
+    def report(result: DocumentResult) -> None:
+        observer.finished(result)
         if progress:
-            progress(results[path])
+            progress(result)
 
-    def finish(path: Path, payload: dict[str, Any], seconds: float, cached: bool) -> None:
+    def fail(path: Path, reason: str, seconds: float = 0.0, detail: str = "", stage: str = "") -> None:
+        results[path] = DocumentResult(str(path), path.stem, "failed", one_line(reason),
+                                       issues=1, seconds=round(seconds, 2), detail=detail,
+                                       stage=stage)   # issues 1: document_failed
+        report(results[path])
+
+    def finish(path: Path, payload: dict[str, Any], seconds: float, cached: bool, stage: str = "") -> None:
         if "error" in payload:
-            fail(path, str(payload["error"]), seconds, str(payload.get("detail", "")))
+            fail(path, str(payload["error"]), seconds, str(payload.get("detail", "")),
+                 str(payload.get("stage") or stage))
             return
         try:
             tables, invalid = validate_records(payload["records"])
         except Exception as exc:
             fail(path, f"its records could not be checked ({type(exc).__name__}: {exc})", seconds,
-                 traceback.format_exc(limit=-5))
+                 traceback.format_exc(limit=-5), "checking the records")
             return
         invalid.extend(unstorable(tables))
         tables.setdefault("issues", []).extend(invalid)
@@ -216,11 +360,12 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             else "ok", pages=(docs[0].get("pages") or 0) if docs else 0,
             records={t: len(r) for t, r in sorted(tables.items())}, issues=len(issues),
             seconds=round(seconds, 2), cached=cached)
-        if progress:
-            progress(results[path])
+        report(results[path])
 
     named: dict[str, Path] = {}
-    for path in unique(paths):
+    cached_payloads: list[tuple[Path, dict[str, Any]]] = []
+    documents = unique(paths)
+    for path in documents:
         if path.stem in named:
             fail(path, f"another file in this batch has the same name ({named[path.stem]}); "
                        "document names must be unique")
@@ -233,17 +378,28 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             continue
         payload = None if settings.force else read_payload(target)
         if payload is not None and "records" in payload:
-            finish(path, payload, 0.0, cached=True)
+            observer.cache_decision(path, f"in the cache ({CACHE_DIR}/{target.name}): not extracted again")
+            cached_payloads.append((path, payload))
         else:
+            observer.cache_decision(path, cache_miss(target, settings.force))
             target.unlink(missing_ok=True)
             jobs.append((path, target))
-    for path, target, seconds, reason in run_processes(jobs, settings):
+    observer.planned(len(documents), len(jobs), where(settings))
+    for path, payload in cached_payloads:
+        finish(path, payload, 0.0, cached=True)
+    del cached_payloads
+    if settings.scheduler:
+        from .cluster import run_dask
+        ended: Iterator[Ended] = run_dask(jobs, settings, observer)
+    else:
+        ended = run_processes(jobs, settings, observer)
+    for path, target, seconds, reason, stage in ended:
         payload = {"error": reason} if reason else read_payload(target)
         if payload is None:
             payload = {"error": "the extraction process left no readable result"}
         if "error" in payload:
             target.unlink(missing_ok=True)            # failures are tried again next run
-        finish(path, payload, seconds, cached=False)
+        finish(path, payload, seconds, cached=False, stage=stage)
 
     order = sorted(results, key=lambda p: (p.stem, str(p)))
     tables: dict[str, list[Record]] = defaultdict(list)
@@ -257,6 +413,7 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
         for table, rows in valid[path].items():
             tables[table].extend(rows)
     summary = RunSummary([results[p] for p in order], str(out_dir))
+    observer.writing(tuple(settings.formats))
     extra = {"run.json": summary.to_json().encode("utf-8")}
     if "csv" in settings.formats:
         extra["datapackage.json"] = descriptor_bytes(list(schemas()), tables)
@@ -265,6 +422,26 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
     write_dataset(tables, out_dir, settings.formats, extra)
     prune_cache(cache)
     return summary
+
+
+def where(settings: Settings) -> str:
+    if settings.scheduler == "local":
+        return f"on a local Dask cluster of {settings.workers} worker process(es)"
+    if settings.scheduler:
+        return f"on the Dask cluster at {settings.scheduler}"
+    return f"in up to {settings.workers} process(es) on this machine"
+
+
+def cache_miss(target: Path, force: bool) -> str:
+    """Why a document is extracted: the cache decision as the user is told."""
+    if force:
+        return "--force: to be extracted again"
+    if target.exists():
+        return f"the cached result ({CACHE_DIR}/{target.name}) is unreadable or a failure: to be extracted again"
+    stem = target.name.rsplit("-", 1)[0]
+    if any(target.parent.glob(f"{stem}-*.json")):
+        return "the cache holds a result of other pipeline code only: to be extracted again"
+    return "not in the cache: to be extracted"
 
 
 def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
@@ -327,49 +504,115 @@ def prune_cache(cache: Path) -> None:
             entry.unlink(missing_ok=True)
 
 
-def run_processes(jobs: list[tuple[Path, Path]], settings: Settings) -> Iterator[tuple[Path, Path, float, str]]:
+def run_processes(jobs: list[tuple[Path, Path]], settings: Settings,
+                  observer: Observer | None = None) -> Iterator[Ended]:
     """Run up to `settings.workers` extraction processes at once; yield
-    (path, target, seconds, failure reason or "") as each ends.  Workers
-    still running when the caller stops (Ctrl-C, an error) are killed."""
+    (path, target, seconds, failure reason or "", stage reached) as each
+    ends.  Workers still running when the caller stops (Ctrl-C, an error)
+    are killed."""
     if not jobs:
         return
+    observer = observer or Observer()
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    if ctx.get_start_method() == "fork":
+    forking = ctx.get_start_method() == "fork"
+    if forking:
         preload()
     pending = list(jobs)
-    running: dict[mp.Process, tuple[Path, Path, float]] = {}
+    running: dict[mp.Process, tuple[Path, Path, float, mmap.mmap | None]] = {}
+    seen: dict[Path, str] = {}
     try:
         while pending or running:
             while pending and len(running) < max(1, settings.workers):
                 path, target = pending.pop(0)
-                proc = ctx.Process(target=extract_to_file, args=(str(path), str(target), settings.memory_mb),
+                board = new_board() if forking else None      # a shared page reaches forked processes only
+                proc = ctx.Process(target=extract_to_file, args=(str(path), str(target), settings.memory_mb, board),
                                    daemon=True)
                 proc.start()
-                running[proc] = (path, target, time.monotonic())
+                running[proc] = (path, target, time.monotonic(), board)
+                observer.started(path)
             now = time.monotonic()
-            next_deadline = min(started + settings.timeout_s for _, _, started in running.values())
+            next_deadline = min(started + settings.timeout_s for _, _, started, _ in running.values())
             wait([p.sentinel for p in running], timeout=min(1.0, max(0.0, next_deadline - now) + 0.01))
             for proc in list(running):
-                path, target, started = running[proc]
+                path, target, started, board = running[proc]
                 elapsed = time.monotonic() - started
+                stage = read_board(board)
                 if proc.is_alive() and elapsed > settings.timeout_s:
                     proc.kill()
                     proc.join()
                     del running[proc]
-                    yield path, target, elapsed, f"took longer than the {settings.timeout_s:g} s time limit"
+                    yield path, target, elapsed, f"took longer than the {settings.timeout_s:g} s time limit", stage
                 elif not proc.is_alive():
                     proc.join()
                     del running[proc]
                     if target.exists():
-                        yield path, target, elapsed, ""
+                        yield path, target, elapsed, "", stage
                     else:
-                        yield path, target, elapsed, death_reason(proc.exitcode, settings.memory_mb)
+                        yield path, target, elapsed, death_reason(proc.exitcode, settings.memory_mb), stage
+                elif stage and seen.get(path) != stage:
+                    seen[path] = stage
+                    observer.stage(path, stage)
+            observer.tick()
     finally:
         for proc in running:
             if proc.is_alive():
                 proc.kill()
         for proc in running:
             proc.join()
+
+
+def run_forked(path: str, memory_mb: int, timeout_s: float,
+               cancelled: Callable[[], bool] = lambda: False) -> tuple[str, str, str, float]:
+    """Extract one document in a process forked from this one (a thread of a
+    long-lived process, such as a Dask worker, may call it): the same time
+    limit, memory cap and payload as `run_processes`.  Returns (payload JSON
+    text or "", failure reason or "", stage reached, seconds)."""
+    board = new_board()
+    folder = tempfile.mkdtemp(prefix="prodoc-")
+    target = os.path.join(folder, "payload.json")
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:                                     # the child: extract, write, and leave at once
+        code = 0
+        try:
+            extract_to_file(path, target, memory_mb, board)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    try:
+        status, reason = None, ""
+        while status is None:
+            done, status_word = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = status_word
+                break
+            if time.monotonic() - started > timeout_s:
+                reason = f"took longer than the {timeout_s:g} s time limit"
+            elif cancelled():
+                reason = "stopped: the run was cancelled"
+            if reason:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.05)
+        seconds = time.monotonic() - started
+        stage = read_board(board)
+        if reason:
+            return "", reason, stage, seconds
+        try:
+            with open(target, encoding="utf-8") as fh:
+                return fh.read(), "", stage, seconds
+        except OSError:
+            code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            return "", death_reason(code, memory_mb), stage, seconds
+    finally:
+        if os.path.exists(target):
+            os.unlink(target)
+        for leftover in os.listdir(folder):           # a killed child's partial file
+            os.unlink(os.path.join(folder, leftover))
+        os.rmdir(folder)
+        board.close()
 
 
 def death_reason(exitcode: int | None, memory_mb: int) -> str:
