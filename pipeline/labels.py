@@ -11,7 +11,7 @@ from .text import normalise_label
 
 YEAR = re.compile(r"^(?:FY\s*)?((?:19|20)\d\d)$", re.I)
 QUARTER = re.compile(r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$", re.I)
-MAX_HEADER_EXTRA_WORDS = 3   # a header is its phrase plus at most a few words (`Budget (US$) 2019`)
+MAX_HEADER_EXTRA_WORDS = 3   # a header is its phrase plus at most a few words (`Expected outputs 2019`)
 CODE = re.compile(r"^\d{5,6}$")
 ID_IN_CELL = re.compile(r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*", re.I)
 
@@ -35,9 +35,10 @@ def best_role(label: str) -> tuple[str | None, int]:
         for phrase in phrases:
             if label == phrase:
                 score = 100 + len(phrase)
-            elif label.startswith(phrase + "(") or label.startswith(phrase + " (") or (
-                    label.startswith(phrase + " ") and len(label.split()) - len(phrase.split()) <= MAX_HEADER_EXTRA_WORDS):
-                score = len(phrase)
+            elif re.match(re.escape(phrase) + r"\s*[(/&:,-]", label) or (
+                    label.startswith(phrase + " ") and " " in phrase
+                    and len(label.split()) - len(phrase.split()) <= MAX_HEADER_EXTRA_WORDS):
+                score = len(phrase)      # several words, or a phrase then a unit or another name: `Budget ('000 $)`
             else:
                 continue
             best = max(best, (score, role), key=lambda b: b[0])
