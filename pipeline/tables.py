@@ -15,13 +15,13 @@ from decimal import Decimal
 
 from .geometry import group_lines
 from .model import Document, Grid, Page
-from .labels import ID_IN_CELL, QUARTER, YEAR, exact_header, header_role, is_data_text, is_header_text
+from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, header_role, is_data_text,
+                     is_header_text)
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
 from .text import flatten, join_cell_lines
 
 MIN_CONTENT_SHARE = 0.6
-OUTPUT_NUMBER = re.compile(r"^(?:intended\s+|expected\s+)?output\s*\d", re.I)
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .geometry import group_lines
-from .labels import ID_IN_CELL, QUARTER, YEAR, exact_header, header_role, is_data_text, is_header_text
+from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, header_role, is_data_text,
+                     is_header_text)
 from .model import Cell, Grid, Page, TextLine, Word
 from .sections import parse_heading
 
@@ -187,11 +188,13 @@ def line_cells(line: TextLine, cols: list[float]) -> dict[int, str]:
 
 
 def opens_row(line: TextLine, cols: list[float], roles: list[str | None]) -> bool:
-    """A body line opens a row when it starts an activity or risk number, or
-    prints an amount or code (one budget line per amount)."""
+    """A body line opens a row when it starts an output, an activity or a
+    risk number, or prints an amount or code (one budget line per amount)."""
     for k, text in line_cells(line, cols).items():
         role = roles[k] if k < len(roles) else None
         if role in ROW_OPENING_ROLES and (ID_IN_CELL.match(text) or is_data_text(text)):
+            return True
+        if role == "output" and OUTPUT_NUMBER.match(text):
             return True
     return False
 
