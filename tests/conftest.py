@@ -22,3 +22,14 @@ def sample_output(tmp_path_factory) -> Path:
     result = run_pipeline("extract", str(SAMPLE), "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Path:
+    """A folder with two small project documents."""
+    from tests.badpdfs import small_document
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    small_document(folder / "alpha.pdf", title="Skills for Migrant Workers", amount=120_000)
+    small_document(folder / "beta.pdf", title="Clean Water for Rural Towns", amount=450_000)
+    return folder

@@ -13,21 +13,11 @@ import sys
 import termios
 import time
 import types
-from pathlib import Path
 
 import pytest
 
 from pipeline.runner import STAGES, stage_of
-from tests.badpdfs import REPO, SAMPLE, extract, run_cli, small_document, text_file
-
-
-@pytest.fixture
-def inbox(tmp_path) -> Path:
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    small_document(folder / "alpha.pdf", title="Skills for Migrant Workers", amount=120_000)
-    small_document(folder / "beta.pdf", title="Clean Water for Rural Towns", amount=450_000)
-    return folder
+from tests.badpdfs import REPO, SAMPLE, extract, run_cli, text_file
 
 
 def lines_about(text: str, name: str) -> list[str]:

@@ -16,15 +16,6 @@ from tests.badpdfs import (REPO, SAMPLE, csv_bytes, extract, mixed_batch, read_r
                            text_file)
 
 
-@pytest.fixture
-def inbox(tmp_path) -> Path:
-    folder = tmp_path / "inbox"
-    folder.mkdir()
-    small_document(folder / "alpha.pdf", title="Skills for Migrant Workers", amount=120_000)
-    small_document(folder / "beta.pdf", title="Clean Water for Rural Towns", amount=450_000)
-    return folder
-
-
 def summary_of(out: Path) -> dict[str, dict]:
     import json
     return {d["doc_id"]: d for d in json.loads((out / "run.json").read_text("utf-8"))["documents"]}
