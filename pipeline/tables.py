@@ -22,6 +22,7 @@ from .reference import account_codes, vocabulary
 from .text import flatten, join_cell_lines
 
 MIN_CONTENT_SHARE = 0.6
+MAX_LABEL_WORDS = 4      # a line label of no activity is short (`GMS`, `Project management`)
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -305,7 +306,8 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
         if not text:
             continue
         number, _ = activity_id(text)
-        if role == "output" and (OUTPUT_NUMBER.match(text) or row.first_on_page or not text[0].isupper()):
+        run_on = not text[0].isupper() or (row.first_on_page and len(text.split()) > MAX_LABEL_WORDS)
+        if role == "output" and (OUTPUT_NUMBER.match(text) or run_on):
             return None      # the output's own cell (its activities open the items), or its text run on overleaf
         return (number, "") if number else (None, text)
     return None

@@ -132,7 +132,6 @@ def plain(text: str) -> str:
 KNOWN_GAPS = {
     "undp-peru-local-governance": "unruled annual work plans: marks of neighbouring activities share a row; "
                                   "a cover value wrapped under its label",
-    "undp-tunisia-youth-employment": "a GMS line after a Miscellaneous line in a horizontally ruled plan keeps its label",
 }
 
 
