@@ -7,7 +7,6 @@ records.  Nothing here touches the PDF file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (PDF points, top-left origin)
 
@@ -154,16 +153,10 @@ class Grid:
         cell = self.at(row, col)
         return cell.text if cell else ""
 
-    def row_texts(self, row: int) -> list[str]:
-        return [self.text(row, c) for c in range(self.n_cols)]
-
     def starts_here(self, row: int, col: int) -> bool:
         """True where the covering cell begins on this row (not a span's tail)."""
         cell = self.at(row, col)
         return cell is not None and cell.row == row
-
-    def iter_rows(self) -> Iterator[int]:
-        return iter(range(self.n_rows))
 
 
 @dataclass
@@ -175,10 +168,6 @@ class Page:
     words: list[Word]
     grids: list[Grid] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
-
-    @property
-    def landscape(self) -> bool:
-        return self.width > self.height
 
 
 @dataclass

@@ -19,7 +19,7 @@ from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, hea
                      is_header_text)
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
-from .text import flatten, join_cell_lines
+from .text import flatten
 
 MIN_CONTENT_SHARE = 0.6
 MAX_LABEL_WORDS = 4      # a line label of no activity is short (`GMS`, `Project management`)
@@ -60,9 +60,6 @@ class Table:
 
     def column(self, role: str) -> Column | None:
         return next((c for c in self.columns if c.role == role), None)
-
-    def columns_with(self, role: str) -> list[Column]:
-        return [c for c in self.columns if c.role == role]
 
     @property
     def quarter_columns(self) -> list[Column]:
@@ -200,7 +197,7 @@ def grid_rows(grid: Grid, start: int) -> list[Row]:
         cells, starts, shaded, ids = [], [], [], []
         for c in range(grid.n_cols):
             cell = grid.at(r, c)
-            cells.append(join_cell_lines(cell.lines) if cell else "")
+            cells.append(cell.text if cell else "")
             starts.append(bool(cell) and cell.row == r)
             shaded.append(bool(cell) and cell.shaded)
             ids.append(id(cell) if cell else 0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .model import TextLine
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 
@@ -14,12 +13,6 @@ def normalise_label(text: str) -> str:
     t = unicodedata.normalize("NFKC", text).lower()
     t = t.translate({ord(d): "-" for d in DASHES}).replace("\u2019", "'").replace("\u2018", "'")
     return re.sub(r"\s+", " ", t).strip(" :")
-
-
-def join_cell_lines(lines: list[TextLine]) -> str:
-    """A cell's lines as one text, one line per `\\n` (line-end hyphens kept
-    glued: `Sub-` + `national` -> `Sub-national`)."""
-    return "\n".join(line.text for line in lines)
 
 
 def flatten(text: str) -> str:
