@@ -29,26 +29,53 @@ def header_role(text: str) -> tuple[str | None, int]:
     return role, scale
 
 
-def best_role(label: str) -> tuple[str | None, int]:
-    scale = 1000 if re.search(r"'?000|thousand", label) else 1
-    best: tuple[int, str | None] = (0, None)
+@lru_cache(maxsize=None)
+def column_phrases() -> dict[str, list[tuple[int, str]]]:
+    """Each column-header phrase of the vocabulary -> the (vocabulary order,
+    role) pairs it names."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    order = 0
     for role, phrases in vocabulary()["table_columns"].items():
         for phrase in phrases:
-            if label == phrase:
-                score = 100 + len(phrase)
-            elif re.match(re.escape(phrase) + r"\s*[(/&:,-]", label) or (
-                    label.startswith(phrase + " ") and " " in phrase
-                    and len(label.split()) - len(phrase.split()) <= MAX_HEADER_EXTRA_WORDS):
-                score = len(phrase)      # several words, or a phrase then a unit or another name: `Budget ('000 $)`
-            else:
-                continue
-            best = max(best, (score, role), key=lambda b: b[0])
-    return best[1], scale
+            index.setdefault(phrase, []).append((order, role))
+            order += 1
+    return index
+
+
+@lru_cache(maxsize=None)
+def longest_phrase_words() -> int:
+    return max(len(phrase.split()) for phrase in column_phrases())
+
+
+PHRASE_END = re.compile(r"[\s(/&:,-]")
+UNIT_AFTER_PHRASE = re.compile(r"\s*[(/&:,-]")
+
+
+def best_role(label: str) -> tuple[str | None, int]:
+    """The role of the longest phrase `label` is (best) or starts with, then
+    the earliest in the vocabulary.  Only the prefixes of `label` that end
+    where a word or a unit could end are looked up."""
+    scale = 1000 if re.search(r"'?000|thousand", label) else 1
+    index = column_phrases()
+    found: list[tuple[int, int, str]] = []
+    for end in [m.start() for m in PHRASE_END.finditer(label)] + [len(label)]:
+        phrase = label[:end]
+        if phrase not in index:
+            continue
+        if end == len(label):
+            score = 100 + end
+        elif UNIT_AFTER_PHRASE.match(label, end) or (
+                label[end] == " " and " " in phrase
+                and len(label.split()) - len(phrase.split()) <= MAX_HEADER_EXTRA_WORDS):
+            score = end      # several words, or a phrase then a unit or another name: `Budget ('000 $)`
+        else:
+            continue
+        found.extend((-score, order, role) for order, role in index[phrase])
+    return (min(found)[2] if found else None), scale
 
 
 def exact_header(text: str) -> bool:
-    label = normalise_label(text)
-    return any(label in phrases for phrases in vocabulary()["table_columns"].values())
+    return normalise_label(text) in column_phrases()
 
 
 def is_header_text(text: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .geometry import group_lines
 from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, header_role, is_data_text,
-                     is_header_text)
+                     is_header_text, longest_phrase_words)
 from .model import Cell, Grid, Page, TextLine, Word
 from .sections import parse_heading
 
@@ -54,9 +54,9 @@ def split_headers(words: list[Word]) -> list[list[Word]]:
         return [words]
     if all(QUARTER.match(w.text) or YEAR.match(w.text) for w in words):   # narrow columns: `Q.1 Q.2`, `2018 2019`
         return [[w] for w in words]
-    for i in range(1, len(words)):
+    for i in range(max(1, len(words) - longest_phrase_words()), len(words)):
         left, right = " ".join(w.text for w in words[:i]), " ".join(w.text for w in words[i:])
-        if is_header_text(left) and exact_header(right):
+        if exact_header(right) and is_header_text(left):
             return [words[:i], words[i:]]
     return [words]
 
