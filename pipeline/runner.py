@@ -418,7 +418,7 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
     if "csv" in settings.formats:
         extra["datapackage.json"] = descriptor_bytes(list(schemas()), tables)
     if "reports" in settings.formats:
-        extra.update(report_files(tables))     # reports/<doc_id>.html with its Gantt and budget charts
+        extra.update(report_files(tables, workers=min(settings.workers, os.cpu_count() or 1)))   # reports/<doc_id>.html
     write_dataset(tables, out_dir, settings.formats, extra)
     prune_cache(cache)
     return summary

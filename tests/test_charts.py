@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.charts import (MANAGEMENT, budget_by_output_year, plan_rows, render_all, render_document,
+from pipeline.charts import (MANAGEMENT, budget_by_output_year, plan_rows, render_document,
                              report_files, select)
 from pipeline.validate import schemas
 
@@ -189,8 +189,16 @@ def test_a_document_without_work_plan_or_budget_gets_a_report_only(tables, tmp_p
 
 
 def test_all_documents_and_extra_files(tables, tmp_path: Path) -> None:
-    written = render_all(tables, tmp_path)
-    assert (tmp_path / "index.html").read_text("utf-8").count(f'href="{DOC}.html"') == 1
+    written = render_document(DOC, tables, tmp_path)
     files = report_files(tables)
-    assert sorted(files) == sorted(f"reports/{p.name}" for p in written)
+    assert files["reports/index.html"].decode("utf-8").count(f'href="{DOC}.html"') == 1
+    assert sorted(files) == sorted([f"reports/{p.name}" for p in written] + ["reports/index.html"])
     assert files[f"reports/{DOC}-budget.png"][:8] == PNG_SIGNATURE
+
+
+def test_reports_are_the_same_whatever_the_number_of_processes(tables) -> None:
+    second = {t: [{**r, "doc_id": "second"} for r in rows if r.get("doc_id") == DOC] for t, rows in tables.items()}
+    both = {t: rows + second[t] for t, rows in tables.items()}
+    alone, side_by_side = report_files(both, workers=1), report_files(both, workers=2)
+    assert "reports/second.html" in alone and f"reports/{DOC}.html" in alone
+    assert alone == side_by_side
