@@ -83,10 +83,14 @@ def is_header_text(text: str) -> bool:
     return bool(YEAR.match(t) or QUARTER.match(t) or header_role(t)[0])
 
 
-def is_data_text(text: str) -> bool:
-    """Cell text that only a body row holds: codes, amounts, marks, ids."""
+def is_value_text(text: str) -> bool:
+    """Cell text that is one value: a code, an amount or a quarter mark."""
     t = text.strip()
     if YEAR.match(t):
         return False
-    return bool(CODE.match(t) or parse_amount(t) is not None or ID_IN_CELL.match(t)
-                or normalise_label(t) in vocabulary()["quarter_marks"])
+    return bool(CODE.match(t) or parse_amount(t) is not None or normalise_label(t) in vocabulary()["quarter_marks"])
+
+
+def is_data_text(text: str) -> bool:
+    """Cell text that only a body row holds: codes, amounts, marks, ids."""
+    return is_value_text(text) or bool(ID_IN_CELL.match(text.strip()))

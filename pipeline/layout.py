@@ -18,7 +18,7 @@ MARGIN_SHARE = 0.09        # top/bottom share of the page where running furnitur
 REPEAT_SHARE = 0.3         # a margin line on this share of pages (and >= 2) is furniture
 PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 MIN_LINES_FOR_MARGINS = 3  # fewer lines on a page say nothing about its text edges
-FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*†‡])\s*\S")
+FOOTNOTE_START = re.compile(r"^(?:\d{1,3}(?!\d)(?![.,]\d)|[*†‡])\s*\S")   # a note number, not an amount (`380,000`)
 
 
 @dataclass

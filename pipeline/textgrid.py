@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .geometry import group_lines
 from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, header_role, is_data_text,
-                     is_header_text, longest_phrase_words)
+                     is_header_text, is_value_text, longest_phrase_words)
 from .model import Cell, Grid, Page, TextLine, Word
 from .sections import parse_heading
 
@@ -203,8 +203,8 @@ def carries_on(upper: str, lower: str) -> bool:
     """Whether `lower` continues the text of the cell above it (a wrapped
     line that landed on the next row) rather than opening a new entry."""
     upper, lower = upper.rstrip(), lower.lstrip()
-    if not upper or not lower or ID_IN_CELL.match(lower):
-        return False
+    if not upper or not lower or ID_IN_CELL.match(lower) or is_value_text(upper) or is_value_text(lower):
+        return False                # a mark, code or amount is an entry of its own (`x` under `x`)
     last = upper.split()[-1].lower()
     return (lower[0].islower() or upper.count("(") > upper.count(")")
             or upper.endswith((",", "-", "/", "&")) or last in CONNECTORS)

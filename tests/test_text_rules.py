@@ -7,11 +7,13 @@ import pytest
 
 from pipeline.document import source_after
 from pipeline.labels import header_role
+from pipeline.layout import FOOTNOTE_START
 from pipeline.nlp import money_mentions, target_timing
 from pipeline.numbers import parse_amount
 from pipeline.reference import vocabulary
 from pipeline.tables import activity_id
 from pipeline.text import split_items, split_parties
+from pipeline.textgrid import carries_on
 
 
 @pytest.mark.parametrize("text,value", [
@@ -74,3 +76,19 @@ def test_government_source_is_named_by_country() -> None:
     assert source_after(" is committed from the Chinese Government cost sharing", "China") == "Government of China"
     assert source_after(" is donated from Hong Kong Peace and Development Foundation and more", "China") == \
         "Hong Kong Peace and Development Foundation"
+
+
+@pytest.mark.parametrize("upper,lower,joined", [
+    ("Activity 1.1 Conduct a baseline", "assessment of local planning", True),   # wrapped text
+    ("Support to the", "Ministry of Labour", True),                               # ends on a connector
+    ("x", "x", False),                                                            # marks of two rows
+    ("27,500", "and", False), ("71300", "local", False), ("Activity 1.1 Train staff", "1.2 Draft a law", False)],
+    ids=["lower-case", "connector", "mark-under-mark", "amount", "code", "next-activity"])
+def test_a_cell_carries_on_only_with_running_text(upper: str, lower: str, joined: bool) -> None:
+    assert carries_on(upper, lower) is joined
+
+
+@pytest.mark.parametrize("text,note", [("1 See the annex.", True), ("12The survey", True), ("* Estimate", True),
+                                       ("380,000", False), ("2.5 million", False), ("2013 onwards", False)])
+def test_a_footnote_opens_with_a_note_number_not_an_amount(text: str, note: bool) -> None:
+    assert bool(FOOTNOTE_START.match(text)) is note
