@@ -6,10 +6,14 @@ returned `Document`, so every other stage can be tested on in-memory pages.
 from __future__ import annotations
 
 import hashlib
+import io
 from bisect import bisect_right
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfparser import PDFSyntaxError
 
 from .errors import DocumentError
@@ -21,6 +25,7 @@ EDGE_SNAP = 2.0          # points: cell borders closer than this are one grid li
 MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
 WHITE = 0.95             # fills lighter than this grey level are not shading
 TABLE_RUNS_ON = 0.75     # an unruled table ending below this share of the page height may go on overleaf
+SIDEWAYS_SHARE = 0.6     # a page whose text runs mostly up or down the page is read turned upright
 
 TABLE_SETTINGS = {
     "vertical_strategy": "lines",
@@ -58,7 +63,13 @@ def read_pdf(path: Path) -> Document:
     try:
         with pdfplumber.open(path) as pdf:
             for p in pdf.pages:
-                pages.append(read_page(p, carried_table(pages[-1]) if pages else None))
+                carried = carried_table(pages[-1]) if pages else None
+                turn = sideways_turn(p)
+                if turn:
+                    with turned_page(path, p, turn) as upright:
+                        pages.append(read_page(upright, carried, number=p.page_number))
+                else:
+                    pages.append(read_page(p, carried))
                 pictures += len(p.images)
                 p.close()           # frees the page's parsed objects: memory stays flat over long files
     except DocumentError:
@@ -115,7 +126,45 @@ def carried_table(page: Page) -> Grid | None:
     return last
 
 
-def read_page(page: pdfplumber.page.Page, carried: Grid | None = None) -> Page:
+def sideways_turn(page: pdfplumber.page.Page) -> int:
+    """The turn (90 or 270 degrees) that shows a page's text upright when
+    most of it runs up or down the page (a landscape table printed on a
+    portrait page without a /Rotate entry); 0 for a page that reads as is."""
+    up = down = level = 0
+    for char in page.chars:
+        if char["upright"]:
+            level += 1
+        elif char["matrix"][1] > 0:
+            up += 1
+        else:
+            down += 1
+    if max(up, down) <= SIDEWAYS_SHARE * (up + down + level):
+        return 0
+    return 90 if up >= down else 270
+
+
+@contextmanager
+def turned_page(path: Path, page: pdfplumber.page.Page, turn: int) -> Iterator[pdfplumber.page.Page]:
+    """`page` alone in an in-memory PDF that shows it turned by `turn` more
+    degrees, opened with pdfplumber."""
+    source = pdfium.PdfDocument(str(path))
+    single = pdfium.PdfDocument.new()
+    try:
+        single.import_pages(source, [page.page_number - 1])
+        single[0].set_rotation((int(page.rotation or 0) + turn) % 360)
+        data = io.BytesIO()
+        single.save(data)
+    finally:
+        single.close()
+        source.close()
+    with pdfplumber.open(data) as pdf:
+        yield pdf.pages[0]
+
+
+def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: int | None = None) -> Page:
+    """One page's words, fills and grids; `number` overrides the page's own
+    number (a page read from a turned copy)."""
+    number = number or page.page_number
     words = [
         Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname", ""), float(w.get("size", 0)))
         for w in page.extract_words(x_tolerance=2, y_tolerance=3, extra_attrs=["fontname", "size"])
@@ -127,12 +176,12 @@ def read_page(page: pdfplumber.page.Page, carried: Grid | None = None) -> Page:
         if r.get("fill") and grey_level(r.get("non_stroking_color")) < WHITE
         and r["width"] > 3 and r["height"] > 3
     ]
-    result = Page(number=page.page_number, width=float(page.width), height=float(page.height),
+    result = Page(number=number, width=float(page.width), height=float(page.height),
                   rotation=int(page.rotation or 0) % 360, words=words, fills=fills)
     rules = len(page.lines) + len(page.rects) + len(page.curves)
     if rules >= MIN_RULES_FOR_TABLE:
         for table in page.find_tables(TABLE_SETTINGS):
-            grid = build_grid(page.page_number, [tuple(c) for c in table.cells], words, fills)
+            grid = build_grid(number, [tuple(c) for c in table.cells], words, fills)
             if grid is not None:
                 result.grids.append(grid)
     result.grids.extend(text_grids(result, result.grids, horizontal_rules(page), carried))

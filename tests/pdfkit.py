@@ -2,8 +2,13 @@
 places with reportlab, ruled fully, by horizontal rules only, or not at all."""
 from __future__ import annotations
 
+import ctypes
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
@@ -153,3 +158,24 @@ class Writer:
 
 
 LANDSCAPE = landscape(A4)
+
+
+def store_rotated(path: Path, rotation: int, shown_upright: bool = True) -> None:
+    """Rewrite `path` so that every page is stored turned by `rotation`
+    degrees (90 or 270) and shown upright again through the page's /Rotate
+    entry: the same picture, other coordinates underneath (as printers and
+    some converters store landscape pages).  With `shown_upright` False the
+    /Rotate entry is left out: a landscape table printed sideways on a
+    portrait page."""
+    doc = pdfium.PdfDocument(str(path))
+    for page in doc:
+        width, height = page.get_size()
+        # content turned against the display rotation, into a mediabox of swapped sides
+        turn = (0, 1, -1, 0, height, 0) if rotation == 90 else (0, -1, 1, 0, 0, width)
+        pdfium_c.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(pdfium_c.FS_MATRIX(*turn)), None)
+        page.set_mediabox(0, 0, height, width)
+        page.set_rotation(rotation if shown_upright else 0)
+    data = io.BytesIO()
+    doc.save(data)
+    doc.close()
+    path.write_bytes(data.getvalue())

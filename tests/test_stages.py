@@ -14,7 +14,7 @@ from pipeline.results import read_framework, resolve_parties
 from pipeline.sections import split_sections
 from pipeline.tables import find_tables
 from pipeline.workplan import read_workplan
-from tests.pdfkit import LANDSCAPE, TableSpec, Writer
+from tests.pdfkit import LANDSCAPE, TableSpec, Writer, store_rotated
 
 LOREM = "The project supports national partners in building capacity for inclusive and sustainable development"
 
@@ -123,8 +123,13 @@ def plan_spec(rules: str, mark: str) -> TableSpec:
     return TableSpec([80, 170, 30, 30, 30, 30, 30, 30, 90], header, rows, rules=rules)
 
 
-@pytest.mark.parametrize("rules,mark", [("full", "X"), ("horizontal", "x"), ("none", "X"), ("full", "")])
-def test_workplan_marks_in_ruled_and_unruled_grids(tmp_path: Path, rules: str, mark: str) -> None:
+@pytest.mark.parametrize("rules,mark,stored", [
+    ("full", "X", ""), ("horizontal", "x", ""), ("none", "X", ""), ("full", "", ""),
+    ("full", "X", "rotated 90"), ("none", "X", "rotated 270"), ("full", "", "rotated 90"),
+    ("full", "X", "sideways 90"), ("none", "x", "sideways 270")])
+def test_workplan_marks_in_ruled_and_unruled_grids(tmp_path: Path, rules: str, mark: str, stored: str) -> None:
+    """Ruled or not, marked or shaded; a landscape page stored turned with a
+    /Rotate entry, or printed sideways on a portrait page, reads the same."""
     path = tmp_path / "plan.pdf"
     spec = plan_spec(rules, mark)
     if not mark:                                    # quarters shown by shading only
@@ -132,6 +137,10 @@ def test_workplan_marks_in_ruled_and_unruled_grids(tmp_path: Path, rules: str, m
     w = Writer(path, pagesize=LANDSCAPE)
     w.table(spec)
     w.save()
+    if stored:
+        how, degrees = stored.split()
+        store_rotated(path, int(degrees), shown_upright=how == "rotated")
+        assert read_pdf(path).pages[0].rotation == int(degrees)   # sideways: read turned upright
     marks, activities = read_workplan(find_tables(read_pdf(path)))
     got = sorted((m.activity_id, m.year, m.quarter) for m in marks)
     assert got == [("1.1.1", 2020, 1), ("1.1.1", 2020, 2), ("1.1.2", 2020, 3), ("1.1.2", 2020, 4),
