@@ -125,6 +125,7 @@ def plan_spec(rules: str, mark: str) -> TableSpec:
 
 @pytest.mark.parametrize("rules,mark,stored", [
     ("full", "X", ""), ("horizontal", "x", ""), ("none", "X", ""), ("full", "", ""),
+    ("full", "ü", ""),                  # a Wingdings tick as its text comes out of a Word document
     ("full", "X", "rotated 90"), ("none", "X", "rotated 270"), ("full", "", "rotated 90"),
     ("full", "X", "sideways 90"), ("none", "x", "sideways 270")])
 def test_workplan_marks_in_ruled_and_unruled_grids(tmp_path: Path, rules: str, mark: str, stored: str) -> None:
