@@ -1,7 +1,8 @@
 """The pipeline on synthetic project documents with known answers.
 
 `tests/synth` renders documents of all three template generations in many
-layouts (two PDF producers, ruled and unruled tables, tick / X / shaded
+layouts (our typesetter through two PDF libraries, LibreOffice and Chromium
+laying out pages themselves, ruled and unruled tables, tick / X / shaded
 quarter marks, tables over page breaks ...) together with their answer key.
 The first test checks the pipeline's output against that key, per
 generation; the others check that the generator prints what its key says.
@@ -30,6 +31,7 @@ from tests.synth.gold import COLUMNS, gold_rows  # noqa: E402
 from tests.synth.layout import MARK_SHADE  # noqa: E402
 
 MIN_SCORE = 0.95
+RULE_MAX = 1.5           # points: a filled rectangle thinner than this is a rule
 GENERATIONS = ("2007", "2009", "2016")
 EXTRACT_TIMEOUT = 1800
 
@@ -91,10 +93,23 @@ class PrintedPage:
 
 
 def read_page(page: pdfplumber.page.Page) -> PrintedPage:
+    """Rules are stroked lines or, as Chromium draws them, filled bars
+    thinner than RULE_MAX; other filled rectangles are fills."""
     words = [(w["text"], w["fontname"]) for w in page.extract_words(extra_attrs=["fontname"])]
-    fills = [grey(r.get("non_stroking_color")) for r in page.rects if r.get("fill")]
-    rules = [(e["x0"], e["top"], e["x1"], e["bottom"]) for e in page.lines]
+    filled = [r for r in page.rects if r.get("fill")]
+    bars = [r for r in filled if min(r["width"], r["height"]) < RULE_MAX]
+    fills = [grey(r.get("non_stroking_color")) for r in filled if min(r["width"], r["height"]) >= RULE_MAX]
+    rules = [(e["x0"], e["top"], e["x1"], e["bottom"]) for e in page.lines] + [centre_line(r) for r in bars]
     return PrintedPage(words, fills, rules, len(page.find_tables()) if rules else 0)
+
+
+def centre_line(bar: dict) -> tuple[float, float, float, float]:
+    """A thin filled rectangle as the line along its middle."""
+    if bar["width"] < bar["height"]:
+        x = (bar["x0"] + bar["x1"]) / 2
+        return x, bar["top"], x, bar["bottom"]
+    y = (bar["top"] + bar["bottom"]) / 2
+    return bar["x0"], y, bar["x1"], y
 
 
 @pytest.fixture(scope="session")
@@ -108,8 +123,11 @@ def printed(corpus_dir: Path) -> dict[str, list[PrintedPage]]:
 
 
 def grey(colour: object) -> float:
+    """The grey level of a grey or neutral RGB colour (LibreOffice and Chromium fill in RGB); -1 otherwise."""
     values = colour if isinstance(colour, (tuple, list)) else (colour,)
-    return float(values[0]) if len(values) == 1 and isinstance(values[0], (int, float)) else -1.0
+    if len(values) in (1, 3) and all(isinstance(v, (int, float)) for v in values) and len(set(values)) == 1:
+        return float(values[0])
+    return -1.0
 
 
 def by_doc(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
@@ -130,8 +148,14 @@ def plain(text: str) -> str:
 # Marked strict: a document that starts passing fails here until it is
 # taken off this list.
 KNOWN_GAPS = {
-    "undp-peru-local-governance": "unruled annual work plans: marks of neighbouring activities share a row; "
-                                  "a cover value wrapped under its label",
+    "undp-malawi-climate-resilience": "Chromium leaves a row-spanning cell that runs over a page open at the foot "
+                                      "of the page (no rule under it) and prints its text only there: the "
+                                      "framework's 'Outcome 1' cell is no cell to the ruled-grid reader, so "
+                                      "outcome 1 is missing",
+    "undp-ethiopia-protected-areas": "LibreOffice breaks a work-plan row inside its cells at a page foot: the "
+                                     "continued row overleaf ('dependent communities', '04000') is not joined to "
+                                     "the row above, so activity 2.2's title stops at 'forest-' and its 2018 "
+                                     "MEFCC line loses its fund code",
 }
 
 
@@ -166,7 +190,15 @@ def test_the_corpus_spans_generations_layouts_and_renderers() -> None:
     for generation in GENERATIONS:
         entries = [e for e in CORPUS if e.recipe.generation == generation]
         assert len({e.layout for e in entries}) >= 4, generation
-        assert {e.layout.renderer for e in entries} == {"reportlab", "fpdf2"}, generation
+        assert {"reportlab", "fpdf2"} <= {e.layout.renderer for e in entries}, generation
+    generations = {name: {e.recipe.generation for e in CORPUS if e.layout.renderer == name}
+                   for name in ("libreoffice", "chromium")}
+    assert {"2009", "2016"} <= generations["libreoffice"], generations
+    assert len(generations["chromium"]) >= 2, generations
+    flowing = [e.layout for e in CORPUS if e.layout.renderer in generations]
+    assert {lay.rules for lay in flowing} == {"grid", "horizontal", "none"}
+    assert {"X", "tick", "shade"} <= {lay.marks for lay in flowing}
+    assert {lay.repeat_header for lay in flowing} == {True, False}
     used = {field: {getattr(e.layout, field) for e in CORPUS} for field in ("marks", "rules", "repeat_header")}
     assert used == {"marks": {"X", "x", "tick", "shade"}, "rules": {"grid", "horizontal", "none"},
                     "repeat_header": {True, False}}
@@ -174,7 +206,9 @@ def test_the_corpus_spans_generations_layouts_and_renderers() -> None:
 
 
 def test_tables_break_over_pages_as_the_layouts_ask(rendered: list[Rendered]) -> None:
-    tables = [(r.layout, t) for r in rendered for t in r.typeset.tables]
+    """Our typesetter's documents only: LibreOffice and Chromium break tables
+    themselves and report nothing of where."""
+    tables = [(r.layout, t) for r in rendered if r.typeset for t in r.typeset.tables]
     long_tables = [t for _, t in tables if t.pages > 1]
     assert any(t.repeat_header for t in long_tables) and any(not t.repeat_header for t in long_tables)
     assert any(t.broken_cells for lay, t in tables if lay.split_rows), "no cell's text runs over a page break"

@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     pdfs = build_corpus(args.out_dir)
     for entry, pdf in zip(CORPUS, pdfs, strict=True):
         lay = entry.layout
-        print(f"{pdf.name:<42} {entry.recipe.generation}  {lay.renderer:<9} {lay.describe()}")
+        print(f"{pdf.name:<42} {entry.recipe.generation}  {lay.renderer:<11} {lay.describe()}")
     print(f"{len(pdfs)} documents and gold/*.csv in {args.out_dir} ({time.perf_counter() - started:.1f} s)")
     return 0
 

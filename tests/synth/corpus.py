@@ -1,5 +1,8 @@
-"""The synthetic corpus: twelve documents, four per template generation, each
-with its own subject, shape, numbers and layout, split over both renderers.
+"""The synthetic corpus: eighteen documents, six per template generation, each
+with its own subject, shape, numbers and layout.  Four per generation are
+typeset by our engine (through reportlab or fpdf2); two are laid out by
+real-world producers, LibreOffice Writer from a Word document and Chromium
+from an HTML page, which break pages and tables their own way.
 
 Three of them carry one planted inconsistency each (see `Recipe.unmarked`
 and `Recipe.misstated_total`), so every generation has an `issues` row.
@@ -14,6 +17,7 @@ from .engine import typeset
 from .factory import Donor, Party, Recipe, build
 from .gold import Rendered, write_gold
 from .layout import PAGE_SIZES, Layout
+from .producers import PRODUCERS, read_back
 from .renderers import renderer
 from .spec import ProjectDocument
 from .templates import compose
@@ -61,6 +65,21 @@ CORPUS: tuple[Entry, ...] = (
                  seed=404, donor=GEF, cost_sharing=True, risk_no_width=2),
           Layout("fpdf2", family="dejavu-sans", body_size=10, page="Letter", align="left", marks="shade",
                  repeat_header=False, header_shade=0.85, fund="name+code")),
+    Entry(Recipe("undp-bhutan-rural-electrification", "Off-grid Rural Electrification for Remote Villages",
+                 "energy", "Bhutan", "2007", 2010, 2012, (2, 2), (2, 3),
+                 (Party("MoEA", "Ministry of Economic Affairs"), Party("BPC", "Bhutan Power Corporation"),
+                  Party("DTs", "Dzongkhag Tshogdus")),
+                 seed=1313, donor=GEF, start_quarter=2, risk_no_width=2),
+          Layout("libreoffice", family="dejavu-serif", body_size=10, marks="shade", split_rows=False,
+                 account="code+description", page_numbers="page")),
+    Entry(Recipe("undp-malawi-climate-resilience", "Enhancing Community Resilience to Climate Shocks",
+                 "climate", "Malawi", "2007", 2009, 2011, (2, 1, 2), (2, 3),
+                 (Party("EAD", "Environmental Affairs Department"),
+                  Party("DoDMA", "Department of Disaster Management Affairs"),
+                  Party("DCs", "District Councils")),
+                 seed=1414, donor=Donor("Adaptation Fund", "30079", "AF"), cost_sharing=True, risks=5),
+          Layout("chromium", family="liberation-serif", marks="tick", thousands=False, headings="alternate",
+                 sheet_per_page=False)),
     # ---------------------------------------------------------------- 2009-2015 template
     Entry(Recipe("undp-moldova-justice-reform", "Strengthening Access to Justice and Legal Aid", "justice",
                  "Moldova", "2009", 2011, 2014, (4,), (2, 4),
@@ -91,6 +110,20 @@ CORPUS: tuple[Entry, ...] = (
                                        "AECID"), risks=3),
           Layout("fpdf2", family="dejavu-serif", body_size=10, page="Letter", marks="x", rules="none",
                  sheet_per_page=False)),
+    Entry(Recipe("undp-uzbekistan-public-services", "Modernising Public Service Delivery in the Regions",
+                 "governance", "Uzbekistan", "2009", 2011, 2013, (4,), (2, 3),
+                 (Party("MoJ", "Ministry of Justice"), Party("MEI", "Ministry of Economy and Industry"),
+                  Party("RKs", "Regional Khokimiyats")),
+                 seed=1515, donor=EU, risks=4, risk_dates=True),
+          Layout("libreoffice", family="liberation-sans", body_size=10, marks="tick", rules="horizontal",
+                 repeat_header=False, thousands=False, activity_prefix=False)),
+    Entry(Recipe("undp-jordan-youth-skills", "Skills and Jobs for Young Jordanians and Host Communities",
+                 "employment", "Jordan", "2009", 2014, 2016, (3,), (2, 4),
+                 (Party("MoL", "Ministry of Labour"), Party("VTC", "Vocational Training Corporation"),
+                  Party("MoPIC", "Ministry of Planning and International Cooperation")),
+                 seed=1616, cost_sharing=True, risk_no_width=2),
+          Layout("chromium", family="dejavu-sans", body_size=10, page="Letter", rules="none", marks="X",
+                 split_rows=False, account="code+description", headings="alternate", page_numbers="dashes")),
     # ---------------------------------------------------------------- 2016 template
     Entry(Recipe("undp-nepal-climate-resilience", "Building Climate and Disaster Resilience of Communities",
                  "climate", "Nepal", "2016", 2017, 2020, (3,), (2, 3),
@@ -119,6 +152,20 @@ CORPUS: tuple[Entry, ...] = (
                  seed=1212, cost_sharing=True, misstated_total=-20000),
           Layout("fpdf2", family="dejavu-serif", body_size=10.5, split_rows=False, header_shade=0.85,
                  page_numbers="dashes")),
+    Entry(Recipe("undp-ethiopia-protected-areas", "Strengthening the Sustainability of the Protected Area System",
+                 "biodiversity", "Ethiopia", "2016", 2017, 2020, (3,), (2, 3),
+                 (Party("EWCA", "Ethiopian Wildlife Conservation Authority"),
+                  Party("MEFCC", "Ministry of Environment, Forest and Climate Change")),
+                 seed=1717, donor=GEF, risks=5, risk_dates=True),
+          Layout("libreoffice", family="liberation-serif", header_shade=0.85, fund="name+code",
+                 page_numbers="of")),
+    Entry(Recipe("undp-georgia-court-modernisation", "Modernising Courts and Legal Aid in the Regions",
+                 "justice", "Georgia", "2016", 2018, 2021, (3,), (2, 3),
+                 (Party("MoJ", "Ministry of Justice"), Party("HCJ", "High Council of Justice"),
+                  Party("LAS", "Legal Aid Service")),
+                 seed=1818, donor=EU, cost_sharing=True),
+          Layout("chromium", family="liberation-sans", body_size=10, rules="horizontal", repeat_header=False,
+                 thousands=False, account="description", output_newline=True, table_size=7.5)),
 )
 
 
@@ -132,10 +179,16 @@ def render(entry: Entry, folder: Path) -> Rendered:
     """Build the spec, print it, write `<doc_id>.pdf`; return what the gold needs."""
     spec = build(entry.recipe)
     blocks = compose(spec, entry.layout)
+    setup = page_setup(spec, entry.layout)
+    pdf = folder / f"{spec.doc_id}.pdf"
+    if entry.layout.renderer in PRODUCERS:
+        PRODUCERS[entry.layout.renderer](blocks, setup, pdf)
+        pages, heading_pages = read_back(pdf, blocks)
+        return Rendered(spec, entry.layout, blocks, pages, heading_pages)
     backend = renderer(entry.layout.renderer)
-    result = typeset(blocks, page_setup(spec, entry.layout), backend.measure)
-    backend.write(result.pages, folder / f"{spec.doc_id}.pdf", spec.title)
-    return Rendered(spec, entry.layout, blocks, result)
+    result = typeset(blocks, setup, backend.measure)
+    backend.write(result.pages, pdf, spec.title)
+    return Rendered(spec, entry.layout, blocks, len(result.pages), result.heading_pages, result)
 
 
 def render_corpus(out_dir: Path | str, entries: tuple[Entry, ...] = CORPUS) -> list[Rendered]:

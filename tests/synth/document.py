@@ -13,6 +13,13 @@ from typing import Literal
 Align = Literal["justify", "left", "center", "right"]
 Rules = Literal["grid", "horizontal", "none"]
 Orientation = Literal["portrait", "landscape"]
+PageNumbers = Literal["plain", "page", "dashes", "of"]
+
+# How each page-number style prints: literal text and the fields PAGE (this
+# page) and NUMPAGES (the page count).
+PAGE_NUMBER_PARTS: dict[PageNumbers, tuple[str, ...]] = {
+    "plain": ("PAGE",), "page": ("Page ", "PAGE"), "dashes": ("- ", "PAGE", " -"), "of": ("PAGE", " of ", "NUMPAGES"),
+}
 
 
 @dataclass(frozen=True)
@@ -84,5 +91,5 @@ class PageSetup:
     body_size: float = 11.0
     align: Align = "justify"
     running_header: str = ""
-    page_numbers: Literal["plain", "page", "dashes", "of"] = "plain"
+    page_numbers: PageNumbers = "plain"
     title: str = ""                                   # PDF metadata

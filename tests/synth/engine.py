@@ -11,7 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import tablelayout as tl
-from .document import Align, Block, Heading, Orientation, PageBreak, PageSetup, Para, Spacer, Table
+from .document import (
+    PAGE_NUMBER_PARTS,
+    Align,
+    Block,
+    Heading,
+    Orientation,
+    PageBreak,
+    PageNumbers,
+    PageSetup,
+    Para,
+    Spacer,
+    Table,
+)
 from .fonts import FAMILIES, SYMBOL, FontFace
 
 Measure = Callable[[str, FontFace, float], float]
@@ -23,6 +35,8 @@ SPACE_AFTER = 0.6        # paragraph spacing, times the font size (> the pipelin
 BULLET_INDENT = 14.0
 RULE_WIDTH = 0.5
 ASCENT = 0.8             # baseline below the top of a line box, times the font size
+HEADING_BEFORE = 0.8     # space above a heading, times the body size
+HEADING_AFTER = 0.5      # space below a heading, times the body size
 
 
 @dataclass(frozen=True)
@@ -218,16 +232,16 @@ class Typesetter:
 
     def heading(self, h: Heading) -> None:
         body = self.setup.body_size
-        size = body + {1: 2.0, 2: 1.0}.get(h.level, 0.0)
+        size = heading_size(h.level, body)
         face = self.family.face(bold=True)
         lines = self.wrap(h.printed, face, size, self.right - self.left)
         if not self.at_page_top():
-            self.y += 0.8 * body
+            self.y += HEADING_BEFORE * body
         self.ensure(len(lines) * size * LEADING + 3 * body * LEADING)
         for line in lines:
             self.draw_line(line, self.left, self.right - self.left, self.y, face, size, "left")
             self.y += size * LEADING
-        self.y += 0.5 * body
+        self.y += HEADING_AFTER * body
 
     def para(self, p: Para) -> None:
         size = self.setup.body_size + p.size_delta
@@ -278,10 +292,7 @@ class Typesetter:
     def _column_edges(self, t: Table, m: tl.Metrics) -> list[float]:
         def measure(word: str, bold: bool) -> float:
             return self.width(word, self.family.face(bold=bold), t.size)
-        minimum = [max(a, b) for a, b in zip(tl.longest_words(t.header, len(t.widths), measure, m),
-                                             tl.longest_words(t.body, len(t.widths), measure, m), strict=True)]
-        widths = tl.column_widths(t.widths, minimum, self.right - self.left)
-        return tl.column_edges(widths, self.left)
+        return tl.column_edges(tl.table_widths(t, measure, m, self.right - self.left), self.left)
 
     def _cell_wrapper(self, size: float) -> tl.Wrap:
         def wrap(text: str, width: float, bold: bool) -> list[str]:
@@ -343,8 +354,13 @@ def table_stats(t: Table, pieces: list[tl.Piece], flows: list[tl.SlotFlow]) -> T
                       sum(f.slot.cell.rowspan > 1 for f in broken))
 
 
-def page_number(n: int, total: int, style: str) -> str:
-    return {"plain": f"{n}", "page": f"Page {n}", "dashes": f"- {n} -", "of": f"{n} of {total}"}[style]
+def heading_size(level: int, body: float) -> float:
+    return body + {1: 2.0, 2: 1.0}.get(level, 0.0)
+
+
+def page_number(n: int, total: int, style: PageNumbers) -> str:
+    fields = {"PAGE": str(n), "NUMPAGES": str(total)}
+    return "".join(fields.get(part, part) for part in PAGE_NUMBER_PARTS[style])
 
 
 def typeset(blocks: list[Block], setup: PageSetup, measure: Measure) -> Typeset:

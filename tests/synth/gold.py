@@ -3,7 +3,8 @@
 This module is the only place that maps a spec to gold rows.  Structured
 tables come from the spec (the same values the templates print, through the
 same `ProjectDocument` methods); sections come from the blocks the PDF was
-typeset from, with the page each heading landed on.
+typeset from, with the page each heading landed on (where LibreOffice or
+Chromium laid the pages out, as read back from their PDF).
 
 Conventions beyond the contract:
 - outcomes.title is empty where the template prints no short name (2009, 2016);
@@ -46,13 +47,15 @@ class Rendered:
     spec: ProjectDocument
     layout: Layout
     blocks: list[Block]
-    typeset: Typeset
+    pages: int
+    heading_pages: dict[int, int]        # index of a Heading block -> 1-based page
+    typeset: Typeset | None = None       # our typesetter's result; None where a producer laid out the pages
 
 
 def documents(r: Rendered) -> list[Row]:
     s = r.spec
     return [{"title": s.title, "country": s.country, "start_year": s.start_year, "end_year": s.end_year,
-             "pages": len(r.typeset.pages)}]
+             "pages": r.pages}]
 
 
 def funding(r: Rendered) -> list[Row]:
@@ -66,7 +69,7 @@ def sections(r: Rendered) -> list[Row]:
     for i, block in enumerate(r.blocks):
         if isinstance(block, Heading):
             rows.append({"seq": len(rows) + 1, "level": block.level, "number": block.number, "title": block.title,
-                         "page_start": r.typeset.heading_pages[i]})
+                         "page_start": r.heading_pages[i]})
             texts.append([])
         elif isinstance(block, Para) and texts:
             texts[-1].append(block.text)

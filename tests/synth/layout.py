@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Literal
 
-from .document import Cell, Rules
+from .document import Cell, PageNumbers, Rules
 from .renderers import RendererName
 
 PAGE_SIZES = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
@@ -32,7 +32,7 @@ class Layout:
     account: Literal["code", "code+description", "description"] = "code"
     headings: Literal["standard", "alternate"] = "standard"
     header_shade: float | None = None
-    page_numbers: Literal["plain", "page", "dashes", "of"] = "plain"
+    page_numbers: PageNumbers = "plain"
     activity_prefix: bool = True             # 2009: "Activity 1.1 ..." rather than "1.1 ..."
     fund: Literal["code", "name+code", "name"] = "code"   # 2016: how the funding column names a fund
     output_extras: bool = False              # 2009: the output's baseline printed in its cell

@@ -1,6 +1,9 @@
 """PDF backends: each measures text for the typesetter and replays its
 display list.  They differ only in the PDF library (and so in the producer,
-font embedding and content-stream style the pipeline sees)."""
+font embedding and content-stream style the pipeline sees).
+
+The renderers "libreoffice" and "chromium" lay documents out themselves
+(`producers.py`); they do not use the typesetter."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .engine import FillOp, Page, RuleOp, TextOp
 from .fonts import FontFace
 
-RendererName = Literal["reportlab", "fpdf2"]
+RendererName = Literal["reportlab", "fpdf2", "libreoffice", "chromium"]
 
 
 class Renderer(Protocol):
@@ -120,4 +123,8 @@ class Fpdf2Renderer:
 
 
 def renderer(name: RendererName) -> Renderer:
-    return Fpdf2Renderer() if name == "fpdf2" else ReportlabRenderer()
+    """The backend of our typesetter called `name`."""
+    backends: dict[str, type[Renderer]] = {"reportlab": ReportlabRenderer, "fpdf2": Fpdf2Renderer}
+    if name not in backends:
+        raise ValueError(f"{name!r} is no backend of the typesetter (it lays out pages itself)")
+    return backends[name]()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .document import Cell
+from .document import Cell, Table
 
 EPS = 0.01
 MAX_PASSES = 12
@@ -212,6 +212,14 @@ def column_widths(weights: tuple[float, ...], minimum: list[float], total: float
         if not short:
             return [fixed.get(i, weights[i] * scale) for i in range(len(weights))]
         fixed.update({i: minimum[i] for i in short})
+
+
+def table_widths(t: Table, measure: Callable[[str, bool], float], m: Metrics, total: float) -> list[float]:
+    """The table's column widths across `total`: its weights, each column at
+    least as wide as its longest word."""
+    minimum = [max(a, b) for a, b in zip(longest_words(t.header, len(t.widths), measure, m),
+                                         longest_words(t.body, len(t.widths), measure, m), strict=True)]
+    return column_widths(t.widths, minimum, total)
 
 
 def column_edges(widths: list[float], x0: float) -> list[float]:
