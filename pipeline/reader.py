@@ -180,12 +180,37 @@ def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: i
                   rotation=int(page.rotation or 0) % 360, words=words, fills=fills)
     rules = len(page.lines) + len(page.rects) + len(page.curves)
     if rules >= MIN_RULES_FOR_TABLE:
-        for table in page.find_tables(TABLE_SETTINGS):
+        for table in page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": open_foot(page)}):
             grid = build_grid(number, [tuple(c) for c in table.cells], words, fills)
             if grid is not None:
                 result.grids.append(grid)
     result.grids.extend(text_grids(result, result.grids, horizontal_rules(page), carried))
     return result
+
+
+def open_foot(page: pdfplumber.page.Page) -> list[dict[str, object]]:
+    """A rule closing the page's lowest ruled row where it is left open: a
+    browser draws no rule under a spanning cell that runs on overleaf, so
+    the column rules reach the row's foot with nothing across them there."""
+    tolerance = TABLE_SETTINGS["snap_tolerance"]
+    across = [e for e in page.edges if e["orientation"] == "h"]
+    if not across:
+        return []
+    y = max(e["top"] for e in across)
+    ends = [e["x0"] for e in page.edges
+            if e["orientation"] == "v" and abs(e["bottom"] - y) <= tolerance and e["top"] < y - tolerance]
+    if len(ends) < 2:
+        return []
+    left, right = min(ends), max(ends)
+    reach = left
+    for x0, x1 in sorted((e["x0"], e["x1"]) for e in across if abs(e["top"] - y) <= tolerance):
+        if x0 > reach + tolerance:
+            break
+        reach = max(reach, x1)
+    if reach >= right - tolerance:
+        return []
+    return [{"object_type": "line", "x0": left, "x1": right, "top": y, "bottom": y,
+             "width": right - left, "height": 0.0}]
 
 
 def horizontal_rules(page: pdfplumber.page.Page) -> list[tuple[float, float, float]]:

@@ -138,9 +138,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         if text:
             output.targets += ("\n" if output.targets else "") + text
         text = starting_text(row, col["party"])
-        if text and row.continued and output.parties:
-            output.parties[-1] += "\n" + text
-        elif text:
+        if text:
             output.parties.append(text)           # one cell per output, or one per activity
         amount_col = col["amount"]
         act_text = starting_text(row, col["activity"])
@@ -160,7 +158,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             if number:
                 activity = ActivityDraft(number, title, {row.page})
                 output.activities.append(activity)
-            elif activity is not None and (row.continued or text[0].islower()):
+            elif activity is not None and text[0].islower():
                 activity.title += "\n" + text
                 activity.pages.add(row.page)
 
@@ -175,7 +173,7 @@ def carries_on(row: Row, text: str, label: re.Pattern[str]) -> bool:
     """A cell at the top of a page that does not open with its label
     (`Outcome 2`, `Output 1`) is the rest of the cell above the page break."""
     m = label.match(text)
-    return row.continued or (row.first_on_page and not (m and m.group("no")))
+    return row.first_on_page and not (m and m.group("no"))
 
 
 def starting_text(row: Row, column) -> str:

@@ -40,7 +40,7 @@ def read_risks(tables: list[Table]) -> list[Risk]:
             values = {f: flatten(row.get(table.column(f))) for f in FIELDS}
             if not any(values.values()):
                 continue
-            if (row.continued or not number) and risks and (no_col is None or not row.starts[no_col.index] or row.continued):
+            if not number and risks and (no_col is None or not row.starts[no_col.index]):
                 for f, v in values.items():
                     if v and row.starts[table.column(f).index]:
                         risks[-1].fields[f] = f"{risks[-1].fields[f]} {v}".strip()

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import takewhile
 
 from .geometry import group_lines
 from .model import Document, Grid, Page
 from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, header_role, is_data_text,
-                     is_header_text)
+                     is_header_text, is_value_text)
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
 from .text import flatten
@@ -43,7 +44,6 @@ class Row:
     starts: list[bool]               # whether the covering cell begins on this row
     shaded: list[bool]
     cell_ids: list[int]              # identity of the covering cell, to tell spans apart
-    continued: bool = False          # first row of a page that carries on the previous page's last row
     first_on_page: bool = False
 
     def get(self, column: Column | None) -> str:
@@ -259,7 +259,8 @@ def find_tables(doc: Document) -> list[Table]:
                 table = previous[1]
                 if (n_header == 0 or same_timing(table.columns, grid_columns(grid, n_header))) \
                         and not names_other_year(caption, table.caption):
-                    mark_continuation(table, rows)
+                    if carries_on_last_row(table, rows) and join_last_row(table, rows[0]):
+                        rows.pop(0)
                     table.rows.extend(rows)
                     table.pages.append(page.number)
                     previous = (grid, table)
@@ -276,18 +277,46 @@ def find_tables(doc: Document) -> list[Table]:
     return tables
 
 
-def mark_continuation(table: Table, rows: list[Row]) -> None:
-    """Flag the first row when it carries on the previous page's last row:
-    its key cell (activity or description) opens mid-sentence, with no id."""
-    if not rows or not table.rows:
-        return
-    key = table.column("activity") or table.column("description")
+def key_column(table: Table) -> Column | None:
+    """The column whose text tells the rows apart: activity, or description."""
+    return table.column("activity") or table.column("description")
+
+
+def carries_on_last_row(table: Table, rows: list[Row]) -> bool:
+    """Whether the first row of a page is the rest of the previous page's
+    last row (a row broken inside its cells): its key cell (activity or
+    description) opens mid-sentence, with no id."""
+    key = key_column(table)
+    if not rows or not table.rows or key is None:
+        return False
     first = rows[0]
-    if key is None:
-        return
     text = first.get(key).strip()
-    if text and not text[0].isupper() and not ID_IN_CELL.match(text) and not first.get(table.column("risk_no")).strip():
-        first.continued = True
+    return bool(text) and not text[0].isupper() and not ID_IN_CELL.match(text) \
+        and not first.get(table.column("risk_no")).strip()
+
+
+def join_last_row(table: Table, rest: Row) -> bool:
+    """Join `rest`, a page's first row that carries on the previous page's
+    last row, to that row; return whether it was used up.
+
+    A row broken inside its cells gives each cell's rest to the cell above.
+    A row that also holds values of its own (an amount, a code, where the
+    row above has one too) is a new row beside a spanning cell broken over
+    the page: only that cell's rest joins the cell above, and the row keeps
+    the rest as part of the same span."""
+    last = table.rows[-1]
+    own_values = any(is_value_text(a) and is_value_text(b) for a, b in zip(last.cells, rest.cells))
+    key = key_column(table)
+    for c, text in enumerate(rest.cells):
+        if not text.strip() or (own_values and (key is None or c != key.index)):
+            continue
+        joined = f"{last.cells[c]}\n{text}" if last.cells[c].strip() else text
+        for row in takewhile(lambda row: row is last or row.cell_ids[c] == last.cell_ids[c] != 0,
+                             reversed(table.rows)):
+            row.cells[c] = joined
+        last.shaded[c] = last.shaded[c] or rest.shaded[c]
+        rest.cells[c], rest.starts[c], rest.cell_ids[c] = joined, False, last.cell_ids[c]
+    return not own_values
 
 
 def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
@@ -295,8 +324,6 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
     plan or budget: an activity cell beginning here, or a label of no
     activity (`GMS`, `Miscellaneous`) printed in the activity or the output
     column; None when the row goes on with the item above."""
-    if row.continued:
-        return None
     for role in ("activity", "output"):
         column = table.column(role)
         text = flatten(row.get(column)) if column is not None and row.starts[column.index] else ""

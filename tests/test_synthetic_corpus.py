@@ -147,16 +147,7 @@ def plain(text: str) -> str:
 # Layouts the pipeline does not read well enough yet, with what goes wrong.
 # Marked strict: a document that starts passing fails here until it is
 # taken off this list.
-KNOWN_GAPS = {
-    "undp-malawi-climate-resilience": "Chromium leaves a row-spanning cell that runs over a page open at the foot "
-                                      "of the page (no rule under it) and prints its text only there: the "
-                                      "framework's 'Outcome 1' cell is no cell to the ruled-grid reader, so "
-                                      "outcome 1 is missing",
-    "undp-ethiopia-protected-areas": "LibreOffice breaks a work-plan row inside its cells at a page foot: the "
-                                     "continued row overleaf ('dependent communities', '04000') is not joined to "
-                                     "the row above, so activity 2.2's title stops at 'forest-' and its 2018 "
-                                     "MEFCC line loses its fund code",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def document_params() -> list:
