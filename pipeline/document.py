@@ -1,14 +1,15 @@
 """Stage 4e: document-level facts: title, country, stated funding.
 
 The title is the labelled `Project Title:` where printed, else the cover
-page's largest non-generic bold lines.  The country is the ISO country the
-document names most often on its first pages.  Funding is read from the
+page's largest non-generic bold lines.  The country is the country the
+document names most often on its first pages, as it prints it.  Funding is read from the
 sentence that states the total budget: each amount with the source named
 after it (`US$ 1.725 million is from UNDP`).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,7 @@ import pycountry
 from .layout import BodyText
 from .model import Document, TextLine
 from .nlp import money_mentions
-from .reference import vocabulary
+from .reference import country_aliases, vocabulary
 from .sections import Section
 from .text import flatten, normalise_label
 from .textgrid import word_groups
@@ -99,32 +100,58 @@ def cover_title(lines: list[TextLine], body_size: float) -> str:
 
 @lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
-    """Every ISO name, official and common name -> the short name."""
+    """Every ISO name, official and common name, and the aliases of
+    `data/country_aliases.csv`, normalised -> the country's alpha-3 code."""
     names: dict[str, str] = {}
     for country in pycountry.countries:
         for attr in ("name", "official_name", "common_name"):
             value = getattr(country, attr, None)
             if value:
-                names[normalise_label(value)] = getattr(country, "common_name", None) or country.name
+                names[normalise_label(value)] = country.alpha_3
+    names.update({normalise_label(alias): code for alias, code in country_aliases().items()})
     return names
 
 
 def document_country(body: BodyText) -> str:
+    """The country the document names most often, on its first pages if
+    they name one, else anywhere."""
     first_page = body.lines[0].page if body.lines else 1
-    text = " ".join(ln.text for ln in body.lines if ln.page < first_page + COVER_PAGES)
-    found = count_countries(text) or count_countries(" ".join(ln.text for ln in body.lines))
-    return found.most_common(1)[0][0] if found else ""
+    cover = [ln for ln in body.lines if ln.page < first_page + COVER_PAGES]
+    return most_named_country(" ".join(ln.text for ln in cover)) or \
+        most_named_country(" ".join(ln.text for ln in body.lines))
 
 
-def count_countries(text: str) -> Counter[str]:
+def most_named_country(text: str) -> str:
+    """The country named most often in `text`, in the form printed most
+    often (the first printed on a tie): `Viet Nam`, `Lao PDR`."""
+    found = country_mentions(text)
+    if not found:
+        return ""
+    code = Counter(code for code, _ in found).most_common(1)[0][0]
+    return Counter(printed for c, printed in found if c == code).most_common(1)[0][0]
+
+
+def country_mentions(text: str) -> list[tuple[str, str]]:
+    """(alpha-3 code, name as printed) of each country name in `text`, in
+    reading order; longer names are found first (`Republic of Moldova`, not
+    `Moldova`)."""
+    text = unicodedata.normalize("NFKC", text)
     label = normalise_label(text)
-    counts: Counter[str] = Counter()
-    for name, short in sorted(country_names().items(), key=lambda kv: -len(kv[0])):
-        hits = len(re.findall(rf"(?<![a-z]){re.escape(name)}(?![a-z])", label))
-        if hits:
-            counts[short] += hits
-            label = label.replace(name, " ")
-    return counts
+    found: list[tuple[int, str, str]] = []
+    for name, code in sorted(country_names().items(), key=lambda kv: -len(kv[0])):
+        if name not in label:
+            continue
+        pattern = re.compile(rf"(?<![^\W\d_]){name_pattern(name)}(?![^\W\d_])", re.I)
+        found += [(m.start(), code, m.group()) for m in pattern.finditer(text)]
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
+    return [(code, printed) for _, code, printed in sorted(found)]
+
+
+def name_pattern(name: str) -> str:
+    """A normalised name as a pattern for printed text: any dash, any quote,
+    any run of spaces or line breaks."""
+    parts = {"'": "['\u2018\u2019`]", "-": "[-\u2010-\u2015]", " ": r"\s+"}
+    return "".join(parts.get(ch, re.escape(ch)) for ch in name)
 
 
 def funding_paragraph(sections: list[Section]) -> tuple[str, int | None] | None:
@@ -156,9 +183,7 @@ def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | 
         named = re.match(r"^\s*([^:]+?)\s*:", f.value)
         if named or any(label.startswith(s) for s in vocab["funding_labels"]):
             source = named.group(1).strip() if named else f.label.strip()
-            if any(g in source.lower().split() for g in vocab["government_words"]) and country:
-                source = f"Government of {country}"
-            sources.append(FundingStatement(source, money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page))
+            sources.append(FundingStatement(government_named(source, country), money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page))
     return total, sources
 
 
@@ -203,7 +228,14 @@ def source_after(text: str, country: str) -> str:
             break
     while words and words[-1].lower() in connectors:
         words.pop()
-    phrase = " ".join(words)
-    if any(g in phrase.lower().split() for g in vocabulary()["government_words"]) and country:
+    return government_named(" ".join(words), country)
+
+
+def government_named(source: str, country: str) -> str:
+    """A source that is a government but names no country (`the Chinese
+    Government`, `Govt.`) is the government of the document's country; one
+    that names its country (`Government of Norway`) stays as printed."""
+    if country and any(g in source.lower().split() for g in vocabulary()["government_words"]) \
+            and not country_mentions(source):
         return f"Government of {country}"
-    return phrase
+    return source

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.document import source_after
+from pipeline.document import most_named_country, source_after
 from pipeline.labels import header_role
 from pipeline.layout import FOOTNOTE_START
 from pipeline.nlp import money_mentions, target_timing
@@ -74,6 +74,7 @@ def test_header_roles(header: str, role: str | None, scale: int) -> None:
 
 def test_government_source_is_named_by_country() -> None:
     assert source_after(" is committed from the Chinese Government cost sharing", "China") == "Government of China"
+    assert source_after(" is committed by the Government of Norway", "Malawi") == "Government of Norway"
     assert source_after(" is donated from Hong Kong Peace and Development Foundation and more", "China") == \
         "Hong Kong Peace and Development Foundation"
 
@@ -92,3 +93,14 @@ def test_a_cell_carries_on_only_with_running_text(upper: str, lower: str, joined
                                        ("380,000", False), ("2.5 million", False), ("2013 onwards", False)])
 def test_a_footnote_opens_with_a_note_number_not_an_amount(text: str, note: bool) -> None:
     assert bool(FOOTNOTE_START.match(text)) is note
+
+
+@pytest.mark.parametrize("text,country", [
+    ("Country: Lao PDR. The Government of the Lao People\u2019s Democratic Republic and Lao PDR", "Lao PDR"),
+    ("UNDP Viet Nam supports the Government of Viet Nam with Japan", "Viet Nam"),
+    ("Republic of Moldova. Chisinau, Moldova; Moldova", "Moldova"),
+    ("C\u00f4te d\u2019Ivoire", "C\u00f4te d\u2019Ivoire"), ("UNDP Kosovo", "Kosovo"),
+    ("A Tanzanian programme", "")])
+def test_the_country_is_named_as_the_document_prints_it(text: str, country: str) -> None:
+    assert most_named_country(text) == country
+
