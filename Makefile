@@ -18,7 +18,8 @@ setup: $(PY)  ## install the pipeline and its test tools into .venv
 extract: setup  ## raw/ -> output/ (override with RAW=... OUT=...)
 	$(PY) -m pipeline extract $(RAW) --out $(OUT) $(ARGS)
 
-test: setup  ## the whole test suite
+test: setup  ## the whole test suite (installs the fonts and PDF producers of the test documents if missing)
+	bash tests/renderers.sh
 	$(PY) -m pytest -q
 
 notebooks: extract  ## run the example notebooks against output/ (outputs are not saved)

@@ -45,7 +45,7 @@ class Producer:
         if found is None:
             raise ProducerMissing(f"{self.name} is needed to render the corpus documents that use it, but "
                                   f"`{self.program}` is not on PATH: install the Debian package {self.package} "
-                                  f"(.ci/run does)")
+                                  f"(tests/renderers.sh, run by `make test`, does)")
         with tempfile.TemporaryDirectory(prefix="synth-producer-") as tmp:
             folder = Path(tmp)
             source = folder / f"{pdf.stem}{self.writer.suffix}"
