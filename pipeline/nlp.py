@@ -70,14 +70,19 @@ def money_value(printed: str) -> int | None:
     return int((value * scale).to_integral_value())
 
 
-def money_mentions(text: str) -> list[Money]:
+@lru_cache(maxsize=4096)
+def money_mentions(text: str) -> tuple[Money, ...]:
+    """The amounts of money in `text` (a paragraph is read by several stages:
+    cached).  An amount is written with digits, so text without any is skipped."""
+    if not any(ch.isdigit() for ch in text):
+        return ()
     found = []
     for ent in nlp()(text).ents:
         if ent.label_ == "MONEY":
             value = money_value(ent.text)
             if value is not None:
                 found.append(Money(value, ent.text, ent.start_char, ent.end_char))
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)
