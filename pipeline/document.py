@@ -2,9 +2,10 @@
 
 The title is the labelled `Project Title:` where printed, else the cover
 page's largest non-generic bold lines.  The country is the country the
-document names most often on its first pages, as it prints it.  Funding is read from the
-sentence that states the total budget: each amount with the source named
-after it (`US$ 1.725 million is from UNDP`).
+document names most often on its first pages, as it prints it.  Funding is
+read from the sentence that states the total budget: each amount with the
+source named after it (`US$ 1.725 million is from UNDP`), else from the
+cover table.
 """
 from __future__ import annotations
 
@@ -78,8 +79,9 @@ def cover_fields(doc: Document, body: BodyText) -> list[CoverField]:
 
 def document_title(body: BodyText, sections: list[Section], cover: list[CoverField]) -> str:
     for f in cover:
-        if normalise_label(f.label).startswith("project title") and len(f.value) > 10:
-            return f.value
+        m = TITLE_LABEL.match(f"{f.label}: {f.value}")
+        if m and len(m.group("title")) > 10:
+            return m.group("title").strip()
     for section in sections:
         for para in section.paragraphs:
             m = TITLE_LABEL.match(para)
@@ -183,7 +185,8 @@ def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | 
         named = re.match(r"^\s*([^:]+?)\s*:", f.value)
         if named or any(label.startswith(s) for s in vocab["funding_labels"]):
             source = named.group(1).strip() if named else f.label.strip()
-            sources.append(FundingStatement(government_named(source, country), money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page))
+            sources.append(FundingStatement(government_named(source, country), money[0].usd, money[0].printed,
+                                            f"{f.label}: {f.value}", f.page))
     return total, sources
 
 

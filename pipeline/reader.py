@@ -60,13 +60,15 @@ def read_pdf(path: Path) -> Document:
     sha = file_sha256(path)
     pages: list[Page] = []
     pictures = 0            # images drawn on the pages
+    source: pdfium.PdfDocument | None = None     # opened for the first page printed sideways
     try:
         with pdfplumber.open(path) as pdf:
             for p in pdf.pages:
                 carried = carried_table(pages[-1]) if pages else None
                 turn = sideways_turn(p)
                 if turn:
-                    with turned_page(path, p, turn) as upright:
+                    source = source or pdfium.PdfDocument(str(path))
+                    with turned_page(source, p, turn) as upright:
                         pages.append(read_page(upright, carried, number=p.page_number))
                 else:
                     pages.append(read_page(p, carried))
@@ -76,6 +78,9 @@ def read_pdf(path: Path) -> Document:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
         raise DocumentError(path, describe_pdf_error(exc, path)) from exc
+    finally:
+        if source is not None:
+            source.close()
     if not pages:
         raise DocumentError(path, "the PDF has no pages")
     if not any(page.words for page in pages):
@@ -144,10 +149,10 @@ def sideways_turn(page: pdfplumber.page.Page) -> int:
 
 
 @contextmanager
-def turned_page(path: Path, page: pdfplumber.page.Page, turn: int) -> Iterator[pdfplumber.page.Page]:
-    """`page` alone in an in-memory PDF that shows it turned by `turn` more
-    degrees, opened with pdfplumber."""
-    source = pdfium.PdfDocument(str(path))
+def turned_page(source: pdfium.PdfDocument, page: pdfplumber.page.Page,
+                turn: int) -> Iterator[pdfplumber.page.Page]:
+    """`page` of `source` (the same file) alone in an in-memory PDF that shows
+    it turned by `turn` more degrees, opened with pdfplumber."""
     single = pdfium.PdfDocument.new()
     try:
         single.import_pages(source, [page.page_number - 1])
@@ -156,7 +161,6 @@ def turned_page(path: Path, page: pdfplumber.page.Page, turn: int) -> Iterator[p
         single.save(data)
     finally:
         single.close()
-        source.close()
     with pdfplumber.open(data) as pdf:
         yield pdf.pages[0]
 
@@ -193,11 +197,12 @@ def open_foot(page: pdfplumber.page.Page) -> list[dict[str, object]]:
     browser draws no rule under a spanning cell that runs on overleaf, so
     the column rules reach the row's foot with nothing across them there."""
     tolerance = TABLE_SETTINGS["snap_tolerance"]
-    across = [e for e in page.edges if e["orientation"] == "h"]
+    edges = page.edges
+    across = [e for e in edges if e["orientation"] == "h"]
     if not across:
         return []
     y = max(e["top"] for e in across)
-    ends = [e["x0"] for e in page.edges
+    ends = [e["x0"] for e in edges
             if e["orientation"] == "v" and abs(e["bottom"] - y) <= tolerance and e["top"] < y - tolerance]
     if len(ends) < 2:
         return []

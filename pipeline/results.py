@@ -110,7 +110,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             continue
         text = starting_text(row, col["outcome"])
         if text:
-            if outcome is not None and carries_on(row, text, OUTCOME_LABEL):
+            if outcome is not None and rest_from_page_above(row, text, OUTCOME_LABEL):
                 outcome.text += "\n" + text
             else:
                 m = OUTCOME_LABEL.match(text)
@@ -122,7 +122,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             outcome.pages.add(row.page)
         text = starting_text(row, col["output"])
         if text:
-            if output is not None and carries_on(row, text, OUTPUT_LABEL):
+            if output is not None and rest_from_page_above(row, text, OUTPUT_LABEL):
                 output.title += "\n" + text
             else:
                 m = OUTPUT_LABEL.match(text)
@@ -169,7 +169,7 @@ def split_baseline(text: str) -> tuple[str, str]:
     return (text[:found.start()], text[found.end():]) if found else (text, "")
 
 
-def carries_on(row: Row, text: str, label: re.Pattern[str]) -> bool:
+def rest_from_page_above(row: Row, text: str, label: re.Pattern[str]) -> bool:
     """A cell at the top of a page that does not open with its label
     (`Outcome 2`, `Output 1`) is the rest of the cell above the page break."""
     m = label.match(text)

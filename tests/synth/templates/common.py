@@ -177,18 +177,37 @@ def outcome_indicators(indicators: Sequence[str]) -> str:
     return "Indicators: " + "; ".join(indicators)
 
 
+def styled_heading(c: Composer, forms: tuple[str, str], level: int, number: str, title: str, n: str) -> None:
+    """A heading printed in the layout's heading style: `forms` are the
+    standard and the alternate format, with {n}, {title} and {TITLE}."""
+    form = forms[0] if c.layout.headings == "standard" else forms[1]
+    c.heading(form.format(n=n, title=title, TITLE=title.upper()), level, number, title)
+
+
 def chapter_heading(c: Composer, number: int, chapter_title: str) -> None:
     """A roman-numbered chapter (2009 and 2016 templates)."""
     roman = ROMAN[number]
-    printed = (f"{roman}. {chapter_title.upper()}" if c.layout.headings == "standard"
-               else f"{roman}. {chapter_title}")
-    c.heading(printed, 1, roman, chapter_title)
+    styled_heading(c, ("{n}. {TITLE}", "{n}. {title}"), 1, roman, chapter_title, roman)
 
 
 def annex_heading(c: Composer, number: int, annex_title: str) -> None:
-    printed = (f"ANNEX {number} - {annex_title.upper()}" if c.layout.headings == "standard"
-               else f"Annex {number}: {annex_title}")
-    c.heading(printed, 1, f"Annex {number}", annex_title)
+    styled_heading(c, ("ANNEX {n} - {TITLE}", "Annex {n}: {title}"), 1, f"Annex {number}", annex_title, str(number))
+
+
+def outcome_preamble(c: Composer, framework: str, title_label: str) -> None:
+    """The lines above a results framework (2009 and 2016 templates): the
+    intended outcome as the `framework` states it, its indicators, and the
+    project title under `title_label`."""
+    spec = c.spec
+    oc = spec.outcomes[0]
+    c.para(f"Intended Outcome as stated in the {framework} Results and Resource Framework:", bold=True,
+           keep_with_next=True, align="left")
+    c.para(oc.statement)
+    c.para("Outcome indicators as stated in the Country Programme Results and Resources Framework, including "
+           "baseline and targets:", bold=True, keep_with_next=True, align="left")
+    c.para(f"Baseline: {oc.baseline}")
+    c.para(outcome_indicators(oc.indicators))
+    c.para(f"{title_label}: {spec.title} ({spec.award_id})")
 
 
 def narrative_chapter(c: Composer, number: int, chapter: Chapter) -> None:

@@ -18,6 +18,7 @@ from .common import (
     funding_statement,
     header,
     outcome_indicators,
+    styled_heading,
     text,
     year_rows,
 )
@@ -25,9 +26,7 @@ from .common import (
 
 def section(c: Composer, number: int, title: str) -> None:
     roman = ROMAN[number]
-    printed = (f"SECTION {roman} – {title.upper()}" if c.layout.headings == "standard"
-               else f"SECTION {roman}: {title}")
-    c.heading(printed, 1, roman, title)
+    styled_heading(c, ("SECTION {n} – {TITLE}", "SECTION {n}: {title}"), 1, roman, title, roman)
 
 
 def part(c: Composer, number: int, title: str) -> None:
@@ -40,7 +39,7 @@ def part(c: Composer, number: int, title: str) -> None:
 
 def subsection(c: Composer, part_no: int, number: int, title: str) -> None:
     key = f"{part_no}.{number}"
-    c.heading(f"{key}. {title}" if c.layout.headings == "standard" else f"{key} {title}", 3, key, title)
+    styled_heading(c, ("{n}. {title}", "{n} {title}"), 3, key, title, key)
 
 
 def cover(c: Composer) -> None:

@@ -14,7 +14,7 @@ from .common import (
     chapter_heading,
     header,
     narrative_chapter,
-    outcome_indicators,
+    outcome_preamble,
     resources_lines,
     text,
     year_rows,
@@ -56,14 +56,7 @@ def output_cell(c: Composer, o: Output, rowspan: int) -> Cell:
 def framework(c: Composer) -> None:
     spec, lay = c.spec, c.layout
     oc = spec.outcomes[0]
-    c.para("Intended Outcome as stated in the Country Programme Results and Resource Framework:", bold=True,
-           keep_with_next=True, align="left")
-    c.para(oc.statement)
-    c.para("Outcome indicators as stated in the Country Programme Results and Resources Framework, including "
-           "baseline and targets:", bold=True, keep_with_next=True, align="left")
-    c.para(f"Baseline: {oc.baseline}")
-    c.para(outcome_indicators(oc.indicators))
-    c.para(f"Project title and ID (ATLAS Award ID): {spec.title} ({spec.award_id})")
+    outcome_preamble(c, "Country Programme", "Project title and ID (ATLAS Award ID)")
     rows: list[list[Cell]] = []
     for o in oc.outputs:
         n = len(o.activities)

@@ -17,7 +17,7 @@ from .common import (
     header,
     money_cells,
     narrative_chapter,
-    outcome_indicators,
+    outcome_preamble,
     resources_lines,
     text,
 )
@@ -53,14 +53,7 @@ def cover(c: Composer) -> None:
 def results_framework(c: Composer) -> None:
     spec = c.spec
     oc = spec.outcomes[0]
-    c.para("Intended Outcome as stated in the UNDAF/Country Programme Results and Resource Framework:", bold=True,
-           keep_with_next=True, align="left")
-    c.para(oc.statement)
-    c.para("Outcome indicators as stated in the Country Programme Results and Resources Framework, including "
-           "baseline and targets:", bold=True, keep_with_next=True, align="left")
-    c.para(f"Baseline: {oc.baseline}")
-    c.para(outcome_indicators(oc.indicators))
-    c.para(f"Project title and Atlas Project Number: {spec.title} ({spec.award_id})")
+    outcome_preamble(c, "UNDAF/Country Programme", "Project title and Atlas Project Number")
     rows: list[list[Cell]] = []
     for o in oc.outputs:
         for j, ind in enumerate(o.indicators):
