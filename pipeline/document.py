@@ -19,7 +19,8 @@ import pycountry
 
 from .layout import BodyText
 from .model import Document, TextLine
-from .nlp import money_mentions
+from .nlp import Money, money_mentions
+from .numbers import parse_amount
 from .reference import country_aliases, vocabulary
 from .sections import Section
 from .text import flatten, normalise_label
@@ -27,6 +28,9 @@ from .textgrid import word_groups
 
 TITLE_LABEL = re.compile(r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I)
 COVER_PAGES = 3
+MIN_COVER_AMOUNT = 1000      # a bare number under this on a cover is not an amount of money (a year, an id)
+NAMED_VALUE = re.compile(r"^\s*([^:\d]+?)\s*:")                 # `UNDP: US$ 637,000`
+PARENTHESISED = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<note>[^()]+)\)$")
 
 
 @dataclass
@@ -54,26 +58,41 @@ class CoverField:
 
 
 def cover_fields(doc: Document, body: BodyText) -> list[CoverField]:
-    """Label | value pairs of the cover's key-value tables: two-column grids,
-    or lines of two word groups (`Total resources required   US$ 904,000`)."""
+    """Label | value pairs of the cover: the rows of two-column grids, and
+    lines of word groups (`Total resources required   US$ 904,000`) on the
+    page or inside a box (a resources box beside the outcome text)."""
     fields = []
+    last_cover_page = doc.pages[0].number + COVER_PAGES - 1
     for page in doc.pages[:COVER_PAGES]:
         for grid in page.grids:
+            boxed = {id(cell): line_fields(cell.lines) for cell in grid.cells}
+            fields += [f for found in boxed.values() for f in found]
             if grid.n_cols == 2:
                 fields += [CoverField(flatten(grid.text(r, 0)), flatten(grid.text(r, 1)), page.number)
-                           for r in range(grid.n_rows) if grid.text(r, 0).strip()]
-    value_x0: float | None = None
-    for line in body.lines:
-        if line.page > doc.pages[0].number + COVER_PAGES - 1:
-            break
+                           for r in range(grid.n_rows)
+                           if grid.text(r, 0).strip() and not boxed.get(id(grid.at(r, 1)))]
+    return fields + line_fields([ln for ln in body.lines if ln.page <= last_cover_page])
+
+
+def line_fields(lines: list[TextLine]) -> list[CoverField]:
+    """Label | value pairs of lines of word groups, read as pairs from the
+    right (`Programme Period:  2006-2011   Total resources required
+    2,027,000` holds two: the cover's two blocks side by side); a lone group
+    under a value is that value wrapped onto the next line."""
+    fields: list[CoverField] = []
+    values: list[tuple[float, CoverField]] = []      # the previous line's values, by their left edge
+    for line in lines:
         groups = word_groups(line)
-        if len(groups) == 2:
-            fields.append(CoverField(groups[0].text, groups[1].text, line.page))
-            value_x0 = groups[1].x0
-        elif len(groups) == 1 and value_x0 is not None and abs(groups[0].x0 - value_x0) < 3:
-            fields[-1].value += " " + groups[0].text          # a value wrapped onto the next line
-        else:
-            value_x0 = None
+        wrapped = next((f for x0, f in values if len(groups) == 1 and abs(groups[0].x0 - x0) < 3), None)
+        if wrapped is not None:
+            wrapped.value += " " + groups[0].text
+            continue
+        values = []
+        while len(groups) >= 2:
+            label, value = groups[-2], groups[-1]
+            groups = groups[:-2]
+            values.append((value.x0, CoverField(label.text, value.text, line.page)))
+        fields += [f for _, f in reversed(values)]
     return fields
 
 
@@ -174,7 +193,7 @@ def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | 
     sources: list[FundingStatement] = []
     for f in cover:
         label = normalise_label(f.label)
-        money = money_mentions(f.value)
+        money = money_mentions(f.value) or bare_amount(f.value)
         if not money:
             continue
         if any(label.startswith(t) for t in vocab["cover_total_labels"]):
@@ -182,12 +201,43 @@ def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | 
             continue
         if any(label.startswith(s) for s in vocab["cover_skip_labels"]):
             continue
-        named = re.match(r"^\s*([^:]+?)\s*:", f.value)
-        if named or any(label.startswith(s) for s in vocab["funding_labels"]):
-            source = named.group(1).strip() if named else f.label.strip()
-            sources.append(FundingStatement(government_named(source, country), money[0].usd, money[0].printed,
+        if is_funding_row(f):
+            sources.append(FundingStatement(cover_source(f, country), money[0].usd, money[0].printed,
                                             f"{f.label}: {f.value}", f.page))
     return total, sources
+
+
+def bare_amount(value: str) -> tuple[Money, ...]:
+    """A cover value that is an amount alone, the currency left to its
+    label or the box's heading (`Regular (UNDP)   808,500`)."""
+    amount = parse_amount(value)
+    if amount is None or amount < MIN_COVER_AMOUNT:
+        return ()
+    return (Money(int(amount), value.strip(), 0, len(value)),)
+
+
+def is_funding_row(f: CoverField) -> bool:
+    label = normalise_label(f.label)
+    return bool(NAMED_VALUE.match(f.value)) or any(label.startswith(s) for s in vocabulary()["funding_labels"])
+
+
+def cover_source(f: CoverField, country: str) -> str:
+    """The source a cover row names: `Regular | UNDP: 637,000` -> `UNDP`,
+    `Donor (Government of Denmark)` and `Donor: Labour Fund (Tamkeen)` ->
+    the name after the kind of source, `Government of Viet Nam (in kind)`
+    -> the name without the kind of contribution, `UNDP TRAC` -> `UNDP`."""
+    vocab = vocabulary()
+    named = NAMED_VALUE.match(f.value)
+    name = named.group(1) if named else f.label.strip(" :")
+    kind, colon, rest = name.partition(":")
+    if colon and normalise_label(kind) in vocab["funding_labels"]:
+        name = rest.strip()
+    m = PARENTHESISED.match(name)
+    if m and normalise_label(m.group("note")) in vocab["contribution_kinds"]:
+        name = m.group("name")
+    elif m and normalise_label(m.group("name")) in vocab["funding_labels"]:
+        name = m.group("note")
+    return government_named(vocab["funding_aliases"].get(normalise_label(name), name), country)
 
 
 def stated_funding(sections: list[Section], country: str,

@@ -15,6 +15,7 @@ from typing import Iterator
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils import extract_words
 
 from .errors import DocumentError
 from .geometry import cluster, group_lines, nearest
@@ -26,6 +27,9 @@ MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finde
 WHITE = 0.95             # fills lighter than this grey level are not shading
 TABLE_RUNS_ON = 0.75     # an unruled table ending below this share of the page height may go on overleaf
 SIDEWAYS_SHARE = 0.6     # a page whose text runs mostly up or down the page is read turned upright
+
+WORD_SETTINGS = {"x_tolerance": 2, "y_tolerance": 3, "extra_attrs": ["fontname", "size"]}
+BAND_SHARE = 0.3         # a text line's characters sit within this share of the type size of its top
 
 TABLE_SETTINGS = {
     "vertical_strategy": "lines",
@@ -169,11 +173,7 @@ def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: i
     """One page's words, fills and grids; `number` overrides the page's own
     number (a page read from a turned copy)."""
     number = number or page.page_number
-    words = [
-        Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname", ""), float(w.get("size", 0)))
-        for w in page.extract_words(x_tolerance=2, y_tolerance=3, extra_attrs=["fontname", "size"])
-        if w["text"].strip()
-    ]
+    words = page_words(page.chars)
     fills = [
         Fill((r["x0"], r["top"], r["x1"], r["bottom"]), grey_level(r.get("non_stroking_color")))
         for r in page.rects
@@ -190,6 +190,40 @@ def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: i
                 result.grids.append(grid)
     result.grids.extend(text_grids(result, result.grids, horizontal_rules(page), carried))
     return result
+
+
+def page_words(chars: list[dict]) -> list[Word]:
+    """The page's words.  Upright text is cut into lines first (see
+    `text_bands`); a run of characters set vertically (a narrow header
+    cell's `Source of Funds` turned on its side) is one word per line of it,
+    read in its own direction."""
+    upright = [c for c in chars if c["upright"]]
+    found = [w for band in text_bands(upright) for w in extract_words(band, **WORD_SETTINGS)]
+    for up in (True, False):
+        turned = [c for c in chars if not c["upright"] and (c["matrix"][1] > 0) == up]
+        found += extract_words(turned, **WORD_SETTINGS, keep_blank_chars=True,
+                               char_dir_rotated="btt" if up else "ttb", line_dir_rotated="ltr" if up else "rtl")
+    return [Word(w["text"].strip(), w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname", ""),
+                 float(w.get("size", 0))) for w in found if w["text"].strip()]
+
+
+def text_bands(chars: list[dict]) -> list[list[dict]]:
+    """Upright characters in bands of one text line each, in stream order.
+
+    pdfplumber chains lines whose tops lie within its tolerance of the next,
+    so the two-line header cells of one row, set at staggered heights, fuse
+    into one line whose words interleave letter by letter.  A band here is
+    anchored at its first top and never reaches further than a fraction of
+    the type size below it."""
+    bands: list[list[tuple[int, dict]]] = []
+    anchor = 0.0
+    for i, char in sorted(enumerate(chars), key=lambda ic: ic[1]["top"]):
+        if bands and char["top"] - anchor <= min(WORD_SETTINGS["y_tolerance"], BAND_SHARE * char["size"]):
+            bands[-1].append((i, char))
+        else:
+            bands.append([(i, char)])
+            anchor = char["top"]
+    return [[char for _, char in sorted(band, key=lambda ic: ic[0])] for band in bands]
 
 
 def open_foot(page: pdfplumber.page.Page) -> list[dict[str, object]]:

@@ -20,6 +20,7 @@ from .text import flatten, normalise_label, split_items, split_parties
 OUTCOME_LABEL = re.compile(r"^(?:programme\s+|project\s+|country\s+programme\s+)?outcome\s*(?P<no>\w+)?\s*[:.\-–]?\s*", re.I)
 OUTPUT_BASELINE = re.compile(r"\bbaseline\s*:\s*", re.I)
 OUTPUT_LABEL = re.compile(r"^(?:intended\s+|expected\s+)?output\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I)
+MAX_TOTAL_QUALIFIER = 3    # words after a total word: `Total Output 2 (USD)`
 
 
 @dataclass
@@ -78,9 +79,19 @@ def number_value(token: str | None) -> int | None:
 
 
 def is_total(text: str) -> bool:
-    """`TOTAL`, `Sub-Total for Output 1`, `Grand total:` ..."""
+    """`TOTAL`, `Sub-Total for Output 1`, `Grand total:`, `Total 2008`,
+    `Sub-total Output 2`: a total word, then at most a short qualifier (what
+    is totalled: a year, an output, a currency), never a sentence."""
     label = normalise_label(text).rstrip(":")
-    return any(label == t or label.startswith(t + " for ") for t in vocabulary()["total_labels"])
+    vocab = vocabulary()
+    for word in vocab["total_labels"]:
+        if label == word or label.startswith(word + " for "):
+            return True
+        if label.startswith(word + " "):
+            rest = re.split(r"[\s:()]+", label[len(word):].strip(" :-"))
+            return len(rest) <= MAX_TOTAL_QUALIFIER and all(
+                t in vocab["total_qualifiers"] or re.fullmatch(r"[\d.]+|[ivx]+|[a-z]", t) for t in rest if t)
+    return False
 
 
 def read_framework(tables: list[Table]) -> Framework:

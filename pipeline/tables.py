@@ -20,7 +20,7 @@ from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, hea
                      is_header_text, is_value_text)
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
-from .text import flatten
+from .text import flatten, normalise_label
 
 MIN_CONTENT_SHARE = 0.6
 MAX_LABEL_WORDS = 4      # a line label of no activity is short (`GMS`, `Project management`)
@@ -90,7 +90,8 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
     spanning several columns (`Planned budget ('000 $)`) adds its scale."""
     columns = [Column(c) for c in range(grid.n_cols)]
     for col in columns:
-        own, parts, seen = "", [], set()
+        own: list[str] = []
+        parts, seen = [], set()
         for r in range(n_header):
             cell = grid.at(r, col.index)
             if cell is None or id(cell) in seen:
@@ -110,7 +111,7 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
             if text:
                 parts.append(text)
                 if cell.col_span == 1:
-                    own = text
+                    own = words
         col.header = " ".join(parts)
         if col.quarter is None and col.year is None:
             col.role = own_role(own) or header_role(col.header)[0]
@@ -135,16 +136,26 @@ def propagate_years(quarters: list[Column]) -> None:
         quarters[i].year = quarters[i + 1].year - step
 
 
-def own_role(text: str) -> str | None:
-    """The role a column's own header names; where the header's lower lines
-    form a phrase of their own (`PLANNED BUDGET` over `Budget Description`
-    printed in one unruled cell), that phrase wins."""
-    words = text.split()
-    for start in range(len(words)):
-        tail = " ".join(words[start:])
-        if exact_header(tail):
-            return header_role(tail)[0]
-    return header_role(text)[0]
+def own_role(lines: list[str]) -> str | None:
+    """The role a column's own header names.  Where its lower lines form a
+    phrase of their own (`PLANNED BUDGET` over `Budget Description` printed
+    in one unruled cell), that phrase wins; where its upper lines do and the
+    rest is a note (`PLANNED ACTIVITIES` over `List activity results ...`),
+    the upper phrase names it.  A line that carries on the sentence of the
+    line above (after `and`, a comma) starts no phrase."""
+    for start in range(len(lines)):
+        if exact_header(" ".join(lines[start:])) and not (start and runs_on(lines[start - 1])):
+            return header_role(" ".join(lines[start:]))[0]
+    for end in range(len(lines) - 1, 0, -1):
+        if exact_header(" ".join(lines[:end])):
+            return header_role(" ".join(lines[:end]))[0]
+    return header_role(" ".join(lines))[0]
+
+
+def runs_on(line: str) -> bool:
+    """Whether a header line's sentence goes on in the next line."""
+    words = normalise_label(line).split()
+    return not words or line.rstrip().endswith(",") or words[-1] in vocabulary()["small_title_words"]
 
 
 def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> None:
