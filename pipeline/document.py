@@ -97,16 +97,20 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
 
 
 def document_title(body: BodyText, sections: list[Section], cover: list[CoverField]) -> str:
-    for f in cover:
-        m = TITLE_LABEL.match(f"{f.label}: {f.value}")
-        if m and len(m.group("title")) > 10:
-            return m.group("title").strip()
-    for section in sections:
-        for para in section.paragraphs:
-            m = TITLE_LABEL.match(para)
-            if m and len(m.group("title")) > 10:
-                return m.group("title").strip()
+    labelled = [f"{f.label}: {f.value}" for f in cover] + [p for s in sections for p in s.paragraphs]
+    for text in labelled:
+        m = TITLE_LABEL.match(text)
+        title = m.group("title").strip() if m else ""
+        if len(title) > 10:
+            return without_neighbours(title)
     return cover_title([ln for ln in body.lines if ln.page == body.lines[0].page] if body.lines else [], body.body_size)
+
+
+def without_neighbours(title: str) -> str:
+    """A title printed on one line with the next fields (`... Award ID:
+    00101457 Date: 14 December 2016`) ends where the first of them starts."""
+    label = "|".join(re.escape(w) for w in vocabulary()["cover_field_labels"])
+    return re.split(rf"\s+(?:{label})\s*:", title, maxsplit=1, flags=re.I)[0].strip()
 
 
 def cover_title(lines: list[TextLine], body_size: float) -> str:

@@ -6,13 +6,17 @@ from decimal import Decimal, InvalidOperation
 
 AMOUNT = re.compile(r"^\(?-?\s*(?:US\s*\$|USD|\$)?\s*(-?[\d][\d,.\s']*)\s*(?:USD|US\$)?\)?\.?$", re.I)
 
+NIL = re.compile(r"^[-\u2010-\u2015]{1,2}$")     # `-` or `–` in a money column: nothing budgeted
+
 
 def parse_amount(text: str) -> Decimal | None:
     """`12,500` -> 12500; `76.41` -> 76.41; `1.234.567` -> 1234567;
-    `1 234` -> 1234; `40000.` -> 40000; None when the text is no amount."""
+    `1 234` -> 1234; `40000.` -> 40000; `-` -> 0; None when the text is no amount."""
     t = text.strip().replace("\u00a0", " ")
     if not t:
         return None
+    if NIL.match(t):
+        return Decimal(0)
     m = AMOUNT.match(t)
     if not m:
         return None

@@ -283,8 +283,8 @@ def build_grid(page_no: int, boxes: list[BBox], words: list[Word], fills: list[F
         return None
     col_edges = cluster([b[0] for b in boxes] + [b[2] for b in boxes], EDGE_SNAP)
     row_edges = cluster([b[1] for b in boxes] + [b[3] for b in boxes], EDGE_SNAP)
-    if len(col_edges) < 2 or len(row_edges) < 2:
-        return None
+    if len(col_edges) < 3 or len(row_edges) < 2:
+        return None          # one column: a box or a band of row shading, not a table
     cells: list[Cell] = []
     for x0, top, x1, bottom in boxes:
         c0, c1 = nearest(col_edges, x0), nearest(col_edges, x1)

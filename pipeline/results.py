@@ -105,7 +105,7 @@ def read_framework(tables: list[Table]) -> Framework:
 
 
 def read_framework_table(table: Table, fw: Framework) -> None:
-    col = {role: table.column(role) for role in ("outcome", "output", "targets", "activity", "amount", "party")}
+    col = {role: table.column(role) for role in ("outcome", "output", "activity", "amount", "party")}
     outcome: OutcomeDraft | None = None
     output: OutputDraft | None = None
     activity: ActivityDraft | None = None
@@ -145,9 +145,10 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         if output is None:
             continue
         output.pages.add(row.page)
-        text = starting_text(row, col["targets"])
-        if text:
-            output.targets += ("\n" if output.targets else "") + text
+        for column in table.columns_of("targets"):      # one column, or one per year
+            text = starting_text(row, column)
+            if text:
+                output.targets += ("\n\n" if output.targets else "") + text
         text = starting_text(row, col["party"])
         if text:
             output.parties.append(text)           # one cell per output, or one per activity
@@ -212,6 +213,12 @@ def resolve_parties(outputs: list[OutputDraft]) -> dict[int, list[str]]:
 # ----------------------------------------------------------------- outcome text blocks
 
 INTENDED_OUTCOME = re.compile(r"^intended outcome\b", re.I)
+# `Outcome One: <title>`, `CPD Outcome 1 – <title>: <statement>`
+OUTCOME_PARAGRAPH = re.compile(r"^(?:[A-Z]{2,6}\s+|programme\s+|country\s+programme\s+)?outcome\s+(?P<no>\w+)"
+                               r"\s*[:\-–]\s*(?P<rest>.+)$", re.I | re.S)
+TITLE_THEN_STATEMENT = re.compile(r"^([^:]{3,100}):\s+(.{20,})$", re.S)
+MAX_OUTCOME_TITLE = 200
+ENUMERATOR = re.compile(r"^\s*\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*")
 BLOCK_LABEL = re.compile(r"^(baseline|indicators?|outcome indicators?)\s*:\s*", re.I)
 
 
@@ -225,10 +232,12 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
         intended: dict[str, str] | None = None
         current: dict[str, str] | None = None
         for para in section.paragraphs:
-            m = re.match(r"^(?:programme\s+)?outcome\s+(\w+)\s*[:\-–]\s*(.+)$", para, re.I)
-            no = number_value(m.group(1)) if m else None
-            if m and no is not None and len(para) < 200:
-                current = {"title": m.group(2).strip(), "statement": "", "baseline": "", "indicators": ""}
+            m = OUTCOME_PARAGRAPH.match(para)
+            no = number_value(m.group("no")) if m else None
+            titled = TITLE_THEN_STATEMENT.match(m.group("rest")) if m else None
+            if no is not None and (len(para) < MAX_OUTCOME_TITLE or titled):
+                title, statement = (titled.group(1), titled.group(2)) if titled else (m.group("rest"), "")
+                current = {"title": title.strip(), "statement": statement.strip(), "baseline": "", "indicators": ""}
                 found[no] = current
                 continue
             if INTENDED_OUTCOME.match(para) and intended is None:
@@ -252,7 +261,8 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
 
 
 def split_indicators(text: str) -> list[str]:
-    return [p.strip() for p in text.split(";") if p.strip()]
+    """`(1) Youth unemployment rate; (2) ...` -> the indicators, without their numbers."""
+    return [ENUMERATOR.sub("", p).strip() for p in text.split(";") if ENUMERATOR.sub("", p).strip()]
 
 
 def outcome_cell_parts(text: str) -> tuple[str, str]:

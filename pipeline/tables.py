@@ -24,6 +24,7 @@ from .text import flatten, normalise_label
 
 MIN_CONTENT_SHARE = 0.6
 MAX_LABEL_WORDS = 4      # a line label of no activity is short (`GMS`, `Project management`)
+YEARLY_TEXT_ROLES = ("targets", "baseline", "indicator")   # roles a header may split into one column per year
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -68,7 +69,10 @@ class Table:
     @property
     def year_columns(self) -> list[Column]:
         """Columns that stand for a whole year (a plan by year)."""
-        return [c for c in self.columns if c.year is not None and c.quarter is None]
+        return [c for c in self.columns if c.year is not None and c.quarter is None and c.role is None]
+
+    def columns_of(self, role: str) -> list[Column]:
+        return [c for c in self.columns if c.role == role]
 
 
 def header_row_count(grid: Grid) -> int:
@@ -113,8 +117,9 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
                 if cell.col_span == 1:
                     own = words
         col.header = " ".join(parts)
-        if col.quarter is None and col.year is None:
-            col.role = own_role(own) or header_role(col.header)[0]
+        role = own_role(own) or header_role(col.header)[0] or (header_role(parts[0])[0] if parts else None)
+        if col.quarter is None and (col.year is None or role in YEARLY_TEXT_ROLES):
+            col.role = role        # a year column of targets stays a targets column, with its year
             col.scale = header_role(col.header)[1]
     drop_empty_quarters(columns, grid, n_header)
     propagate_years([c for c in columns if c.quarter is not None])

@@ -27,6 +27,7 @@ MIN_COLUMNS = 3
 TOP_MARGIN = 0.06      # running headers sit above this share of the page height
 ALIGNED_SHARE = 0.9    # share of a page's top lines that must fall inside a carried table
 MIN_RULE = 3.0        # shorter horizontal strokes are not rules (underlines of marks, bullets)
+MAX_SUB_HEADER_WORDS = 2  # a sub-header names a column in a word or two (`Value`, `Year`, `2017`)
 
 
 @dataclass
@@ -66,9 +67,6 @@ def merged_groups(lines: list[list[HeaderGroup]]) -> list[HeaderGroup]:
     two groups of another line (`Planned budget by year` over `2018 2019`,
     a wrapped header overhanging its neighbour) names no single column and
     is left out; the others join the groups they overlap."""
-    def overlaps(a: HeaderGroup, b: HeaderGroup) -> bool:
-        return a.x0 < b.x1 and b.x0 < a.x1
-
     kept = [g for line in lines for g in line
             if not any(sum(overlaps(g, o) for o in other) >= 2 for other in lines if other is not line)]
     merged: list[HeaderGroup] = []
@@ -140,11 +138,44 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
             header.append(lines[j])            # a header over two lines (wrapped, or years above quarters)
             j += 1
         groups = merged_groups([word_groups(h, HEADER_GROUP_GAP) for h in header])
+        subs = sub_header(lines[j], groups) if j < len(lines) else None
+        if subs is not None:
+            header.append(lines[j])            # `Value  Year` under BASELINE, `2017 2018 2019` under TARGETS
+            j += 1
         body = table_body(lines, j, header[-1])
         if body:
-            grids.append(build_text_grid(page.number, header, body, groups, hrules))
+            grids.append(build_text_grid(page.number, header, body, groups, hrules, subs=subs))
         i = j + len(body)
     return grids
+
+
+def overlaps(a: HeaderGroup, b: HeaderGroup) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1
+
+
+def sub_header(line: TextLine, groups: list[HeaderGroup]) -> list[HeaderGroup] | None:
+    """The groups of a second header line that divides header groups into
+    columns of their own: short labels or years, no values, each under one
+    header group, and at least two under one of them."""
+    subs = word_groups(line, HEADER_GROUP_GAP)
+    parents = [[p for p in groups if overlaps(g, p)] for g in subs]
+    if len(subs) < 2 or any(len(ps) != 1 for ps in parents) \
+            or any(is_data_text(g.text) or len(g.text.split()) > MAX_SUB_HEADER_WORDS for g in subs):
+        return None
+    counts = [sum(ps[0] is p for ps in parents) for p in groups]
+    return subs if max(counts) >= 2 else None
+
+
+def column_groups(groups: list[HeaderGroup], subs: list[HeaderGroup] | None) -> list[HeaderGroup]:
+    """The groups that make columns: a header group, or the sub-header
+    groups under it where it has two or more."""
+    if not subs:
+        return groups
+    found: list[HeaderGroup] = []
+    for parent in groups:
+        under = [g for g in subs if overlaps(g, parent)]
+        found += under if len(under) >= 2 else [parent]
+    return found
 
 
 def table_body(lines: list[TextLine], start: int, above: TextLine | None) -> list[TextLine]:
@@ -222,21 +253,26 @@ def row_edge_above(body: list[TextLine], i: int) -> float:
 
 
 def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], groups: list[HeaderGroup],
-                    hrules: list[tuple[float, float, float]], cols: list[float] | None = None) -> Grid:
+                    hrules: list[tuple[float, float, float]], cols: list[float] | None = None,
+                    subs: list[HeaderGroup] | None = None) -> Grid:
     """Rows start at horizontal rules where the table has them; otherwise
     at lines that open a row.  A column's text that carries on over a row
-    edge (no rule there, or a wrapped line) becomes one cell spanning both."""
+    edge (no rule there, or a wrapped line) becomes one cell spanning both.
+    With a sub-header line, the header is two rows, a header group over
+    several columns spanning them."""
     body_words = [w for ln in body for w in ln.words]
-    cols = cols or boundaries(groups, body_words)
-    roles = [header_role(g.text)[0] for g in groups]
+    columns = column_groups(groups, subs)
+    cols = cols or boundaries(columns, body_words)
+    roles = [header_role(g.text)[0] for g in columns]
     top, bottom = (header or body)[0].top - 1, body[-1].bottom + 1
     body_top = header[-1].bottom + 0.5 if header else top
+    sub_top = [round(header[-1].top - 0.5, 1)] if subs else []
     rules = [(x0, x1, y) for x0, x1, y in hrules if body_top < y < bottom and x1 - x0 > MIN_RULE]
     if len({round(y) for _, _, y in rules}) >= 2:
         edges = sorted({round(y, 1) for _, _, y in rules})
     else:
         edges = [row_edge_above(body, i) for i in range(1, len(body)) if opens_row(body[i], cols, roles)]
-    row_edges = sorted({round(top, 1), round(body_top, 1), *edges, round(bottom, 1)})
+    row_edges = sorted({round(top, 1), *sub_top, round(body_top, 1), *edges, round(bottom, 1)})
     members: dict[tuple[int, int], list[Word]] = {}
     for w in [*(w for ln in header for w in ln.words), *body_words]:
         r = next((k for k in range(len(row_edges) - 1) if row_edges[k] <= w.y_mid < row_edges[k + 1]), None)
@@ -244,12 +280,15 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
         if r is not None and c is not None:
             members.setdefault((r, c), []).append(w)
     texts = {key: " ".join(ln.text for ln in group_lines(ws, page_no)) for key, ws in members.items()}
-    cells: list[Cell] = []
+    n_header = (2 if subs else 1) if header else 0
+    cells = spanning_header_cells(groups, columns, cols, row_edges, members, page_no) if subs else []
+    spanned = {c for cell in cells for c in range(cell.col, cell.col + cell.col_span)}
     for c in range(len(cols) - 1):
-        r = 0
+        r = 1 if c in spanned else 0
         while r < len(row_edges) - 1:
             end = r + 1
-            while end < len(row_edges) - 1 and (r > 0 or not header) and joins_below(c, end, texts, cols, row_edges, rules):
+            while end < len(row_edges) - 1 and (r >= n_header or c not in spanned and end < n_header) \
+                    and (end < n_header or joins_below(c, end, texts, cols, row_edges, rules)):
                 end += 1
             words = [w for k in range(r, end) for w in members.get((k, c), [])]
             cell = Cell(r, c, end - r, 1, (cols[c], row_edges[r], cols[c + 1], row_edges[end]))
@@ -257,7 +296,23 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
             cells.append(cell)
             r = end
     return Grid(page_no, (cols[0], top, cols[-1], bottom), cols, row_edges, cells, ruled=False,
-                column_names=[g.text for g in groups])
+                column_names=[g.text for g in columns])
+
+
+def spanning_header_cells(groups: list[HeaderGroup], columns: list[HeaderGroup], cols: list[float],
+                          row_edges: list[float], members: dict[tuple[int, int], list[Word]],
+                          page_no: int) -> list[Cell]:
+    """The first header row's cells over two or more sub-header columns."""
+    cells = []
+    for parent in groups:
+        under = [k for k, g in enumerate(columns) if g is not parent and overlaps(g, parent)]
+        if len(under) < 2:
+            continue
+        c0, c1 = min(under), max(under) + 1
+        cell = Cell(0, c0, 1, c1 - c0, (cols[c0], row_edges[0], cols[c1], row_edges[1]))
+        cell.lines = group_lines([w for c in range(c0, c1) for w in members.get((0, c), [])], page_no)
+        cells.append(cell)
+    return cells
 
 
 def joins_below(c: int, row: int, texts: dict[tuple[int, int], str], cols: list[float], row_edges: list[float],
