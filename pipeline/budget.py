@@ -9,10 +9,11 @@ Atlas reference table.  Subtotal and total rows are not lines.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .reference import account_codes
-from .results import is_total
+from .results import is_grand_total, is_total
 from .tables import Column, Row, Table, line_item, money
 from .text import flatten, normalise_label
 from .workplan import is_mark, table_year
@@ -72,7 +73,7 @@ def read_budget_table(table: Table) -> list[BudgetLine]:
         party = flatten(row.get(party_col))
         if party or item is not None:   # a party cell left blank below a page break is the one above it
             current_party = party
-        if any(is_total(flatten(t)) for t in row.cells if t.strip()):
+        if total_label(row):
             continue
         amounts = amount_cells(table, row, amount_col, year)
         if not amounts:
@@ -102,6 +103,50 @@ def amount_cells(table: Table, row: Row, amount_col: Column | None, year: int | 
         return []
     printed = flatten(row.get(amount_col))
     return [(year, money(printed, amount_col), printed)] if printed else []
+
+
+@dataclass
+class PrintedTotal:
+    """A total or sub-total row's amount for one year, with the sum of the
+    lines it totals: the lines since the previous total row, or all the
+    table's lines for a grand total (`TOTAL`)."""
+    label: str
+    year: int | None
+    amount_usd: int
+    lines_usd: int
+    lines: int
+    scale: int
+    page: int
+    table: str
+
+
+def total_label(row: Row) -> str:
+    return next((flatten(t) for t in row.cells if t.strip() and is_total(flatten(t))), "")
+
+
+def printed_totals(table: Table) -> list[PrintedTotal]:
+    """The total rows of one budget table, each with what its lines add up to."""
+    amount_col = table.column("amount")
+    year = table_year(table)
+    name = f"{year} {table.kind}" if year and not table.year_columns else table.kind
+    since: dict[int | None, list[int]] = defaultdict(list)       # amounts since the last total row, per year
+    every: dict[int | None, list[int]] = defaultdict(list)
+    found: list[PrintedTotal] = []
+    for row in table.rows:
+        label = total_label(row)
+        for line_year, value, _ in amount_cells(table, row, amount_col, year):
+            if value is None:
+                continue
+            if not label:
+                since[line_year].append(value)
+                every[line_year].append(value)
+                continue
+            scope = every if is_grand_total(label) else since
+            scale = amount_col.scale if amount_col is not None and not table.year_columns else 1
+            found.append(PrintedTotal(label, line_year, value, sum(scope[line_year]), len(scope[line_year]),
+                                      scale, row.page, name))
+            since[line_year] = []
+    return found
 
 
 def read_budget(tables: list[Table]) -> list[BudgetLine]:

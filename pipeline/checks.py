@@ -18,9 +18,11 @@ from decimal import Decimal
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from .budget import BudgetLine
 from .document import StatedTotal
 from .nlp import money_mentions
-from .reference import account_codes
+from .reference import account_codes, vocabulary
+from .tables import output_of
 
 if TYPE_CHECKING:
     from .extract import Extraction
@@ -106,7 +108,43 @@ def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Fi
                           f"{context}; the difference is {value - total.amount_usd:+,}.", total.page)
 
 
+def check_table_totals(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    """A printed total or sub-total row against the lines it totals."""
+    for t in ex.totals:
+        if abs(t.amount_usd - t.lines_usd) > max(EXACT_USD, t.scale // 2 * (t.lines + 1)):
+            year = f" for {t.year}" if t.year and t.table == "budget" else ""
+            yield finding("table_total_vs_lines", "error",
+                          f'The {t.table} table prints "{t.label}" of {t.amount_usd:,}{year} but its {t.lines} '
+                          f"budget lines sum to {t.lines_usd:,} (difference {t.amount_usd - t.lines_usd:,}).", t.page)
+
+
 # ------------------------------------------------------------------ funds and schedules
+
+def named_funds(ex: Extraction, source: str) -> tuple[str, ...]:
+    """The fund codes whose printed fund cell names `source` (`30071
+    Government of Bahrain`, `Denmark 30000` for the Government of Denmark)."""
+    generic = set(vocabulary()["government_words"]) | set(vocabulary()["small_title_words"]) | {"fund", "funds"}
+    words = {w for w in re.findall(r"[a-z]+", source.lower()) if len(w) > 2 and w not in generic}
+    return tuple(sorted({b.fund_code for b in ex.budget if b.fund_code and words
+                         and words & set(re.findall(r"[a-z]+", b.fund_printed.lower()))}))
+
+
+def check_funding_vs_budget(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    """A source's stated amount against the budget lines of the funds that
+    name it."""
+    all_lines = sum(b.amount_usd for b in ex.budget if b.amount_usd)
+    for source in ex.records["funding"]:
+        funds = named_funds(ex, source["source"])
+        if not funds:
+            continue
+        lines = sum(b.amount_usd for b in ex.budget if b.fund_code in funds and b.amount_usd)
+        if abs(lines - source["amount_usd"]) > tolerance(source["printed"]):
+            overall = f"; all sources {total.amount_usd:,} vs all lines {all_lines:,}" if total else ""
+            yield finding("funding_vs_budget", "error",
+                          f'{source["source"]} is stated to give {source["amount_usd"]:,} but the budget lines of '
+                          f'fund {"/".join(funds)} sum to {lines:,} (difference {lines - source["amount_usd"]:,})'
+                          f"{overall}.", source["page"])
+
 
 def fund_groups(ex: Extraction) -> dict[str, tuple[str, ...]]:
     """Stated funding source -> the fund codes whose budget lines add up to
@@ -198,7 +236,7 @@ def check_output_budgets(ex: Extraction, total: StatedTotal | None) -> Iterator[
     sheets: dict[str, int] = defaultdict(int)
     for b in ex.budget:
         if b.activity_id and b.amount_usd:
-            sheets[b.activity_id.rsplit(".", 1)[0]] += b.amount_usd
+            sheets[output_of(b.activity_id)] += b.amount_usd
     if not sheets:
         return
     diffs = []
@@ -230,6 +268,7 @@ def check_activities_vs_plan(ex: Extraction, total: StatedTotal | None) -> Itera
             yield finding("activity_without_workplan", "warning",
                           f'Framework activity {aid} ("{title[:60]}") has a work-plan row but no quarter marked.',
                           planned[aid].page)
+    yield from unmarked_budget_years(ex, titles, marked)
     for aid, plan in planned.items():
         own = titles.get(aid)
         if own is not None and similar(plan.title, own) >= TITLE_MISMATCH:
@@ -244,15 +283,52 @@ def check_activities_vs_plan(ex: Extraction, total: StatedTotal | None) -> Itera
                           f'Work plan activity {aid} ("{plan.title[:60]}") is not in the results framework.', plan.page)
 
 
+def unmarked_budget_years(ex: Extraction, titles: dict[str, str], marked: set[str]) -> Iterator[Finding]:
+    """An activity the quarter grid marks in some years, budgeted in a year
+    of the grid in which it has no quarter marked."""
+    grid_years = {m.year for m in ex.marks if m.quarter}
+    marked_years = {(m.activity_id, m.year) for m in ex.marks}
+    budgeted: dict[tuple[str, int], int] = defaultdict(int)
+    for b in ex.budget:
+        if b.activity_id in marked and b.year in grid_years and b.amount_usd:
+            budgeted[(b.activity_id, b.year)] += b.amount_usd
+    for (aid, year), amount in sorted(budgeted.items()):
+        if (aid, year) not in marked_years:
+            yield finding("activity_without_workplan", "warning",
+                          f'Activity {aid} ("{titles.get(aid, "")[:60]}") has budget lines in {year} ({amount:,}) '
+                          f"but no quarter of {year} marked in the work plan.")
+
+
+def check_activities_without_budget(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+    """An activity with no amount in any budget, where the budget names activities."""
+    funded = {b.activity_id for b in ex.budget if b.activity_id and b.amount_usd}
+    years = sorted({b.year for b in ex.budget if b.year})
+    if not funded:
+        return
+    span = f" ({years[0]}-{years[-1]})" if years else ""
+    for a in ex.records["activities"]:
+        if a["activity_id"] not in funded:
+            yield finding("activity_without_budget", "warning",
+                          f'Activity {a["activity_id"]} ("{a["title"][:60]}") has no amount in any budget{span}.',
+                          a["page"])
+
+
 def check_budget_activities(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
     titles = framework_titles(ex)
     if not titles:
         return
-    missing = sorted({b.activity_id for b in ex.budget if b.activity_id and b.activity_id not in titles})
-    for aid in missing:
-        page = next(b.page for b in ex.budget if b.activity_id == aid)
+    missing: dict[str, list[BudgetLine]] = defaultdict(list)
+    for b in ex.budget:
+        if b.activity_id and b.activity_id not in titles:
+            missing[b.activity_id].append(b)
+    for aid, lines in sorted(missing.items()):
+        years = ", ".join(str(y) for y in sorted({b.year for b in lines if b.year}))
+        amount = sum(b.amount_usd for b in lines if b.amount_usd)
+        siblings = sorted(k for k in titles if output_of(k) == output_of(aid))
+        listed = f"{siblings[0]}-{siblings[-1]}" if siblings else "none"
         yield finding("budget_activity_not_in_framework", "warning",
-                      f"Budget lines name activity {aid}, which the results framework lacks.", page)
+                      f"The {years} budget lines name activity {aid} ({amount:,}), which the results framework lacks "
+                      f"(it lists activities {listed} under output {output_of(aid)}).", lines[0].page)
 
 
 def check_sheet_quarters(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
@@ -346,7 +422,8 @@ def check_cross_references(ex: Extraction, total: StatedTotal | None) -> Iterato
 
 CHECKS: list[Callable[["Extraction", StatedTotal | None], Iterator[Finding]]] = [
     check_missing_parts, check_stated_total, check_framework_total, check_schedules,
-    check_fund_codes, check_output_budgets, check_activities_vs_plan, check_budget_activities,
+    check_table_totals, check_funding_vs_budget, check_fund_codes, check_output_budgets, check_activities_vs_plan,
+    check_activities_without_budget, check_budget_activities,
     check_sheet_quarters, check_budget_values, check_duplicate_ids, check_marks_in_period,
     check_heading_numbers, check_cross_references,
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .budget import BudgetLine, read_budget
+from .budget import BudgetLine, PrintedTotal, printed_totals, read_budget
 from .checks import run_checks
 from .document import cover_fields, document_country, document_title, stated_funding
 from .layout import body_text
@@ -24,7 +24,7 @@ from .results import (Framework, OutcomeDraft, outcome_blocks, outcome_cell_part
                       split_indicators, target_items)
 from .risks import read_risks
 from .sections import Section, split_sections
-from .tables import Table, find_tables
+from .tables import Table, find_tables, output_of
 from .text import flatten
 from .workplan import Mark, PlanActivity, read_workplan
 
@@ -41,6 +41,7 @@ class Extraction:
     marks: list[Mark]
     plan_activities: list[PlanActivity]
     budget: list[BudgetLine]
+    totals: list[PrintedTotal]
     records: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -53,7 +54,9 @@ def extract_document(doc: Document) -> Extraction:
     sections = split_sections(body)
     tables = find_tables(doc)
     marks, plan_activities = read_workplan(tables)
-    ex = Extraction(doc, sections, tables, read_framework(tables), marks, plan_activities, read_budget(tables))
+    totals = [total for table in tables if table.kind == "budget" for total in printed_totals(table)]
+    ex = Extraction(doc, sections, tables, read_framework(tables), marks, plan_activities, read_budget(tables),
+                    totals)
     base = {"doc_id": doc.doc_id}
     src = {"source_file": Path(doc.path).name}
     country = document_country(body)
@@ -109,7 +112,7 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
     planned_budget: dict[str, int] = defaultdict(int)     # the work plan's subtotal per output
     for b in ex.budget:
         if b.activity_id and b.amount_usd:
-            planned_budget[b.activity_id.rsplit(".", 1)[0]] += b.amount_usd
+            planned_budget[output_of(b.activity_id)] += b.amount_usd
     for i, out in enumerate(fw.outputs):
         if out.output_id is None:
             continue
@@ -139,7 +142,7 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
             if a.activity_id not in seen:
                 seen.add(a.activity_id)
                 ex.records["activities"].append({
-                    **base, "activity_id": a.activity_id, "output_id": a.activity_id.rsplit(".", 1)[0],
+                    **base, "activity_id": a.activity_id, "output_id": output_of(a.activity_id),
                     "title": a.title, "responsible_party": a.party, "title_workplan": a.title, "page": a.page, **src})
 
 

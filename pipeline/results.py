@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .reference import vocabulary
 from .sections import Section
-from .tables import Row, Table, activity_id, money
+from .tables import Row, Table, activity_id, money, output_of
 from .text import flatten, normalise_label, split_items, split_parties
 
 OUTCOME_LABEL = re.compile(r"^(?:programme\s+|project\s+|country\s+programme\s+)?outcome\s*(?P<no>\w+)?\s*[:.\-–]?\s*", re.I)
@@ -46,7 +46,7 @@ class OutputDraft:
     @property
     def output_id(self) -> str | None:
         if self.activities:
-            return self.activities[0].activity_id.rsplit(".", 1)[0]
+            return output_of(self.activities[0].activity_id)
         if self.number and "." in self.number:
             return self.number
         if self.number and self.outcome_no is not None:
@@ -92,6 +92,12 @@ def is_total(text: str) -> bool:
             return len(rest) <= MAX_TOTAL_QUALIFIER and all(
                 t in vocab["total_qualifiers"] or re.fullmatch(r"[\d.]+|[ivx]+|[a-z]", t) for t in rest if t)
     return False
+
+
+def is_grand_total(text: str) -> bool:
+    """`TOTAL`, `Grand total`: a total of the whole table, not of a part."""
+    label = normalise_label(text).rstrip(":")
+    return label in vocabulary()["total_labels"] and not label.startswith("sub")
 
 
 def read_framework(tables: list[Table]) -> Framework:

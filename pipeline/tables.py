@@ -362,6 +362,11 @@ def activity_id(text: str) -> tuple[str | None, str]:
     return re.sub(r"\s+", "", m.group(1)), text[m.end():].strip()
 
 
+def output_of(activity: str) -> str:
+    """The output an activity number implies: `1.2.3` sits under `1.2`."""
+    return activity.rsplit(".", 1)[0] if "." in activity else activity
+
+
 def money(text: str, column: Column | None) -> int | None:
     value = parse_amount(text)
     if value is None:
