@@ -38,7 +38,7 @@ Tables = Mapping[str, Sequence[Mapping[str, Any]]]
 
 # reading order of the resources; tables not named here follow alphabetically
 ORDER = ("documents", "funding", "sections", "outcomes", "outputs", "targets", "activities", "workplan",
-         "budget_lines", "risks", "issues", "money_statements")
+         "budget_lines", "risks", "issues", "money_statements", "tables")
 
 
 @dataclass(frozen=True)

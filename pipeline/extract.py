@@ -91,6 +91,12 @@ def extract_document(doc: Document) -> Extraction:
          "owner": r.fields["owner"], "author": r.fields["author"], "date_identified": r.fields["date_identified"],
          "last_update": r.fields["last_update"], "status": r.fields["status"], "page": r.page, **src}
         for r in read_risks(tables)]
+    ex.records["tables"] = [
+        {**base, "table_no": i, "kind": t.kind, "pages": ";".join(map(str, t.pages)),
+         "bbox": " ".join(f"{v:.1f}" for v in t.bbox), "n_rows": len(t.rows), "n_cols": len(t.columns),
+         "header": " | ".join(c.header or c.role or "" for c in t.columns),
+         "caption": t.caption, "reader": "ruled" if t.ruled else "text", **src}
+        for i, t in enumerate(ex.tables, 1)]
     ex.records["issues"] = [{**base, **finding, **src} for finding in run_checks(ex, total)]
     return ex
 

@@ -88,9 +88,9 @@ def is_total(text: str) -> bool:
         if label == word or label.startswith(word + " for "):
             return True
         if label.startswith(word + " "):
-            rest = re.split(r"[\s:()]+", label[len(word):].strip(" :-"))
+            rest = [t for t in re.split(r"[\s:()]+", label[len(word):]) if t.strip("-")]
             return len(rest) <= MAX_TOTAL_QUALIFIER and all(
-                t in vocab["total_qualifiers"] or re.fullmatch(r"[\d.]+|[ivx]+|[a-z]", t) for t in rest if t)
+                t in vocab["total_qualifiers"] or re.fullmatch(r"[\d.]+|[ivx]+|[a-z]", t) for t in rest)
     return False
 
 

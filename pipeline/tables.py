@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import takewhile
 
 from .geometry import group_lines
-from .model import Document, Grid, Page
+from .model import BBox, Document, Grid, Page
 from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, header_role, is_data_text,
                      is_header_text, is_value_text)
 from .numbers import parse_amount
@@ -51,13 +51,18 @@ class Row:
         return self.cells[column.index] if column is not None else ""
 
 
+UNCLASSIFIED = "unclassified"
+
+
 @dataclass
 class Table:
-    kind: str
+    kind: str                        # a contract table's role, or `unclassified`
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     caption: str = ""                # text printed just above the table (e.g. a budget year)
+    bbox: BBox = (0.0, 0.0, 0.0, 0.0)   # of its first fragment
+    ruled: bool = True               # read from ruling lines, or from a header line and the text
 
     def column(self, role: str) -> Column | None:
         return next((c for c in self.columns if c.role == role), None)
@@ -261,9 +266,10 @@ def names_other_year(caption: str, table_caption: str) -> bool:
 
 
 def find_tables(doc: Document) -> list[Table]:
-    """All classified tables of the document, stitched over page breaks: a
-    grid on the next page with the same column geometry and the same years
-    continues the table, with or without a repeated header."""
+    """Every table of the document, classified or not, stitched over page
+    breaks: a grid on the next page with the same column geometry and the
+    same years continues a classified table, with or without a repeated
+    header."""
     tables: list[Table] = []
     previous: tuple[Grid, Table] | None = None
     for page in doc.pages:
@@ -284,12 +290,9 @@ def find_tables(doc: Document) -> list[Table]:
             columns = grid_columns(grid, n_header)
             infer_roles_from_content(columns, rows)
             kind = classify(columns)
-            if kind is None:
-                previous = None
-                continue
-            table = Table(kind, columns, rows, [page.number], caption)
+            table = Table(kind or UNCLASSIFIED, columns, rows, [page.number], caption, grid.bbox, grid.ruled)
             tables.append(table)
-            previous = (grid, table)
+            previous = (grid, table) if kind else None
     return tables
 
 

@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.document import most_named_country, source_after
+from pipeline.document import CoverField, cover_source, most_named_country, source_after, without_neighbours
 from pipeline.labels import header_role
 from pipeline.layout import FOOTNOTE_START
 from pipeline.nlp import money_mentions, target_timing
 from pipeline.numbers import parse_amount
 from pipeline.reference import vocabulary
-from pipeline.tables import activity_id
+from pipeline.results import is_grand_total, is_total, split_indicators
+from pipeline.tables import activity_id, own_role
 from pipeline.text import split_items, split_parties
 from pipeline.textgrid import carries_on
 
@@ -104,3 +105,50 @@ def test_a_footnote_opens_with_a_note_number_not_an_amount(text: str, note: bool
 def test_the_country_is_named_as_the_document_prints_it(text: str, country: str) -> None:
     assert most_named_country(text) == country
 
+
+
+@pytest.mark.parametrize("text,total", [
+    ("TOTAL", True), ("Sub-total Output 2", True), ("Total 2008", True), ("Sub-Total for Output 1", True),
+    ("Grand total:", True), ("Total Output 2 (USD)", True),
+    ("Total quality management training for district staff", False), ("Output 2", False)])
+def test_total_rows(text: str, total: bool) -> None:
+    assert is_total(text) is total
+
+
+@pytest.mark.parametrize("text,grand", [("TOTAL", True), ("Grand total", True), ("Sub-total", False),
+                                        ("Total 2008", False)])
+def test_grand_totals(text: str, grand: bool) -> None:
+    assert is_grand_total(text) is grand
+
+
+@pytest.mark.parametrize("text", ["-", "–", "--"])
+def test_a_dash_in_a_money_cell_is_zero(text: str) -> None:
+    assert parse_amount(text) == 0
+
+
+@pytest.mark.parametrize("lines,role", [
+    (["PLANNED ACTIVITIES", "List activity results and associated actions"], "activity"),
+    (["EXPECTED OUTPUTS", "And baseline, associated indicators and", "annual targets"], "output"),
+    (["PLANNED BUDGET", "Budget Description"], "account"),
+    (["Budget", "Description"], "account")])
+def test_a_header_cell_names_its_column(lines: list[str], role: str) -> None:
+    assert own_role(lines) == role
+
+
+def test_numbered_indicators_lose_their_numbers() -> None:
+    assert split_indicators("(1) Youth unemployment rate; (2) Number of start-ups") == \
+        ["Youth unemployment rate", "Number of start-ups"]
+
+
+def test_a_title_ends_before_the_fields_printed_after_it() -> None:
+    assert without_neighbours("Skills for Youth in the Kingdom Award ID: 00101457 Date: 14 December 2016") == \
+        "Skills for Youth in the Kingdom"
+
+
+@pytest.mark.parametrize("label,value,source", [
+    ("Regular (UNDP)", "808,500", "UNDP"), ("Donor (Government of Denmark)", "868,500", "Government of Denmark"),
+    ("Government of Viet Nam (in kind)", "350,000", "Government of Viet Nam"),
+    ("Donor: Labour Fund (Tamkeen)", "988,200", "Labour Fund (Tamkeen)"), ("UNDP TRAC:", "268,000", "UNDP"),
+    ("Government:", "1,000,000", "Government of Ghana"), ("Regular", "UNDP: US$ 637,000", "UNDP")])
+def test_cover_rows_name_their_source(label: str, value: str, source: str) -> None:
+    assert cover_source(CoverField(label, value, 1), "Ghana") == source
