@@ -8,12 +8,18 @@ ARGS   ?=
 
 .PHONY: setup extract test score notebooks bench clean
 
+STAMP  := $(VENV)/.installed
+
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-setup: $(PY)  ## install the pipeline and its test tools into .venv
+# pip runs again only when pyproject.toml is newer than the last install (or the venv is new)
+$(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)  ## install the pipeline and its test tools into .venv
 
 extract: setup  ## raw/ -> output/ (override with RAW=... OUT=...)
 	$(PY) -m pipeline extract $(RAW) --out $(OUT) $(ARGS)
