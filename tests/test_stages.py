@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.budget import read_budget
+from pipeline.budget import printed_totals, read_budget
 from pipeline.extract import extract_document
 from pipeline.layout import body_text
 from pipeline.reader import read_pdf
@@ -177,3 +177,32 @@ def test_document_without_any_table_reports_missing_parts(heading_doc: Path) -> 
     assert {"missing_results_framework", "missing_workplan", "missing_budget", "missing_risk_log"} <= checks
     assert records["activities"] == [] and records["budget_lines"] == []
     assert records["documents"][0]["pages"] == 2
+
+
+def test_budget_kept_by_outcome_with_year_columns_and_totals(tmp_path: Path) -> None:
+    """The GEF layout: lines by outcome, not activity; one line per non-zero
+    year cell (`-` is none); each printed total against its lines."""
+    path = tmp_path / "tbwp.pdf"
+    header = [["GEF Outcome/\nAtlas Activity", "Responsible Party/\nImplementing Agent", "Fund ID",
+               "Atlas Budgetary\nAccount Code", "2021", "2022", "Total (USD)"]]
+    rows: list[list[str | None]] = [
+        ["OUTCOME 1: Policy\nframework strengthened", "MoE", "62000", "71300", "40,000", "-", "40,000"],
+        [None, None, "62000", "71600", "5,000", "6,000", "11,000"],
+        ["Sub-total Outcome 1", "<", "<", "<", "45,000", "6,000", "51,000"],
+        ["Project Management", "UNDP", "62000", "74100", "2,000", "2,000", "4,000"],
+        ["PROJECT TOTAL", "<", "<", "<", "47,000", "9,000", "56,000"],
+    ]
+    w = Writer(path, pagesize=LANDSCAPE)
+    w.line("Total Budget and Workplan", bold=True)
+    w.table(TableSpec([190, 120, 60, 90, 60, 60, 70], header, rows))
+    w.save()
+    tables = [t for t in find_tables(read_pdf(path)) if t.kind != "unclassified"]
+    assert [t.kind for t in tables] == ["budget"]
+    got = [(b.year, b.activity_id, b.label, b.fund_code, b.account_code, b.amount_usd) for b in read_budget(tables)]
+    outcome = "OUTCOME 1: Policy framework strengthened"
+    assert got == [(2021, None, outcome, "62000", "71300", 40000), (2021, None, outcome, "62000", "71600", 5000),
+                   (2022, None, outcome, "62000", "71600", 6000), (2021, None, "Project Management", "62000", "74100", 2000),
+                   (2022, None, "Project Management", "62000", "74100", 2000)]
+    wrong = [(t.label, t.year, t.amount_usd, t.lines_usd) for t in printed_totals(tables[0])
+             if t.amount_usd != t.lines_usd]
+    assert wrong == [("PROJECT TOTAL", 2022, 9000, 8000)]
