@@ -19,7 +19,9 @@ from pdfplumber.utils import extract_words
 
 from .errors import DocumentError
 from .geometry import cluster, group_lines, nearest
+from .labels import is_header_text
 from .model import BBox, Cell, Document, Fill, Grid, Page, Word
+from .text import flatten
 from .textgrid import text_grids
 
 EDGE_SNAP = 2.0          # points: cell borders closer than this are one grid line
@@ -186,7 +188,7 @@ def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: i
     if rules >= MIN_RULES_FOR_TABLE:
         for table in page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": open_foot(page)}):
             grid = build_grid(number, [tuple(c) for c in table.cells], words, fills)
-            if grid is not None:
+            if grid is not None and not header_band(grid):
                 result.grids.append(grid)
     result.grids.extend(text_grids(result, result.grids, horizontal_rules(page), carried))
     return result
@@ -199,10 +201,11 @@ def page_words(chars: list[dict]) -> list[Word]:
     read in its own direction."""
     upright = [c for c in chars if c["upright"]]
     found = [w for band in text_bands(upright) for w in extract_words(band, **WORD_SETTINGS)]
-    for up in (True, False):
+    for up in (True, False):         # pdfminer sizes turned characters by their width: not a word boundary
         turned = [c for c in chars if not c["upright"] and (c["matrix"][1] > 0) == up]
-        found += extract_words(turned, **WORD_SETTINGS, keep_blank_chars=True,
-                               char_dir_rotated="btt" if up else "ttb", line_dir_rotated="ltr" if up else "rtl")
+        found += [{**w, "size": w["x1"] - w["x0"]} for w in extract_words(
+            turned, **{**WORD_SETTINGS, "extra_attrs": ["fontname"]}, keep_blank_chars=True,
+            char_dir_rotated="btt" if up else "ttb", line_dir_rotated="ltr" if up else "rtl")]
     return [Word(w["text"].strip(), w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname", ""),
                  float(w.get("size", 0))) for w in found if w["text"].strip()]
 
@@ -224,6 +227,13 @@ def text_bands(chars: list[dict]) -> list[list[dict]]:
             bands.append([(i, char)])
             anchor = char["top"]
     return [[char for _, char in sorted(band, key=lambda ic: ic[0])] for band in bands]
+
+
+def header_band(grid: Grid) -> bool:
+    """A grid of header cells alone: the shaded or boxed header of a table
+    whose body has no rules, which the header-led reader takes whole."""
+    texts = [flatten(c.text) for c in grid.cells if c.text.strip()]
+    return bool(texts) and all(is_header_text(t) for t in texts)
 
 
 def open_foot(page: pdfplumber.page.Page) -> list[dict[str, object]]:

@@ -140,7 +140,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         text = starting_text(row, col["output"])
         if text:
             if output is not None and rest_from_page_above(row, text, OUTPUT_LABEL):
-                output.title += "\n" + text
+                continue_output_cell(output, text)
             else:
                 m = OUTPUT_LABEL.match(text)
                 title, baseline = split_baseline(text[m.end():] if m else text)
@@ -179,6 +179,17 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             elif activity is not None and text[0].islower():
                 activity.title += "\n" + text
                 activity.pages.add(row.page)
+
+
+def continue_output_cell(output: OutputDraft, rest: str) -> None:
+    """Add the rest of an output cell broken over a page: to its baseline
+    if that had begun, else to its title (and a baseline that begins in it)."""
+    if output.baseline:
+        output.baseline += "\n" + rest
+        return
+    title, baseline = split_baseline(rest)
+    output.title += "\n" + title if title.strip() else ""
+    output.baseline = baseline.strip()
 
 
 def split_baseline(text: str) -> tuple[str, str]:
@@ -226,6 +237,7 @@ TITLE_THEN_STATEMENT = re.compile(r"^([^:]{3,100}):\s+(.{20,})$", re.S)
 MAX_OUTCOME_TITLE = 200
 ENUMERATOR = re.compile(r"^\s*\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*")
 BLOCK_LABEL = re.compile(r"^(baseline|indicators?|outcome indicators?)\s*:\s*", re.I)
+INNER_LABEL = re.compile(r"(?<=\s)(?:Baseline|Indicators?|Targets?)\s*:")
 
 
 def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
@@ -237,7 +249,7 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
         found: dict[int, dict[str, str]] = {}
         intended: dict[str, str] | None = None
         current: dict[str, str] | None = None
-        for para in section.paragraphs:
+        for para in (part for p in section.paragraphs for part in labelled_parts(p)):
             m = OUTCOME_PARAGRAPH.match(para)
             no = number_value(m.group("no")) if m else None
             titled = TITLE_THEN_STATEMENT.match(m.group("rest")) if m else None
@@ -264,6 +276,13 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
         if score > sum(bool(v["baseline"]) + bool(v["indicators"]) for v in best.values()):
             best = found
     return best
+
+
+def labelled_parts(para: str) -> list[str]:
+    """A paragraph cut before each block label it holds (`... per cent
+    Indicators: Number of ...`): the label starts a part of its own."""
+    cuts = [m.start() for m in INNER_LABEL.finditer(para)]
+    return [para[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(para)]) if para[a:b].strip()]
 
 
 def split_indicators(text: str) -> list[str]:

@@ -243,7 +243,14 @@ def classify(columns: list[Column]) -> str | None:
 
 
 def similar_geometry(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
-    return a.n_cols == b.n_cols and all(abs(x - y) <= tolerance for x, y in zip(a.col_edges, b.col_edges))
+    """The same columns: the same rules, or, for tables read from their
+    header line (whose column edges follow the words of each page), the
+    same column headers."""
+    if a.n_cols != b.n_cols:
+        return False
+    if not (a.ruled or b.ruled) and a.column_names and a.column_names == b.column_names:
+        return True
+    return all(abs(x - y) <= tolerance for x, y in zip(a.col_edges, b.col_edges))
 
 
 def same_timing(a: list[Column], b: list[Column]) -> bool:
@@ -292,7 +299,8 @@ def find_tables(doc: Document) -> list[Table]:
             kind = classify(columns)
             table = Table(kind or UNCLASSIFIED, columns, rows, [page.number], caption, grid.bbox, grid.ruled)
             tables.append(table)
-            previous = (grid, table) if kind else None
+            if kind:                     # a box or a note beside a table does not break its run over pages
+                previous = (grid, table)
     return tables
 
 
@@ -371,8 +379,27 @@ def output_of(activity: str) -> str:
 
 
 def money(text: str, column: Column | None) -> int | None:
-    value = parse_amount(text)
+    """The amount a money cell prints: the amount alone, or the total of a
+    cell that splits it by source (`Total: USD 206,200` over `UNDP:
+    124,500` ...; without a total line, the parts added up)."""
+    value = parse_amount(text) if text.strip() else None
+    if value is None:
+        value = labelled_total(text)
     if value is None:
         return None
     scale = column.scale if column is not None else 1
     return int((value * Decimal(scale)).to_integral_value())
+
+
+LABELLED_AMOUNT = re.compile(r"([^\d:]*?):?\s*(?:US\s*\$|USD|\$)?\s*(\d[\d,.]*\d|\d)(?=\s|$)", re.I)
+
+
+def labelled_total(text: str) -> Decimal | None:
+    """`Total: USD 206,200 UNDP: 124,500 Denmark: 81,700` -> 206200;
+    `UNDP: 124,500 Denmark: 81,700` -> 206200; None for other text."""
+    parts = [(normalise_label(label), parse_amount(amount)) for label, amount in LABELLED_AMOUNT.findall(flatten(text))]
+    if len(parts) < 2 and not any(label.startswith("total") for label, _ in parts) or \
+            any(value is None or not label for label, value in parts):
+        return None
+    total = next((value for label, value in parts if label.startswith("total")), None)
+    return total if total is not None else sum(value for _, value in parts)

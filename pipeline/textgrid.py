@@ -27,6 +27,8 @@ MIN_COLUMNS = 3
 TOP_MARGIN = 0.06      # running headers sit above this share of the page height
 ALIGNED_SHARE = 0.9    # share of a page's top lines that must fall inside a carried table
 MIN_RULE = 3.0        # shorter horizontal strokes are not rules (underlines of marks, bullets)
+MAX_HEADER_CELL_WORDS = 4  # a line of a header cell: `Responsible Partner/Individual`
+MAX_STAGGERED_LINES = 6  # header lines a table's column headers may be spread over
 MAX_SUB_HEADER_WORDS = 2  # a sub-header names a column in a word or two (`Value`, `Year`, `2017`)
 
 
@@ -81,17 +83,47 @@ def merged_groups(lines: list[list[HeaderGroup]]) -> list[HeaderGroup]:
 
 def header_groups(line: TextLine) -> list[HeaderGroup] | None:
     groups = word_groups(line)
+    return groups if names_columns(groups) else None
+
+
+def names_columns(groups: list[HeaderGroup]) -> bool:
+    """Groups that read as a table's column headers: three or more, at least
+    two named by the vocabulary (or one and quarters), no values."""
     if len(groups) < MIN_COLUMNS:
-        return None
+        return False
     named = sum(1 for g in groups if header_role(g.text)[0])        # years alone also stand in body rows
+    timing = sum(1 for g in groups if QUARTER.match(g.text.strip()) or YEAR.match(g.text.strip()))
     quarters = sum(1 for g in groups if QUARTER.match(g.text.strip()))
-    if not (named >= 2 or named and quarters >= 2) or any(is_data_text(g.text) for g in groups):
-        return None
-    return groups
+    mostly_named = named * 2 >= len(groups) - timing     # not a justified line of prose, spread into words
+    return (named >= 2 or bool(named) and quarters >= 2) and mostly_named \
+        and not any(is_data_text(g.text) for g in groups)
 
 
-def continues_header(last: TextLine, line: TextLine) -> bool:
-    gap = line.top - last.bottom
+def staggered_header(lines: list[TextLine], start: int) -> int:
+    """How many lines from `start` make a header whose cells are set at
+    different heights (vertically centred, or wrapped to different depths),
+    so that no line alone names the columns; 0 where none do."""
+    if not any(header_role(g.text)[0] for g in word_groups(lines[start])):
+        return 0
+    for end in range(start + 2, min(start + MAX_STAGGERED_LINES, len(lines)) + 1):
+        last = lines[end - 1]
+        groups = word_groups(last)
+        if last.top - lines[end - 2].bottom > HEADER_GAP * last.size or header_groups(last) is not None \
+                or any(is_data_text(g.text) or len(g.text.split()) > MAX_HEADER_CELL_WORDS for g in groups):
+            return 0
+        if names_columns(merged_groups([word_groups(ln, HEADER_GROUP_GAP) for ln in lines[start:end]])):
+            return end - start
+    return 0
+
+
+def lowest(lines: list[TextLine]) -> TextLine:
+    """The line reaching furthest down: in a header, one with text set
+    sideways may reach below the lines that follow it."""
+    return max(lines, key=lambda ln: ln.bottom)
+
+
+def continues_header(header: list[TextLine], line: TextLine) -> bool:
+    gap = line.top - lowest(header).bottom
     if gap > HEADER_GAP * line.size or any(is_data_text(g.text) for g in word_groups(line)):
         return False
     return gap < ROW_GAP * line.size or all(is_header_text(g.text) for g in word_groups(line))
@@ -128,13 +160,13 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
             grids.append(build_text_grid(page.number, [], body, groups, hrules, carried.col_edges))
             i = len(body)
     while i < len(lines):
-        groups = header_groups(lines[i])
-        if groups is None:
+        depth = 1 if header_groups(lines[i]) is not None else staggered_header(lines, i)
+        if not depth:
             i += 1
             continue
-        header = [lines[i]]
-        j = i + 1
-        while j < len(lines) and continues_header(header[-1], lines[j]):
+        header = lines[i:i + depth]
+        j = i + depth
+        while j < len(lines) and continues_header(header, lines[j]):
             header.append(lines[j])            # a header over two lines (wrapped, or years above quarters)
             j += 1
         groups = merged_groups([word_groups(h, HEADER_GROUP_GAP) for h in header])
@@ -142,7 +174,7 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
         if subs is not None:
             header.append(lines[j])            # `Value  Year` under BASELINE, `2017 2018 2019` under TARGETS
             j += 1
-        body = table_body(lines, j, header[-1])
+        body = table_body(lines, j, lowest(header))
         if body:
             grids.append(build_text_grid(page.number, header, body, groups, hrules, subs=subs))
         i = j + len(body)
@@ -265,7 +297,7 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
     cols = cols or boundaries(columns, body_words)
     roles = [header_role(g.text)[0] for g in columns]
     top, bottom = (header or body)[0].top - 1, body[-1].bottom + 1
-    body_top = header[-1].bottom + 0.5 if header else top
+    body_top = lowest(header).bottom + 0.5 if header else top
     sub_top = [round(header[-1].top - 0.5, 1)] if subs else []
     rules = [(x0, x1, y) for x0, x1, y in hrules if body_top < y < bottom and x1 - x0 > MIN_RULE]
     if len({round(y) for _, _, y in rules}) >= 2:
