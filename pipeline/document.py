@@ -28,6 +28,7 @@ from .textgrid import word_groups
 
 TITLE_LABEL = re.compile(r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I)
 COVER_PAGES = 3
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 MIN_COVER_AMOUNT = 1000      # a bare number under this on a cover is not an amount of money (a year, an id)
 NAMED_VALUE = re.compile(r"^\s*([^:\d]+?)\s*:")                 # `UNDP: US$ 637,000`
 PARENTHESISED = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<note>[^()]+)\)$")
@@ -94,6 +95,16 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
             values.append((value.x0, CoverField(label.text, value.text, line.page)))
         fields += [f for _, f in reversed(values)]
     return fields
+
+
+def start_year(cover: list[CoverField]) -> int | None:
+    """The year of the cover's start date (`Start Date: 1 January 2018`)."""
+    for f in cover:
+        if normalise_label(f.label).startswith(tuple(vocabulary()["start_date_labels"])):
+            year = YEAR.search(f.value)
+            if year:
+                return int(year.group())
+    return None
 
 
 def document_title(body: BodyText, sections: list[Section], cover: list[CoverField]) -> str:

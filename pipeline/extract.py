@@ -6,6 +6,7 @@ No file is written here.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 from . import __version__
 from .budget import BudgetLine, PrintedTotal, printed_totals, read_budget
 from .checks import run_checks
-from .document import cover_fields, document_country, document_title, stated_funding
+from .document import cover_fields, document_country, document_title, start_year, stated_funding
 from .layout import body_text
 from .model import Document
 from .nlp import money_mentions, target_timing
@@ -24,11 +25,12 @@ from .results import (Framework, OutcomeDraft, outcome_blocks, outcome_cell_part
                       split_indicators, target_items)
 from .risks import read_risks
 from .sections import Section, split_sections
-from .tables import Table, find_tables, output_of
+from .tables import Table, date_project_years, find_tables, output_of
 from .text import flatten
 from .workplan import Mark, PlanActivity, read_workplan
 
 Record = dict[str, Any]
+NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
 
 
 @dataclass
@@ -53,6 +55,8 @@ def extract_document(doc: Document) -> Extraction:
     body = body_text(doc)
     sections = split_sections(body)
     tables = find_tables(doc)
+    cover = cover_fields(doc, body)
+    date_project_years(tables, start_year(cover))
     marks, plan_activities = read_workplan(tables)
     totals = [total for table in tables if table.kind == "budget" for total in printed_totals(table)]
     ex = Extraction(doc, sections, tables, read_framework(tables), marks, plan_activities, read_budget(tables),
@@ -60,7 +64,6 @@ def extract_document(doc: Document) -> Extraction:
     base = {"doc_id": doc.doc_id}
     src = {"source_file": Path(doc.path).name}
     country = document_country(body)
-    cover = cover_fields(doc, body)
     years = sorted({m.year for m in marks} or {b.year for b in ex.budget if b.year})
     ex.records["documents"].append({
         **base, "title": document_title(body, sections, cover), "country": country,
@@ -115,10 +118,7 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
             "statement_framework": cell_statement, "page": min(outcome.pages, default=None), **src})
     plan = {a.activity_id: a for a in ex.plan_activities}
     parties = resolve_parties(fw.outputs)
-    planned_budget: dict[str, int] = defaultdict(int)     # the work plan's subtotal per output
-    for b in ex.budget:
-        if b.activity_id and b.amount_usd:
-            planned_budget[output_of(b.activity_id)] += b.amount_usd
+    planned_budget = planned_output_budgets(ex.budget)
     for i, out in enumerate(fw.outputs):
         if out.output_id is None:
             continue
@@ -150,6 +150,19 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
                 ex.records["activities"].append({
                     **base, "activity_id": a.activity_id, "output_id": output_of(a.activity_id),
                     "title": a.title, "responsible_party": a.party, "title_workplan": a.title, "page": a.page, **src})
+
+
+def planned_output_budgets(lines: list[BudgetLine]) -> dict[str, int]:
+    """The work plan's subtotal per output: its activities' lines, or, in a
+    budget kept by component, the lines of the component that bears the
+    output's number (`Component 2: ...` for output 2)."""
+    totals: dict[str, int] = defaultdict(int)
+    for b in lines:
+        numbered = NUMBERED_PART.match(b.label)
+        key = output_of(b.activity_id) if b.activity_id else numbered.group(1) if numbered else None
+        if key and b.amount_usd:
+            totals[key] += b.amount_usd
+    return totals
 
 
 def money_records(sections: list[Section], base: Record, src: Record) -> list[Record]:

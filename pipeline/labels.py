@@ -12,6 +12,7 @@ from .text import normalise_label
 YEAR = re.compile(r"^(?:FY\s*)?((?:19|20)\d\d)$", re.I)
 QUARTER = re.compile(r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$", re.I)
 MAX_HEADER_EXTRA_WORDS = 3   # a header is its phrase plus at most a few words (`Expected outputs 2019`)
+PROJECT_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b", re.I)     # `Amount Year 2`, `Y1`
 OUTPUT_NUMBER = re.compile(r"^(?:intended\s+|expected\s+)?output\s*\d", re.I)
 CODE = re.compile(r"^\d{5,6}$")
 ID_IN_CELL = re.compile(r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*", re.I)

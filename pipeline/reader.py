@@ -230,10 +230,11 @@ def text_bands(chars: list[dict]) -> list[list[dict]]:
 
 
 def header_band(grid: Grid) -> bool:
-    """A grid of header cells alone: the shaded or boxed header of a table
-    whose body has no rules, which the header-led reader takes whole."""
+    """A grid of one row, or of header cells alone: the shaded or boxed
+    header of a table whose body has no rules, which the header-led reader
+    takes whole."""
     texts = [flatten(c.text) for c in grid.cells if c.text.strip()]
-    return bool(texts) and all(is_header_text(t) for t in texts)
+    return grid.n_rows == 1 or bool(texts) and all(is_header_text(t) for t in texts)
 
 
 def open_foot(page: pdfplumber.page.Page) -> list[dict[str, object]]:

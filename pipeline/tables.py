@@ -16,7 +16,7 @@ from itertools import takewhile
 
 from .geometry import group_lines
 from .model import BBox, Document, Grid, Page
-from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, header_role, is_data_text,
+from .labels import (ID_IN_CELL, OUTPUT_NUMBER, PROJECT_YEAR, QUARTER, YEAR, exact_header, header_role, is_data_text,
                      is_header_text, is_value_text)
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
@@ -36,6 +36,7 @@ class Column:
     year: int | None = None
     quarter: int | None = None
     scale: int = 1          # '000 $ columns multiply by 1000
+    year_no: int | None = None   # `Amount Year 2`: the project's second year, dated by `date_project_years`
 
 
 @dataclass
@@ -117,13 +118,19 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
                 elif line:
                     words.append(line)
             text = " ".join(words)
+            relative = PROJECT_YEAR.search(text)
+            if relative and col.year is None:
+                col.year_no = int(relative.group(1))
             if text:
                 parts.append(text)
                 if cell.col_span == 1:
                     own = words
         col.header = " ".join(parts)
         role = own_role(own) or header_role(col.header)[0] or (header_role(parts[0])[0] if parts else None)
-        if col.quarter is None and (col.year is None or role in YEARLY_TEXT_ROLES):
+        if col.year is not None:
+            col.year_no = None
+        dated = col.year is not None or col.year_no is not None
+        if col.quarter is None and (not dated or role in YEARLY_TEXT_ROLES):
             col.role = role        # a year column of targets stays a targets column, with its year
             col.scale = header_role(col.header)[1]
     drop_empty_quarters(columns, grid, n_header)
@@ -156,10 +163,13 @@ def own_role(lines: list[str]) -> str | None:
     for start in range(len(lines)):
         if exact_header(" ".join(lines[start:])) and not (start and runs_on(lines[start - 1])):
             return header_role(" ".join(lines[start:]))[0]
+    whole = header_role(" ".join(lines))[0]          # with a word broken in a narrow cell: `Budget descriptio n`
+    if whole is not None:
+        return whole
     for end in range(len(lines) - 1, 0, -1):
         if exact_header(" ".join(lines[:end])):
             return header_role(" ".join(lines[:end]))[0]
-    return header_role(" ".join(lines))[0]
+    return None
 
 
 def runs_on(line: str) -> bool:
@@ -231,7 +241,7 @@ def classify(columns: list[Column]) -> str | None:
     codes per activity are a budget; a quarter or year grid per activity is
     a work plan; the framework and risk log by their vocabulary rules."""
     roles = {c.role for c in columns if c.role}
-    timed = any(c.quarter is not None or c.year is not None for c in columns)
+    timed = any(c.quarter is not None or c.year is not None or c.year_no is not None for c in columns)
     if "activity" in roles and {"fund", "account"} & roles and ("amount" in roles or timed):
         return "budget"
     if "activity" in roles and timed:
@@ -240,6 +250,13 @@ def classify(columns: list[Column]) -> str | None:
         if any(all(r in roles for r in rule["required"]) and any(r in roles for r in rule["any"]) for rule in rules):
             return kind
     return None
+
+
+def date_project_years(tables: list[Table], start_year: int | None) -> None:
+    """Give `Year 1`, `Year 2` ... columns their calendar year, counted from
+    the year the project starts."""
+    for column in (c for t in tables for c in t.columns if c.year is None and c.year_no is not None):
+        column.year = start_year + column.year_no - 1 if start_year else None
 
 
 def similar_geometry(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
@@ -254,7 +271,7 @@ def similar_geometry(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
 
 
 def same_timing(a: list[Column], b: list[Column]) -> bool:
-    return [(c.year, c.quarter) for c in a] == [(c.year, c.quarter) for c in b]
+    return [(c.year, c.quarter, c.year_no) for c in a] == [(c.year, c.quarter, c.year_no) for c in b]
 
 
 def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:

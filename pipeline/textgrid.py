@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .geometry import group_lines
-from .labels import (ID_IN_CELL, OUTPUT_NUMBER, QUARTER, YEAR, exact_header, header_role, is_data_text,
+from .labels import (ID_IN_CELL, OUTPUT_NUMBER, PROJECT_YEAR, QUARTER, YEAR, exact_header, header_role, is_data_text,
                      is_header_text, is_value_text, longest_phrase_words)
 from .model import Cell, Grid, Page, TextLine, Word
 from .sections import parse_heading
@@ -92,7 +92,8 @@ def names_columns(groups: list[HeaderGroup]) -> bool:
     if len(groups) < MIN_COLUMNS:
         return False
     named = sum(1 for g in groups if header_role(g.text)[0])        # years alone also stand in body rows
-    timing = sum(1 for g in groups if QUARTER.match(g.text.strip()) or YEAR.match(g.text.strip()))
+    timing = sum(1 for g in groups if QUARTER.match(g.text.strip()) or YEAR.match(g.text.strip())
+                 or PROJECT_YEAR.search(g.text))
     quarters = sum(1 for g in groups if QUARTER.match(g.text.strip()))
     mostly_named = named * 2 >= len(groups) - timing     # not a justified line of prose, spread into words
     return (named >= 2 or bool(named) and quarters >= 2) and mostly_named \

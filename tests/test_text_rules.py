@@ -11,8 +11,8 @@ from pipeline.layout import FOOTNOTE_START
 from pipeline.nlp import money_mentions, target_timing
 from pipeline.numbers import parse_amount
 from pipeline.reference import vocabulary
-from pipeline.results import is_grand_total, is_total, split_indicators
-from pipeline.tables import activity_id, own_role
+from pipeline.results import is_grand_total, is_total, labelled_parts, split_indicators
+from pipeline.tables import activity_id, money, own_role
 from pipeline.text import split_items, split_parties
 from pipeline.textgrid import carries_on
 
@@ -152,3 +152,16 @@ def test_a_title_ends_before_the_fields_printed_after_it() -> None:
     ("Government:", "1,000,000", "Government of Ghana"), ("Regular", "UNDP: US$ 637,000", "UNDP")])
 def test_cover_rows_name_their_source(label: str, value: str, source: str) -> None:
     assert cover_source(CoverField(label, value, 1), "Ghana") == source
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Total: USD 206,200\nUNDP: 124,500\nDenmark: 81,700", 206200), ("UNDP: 124,500\nDenmark: 81,700", 206200),
+    ("US$\n62,000.00", 62000), ("12,500", 12500), ("Vulnerability assessments in 2 provinces", None)])
+def test_money_cells_split_by_source_give_their_total(text: str, value: int | None) -> None:
+    assert money(text, None) == value
+
+
+def test_labels_inside_a_paragraph_start_blocks_of_their_own() -> None:
+    para = "Baseline: Scores are below forty per cent Indicators: Number of cases; Hectares co-managed"
+    assert labelled_parts(para) == ["Baseline: Scores are below forty per cent",
+                                    "Indicators: Number of cases; Hectares co-managed"]
