@@ -30,6 +30,7 @@ TITLE_LABEL = re.compile(r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\
 COVER_PAGES = 3
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 MIN_COVER_AMOUNT = 1000      # a bare number under this on a cover is not an amount of money (a year, an id)
+INLINE_FIELD = re.compile(r"^([A-Z][\w .()/&-]{1,40}?):\s+(\S.*)$")
 NAMED_VALUE = re.compile(r"^\s*([^:\d]+?)\s*:")                 # `UNDP: US$ 637,000`
 PARENTHESISED = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<note>[^()]+)\)$")
 
@@ -89,6 +90,9 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
             wrapped.value += " " + groups[0].text
             continue
         values = []
+        inline = INLINE_FIELD.match(groups[0].text) if len(groups) == 1 else None
+        if inline:                                # `Start Date: January 2020` set as running text
+            fields.append(CoverField(inline.group(1), inline.group(2), line.page))
         while len(groups) >= 2:
             label, value = groups[-2], groups[-1]
             groups = groups[:-2]
@@ -98,11 +102,12 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
 
 
 def start_year(cover: list[CoverField]) -> int | None:
-    """The year of the cover's start date (`Start Date: 1 January 2018`)."""
-    for f in cover:
-        if normalise_label(f.label).startswith(tuple(vocabulary()["start_date_labels"])):
+    """The year of the cover's start date (`Start Date: 1 January 2018`,
+    `Programme Period: 2016-2018`)."""
+    for labels in ("start_date_labels", "period_labels"):      # a start date, else the first year of a period
+        for f in cover:
             year = YEAR.search(f.value)
-            if year:
+            if year and normalise_label(f.label).startswith(tuple(vocabulary()[labels])):
                 return int(year.group())
     return None
 

@@ -125,9 +125,17 @@ def lowest(lines: list[TextLine]) -> TextLine:
 
 def continues_header(header: list[TextLine], line: TextLine) -> bool:
     gap = line.top - lowest(header).bottom
-    if gap > HEADER_GAP * line.size or any(is_data_text(g.text) for g in word_groups(line)):
+    above = [g for h in header for g in word_groups(h, HEADER_GROUP_GAP)]
+    groups = word_groups(line)
+    if gap > HEADER_GAP * line.size or any(is_data_text(g.text) and not numbers_year(g, above) for g in groups):
         return False
-    return gap < ROW_GAP * line.size or all(is_header_text(g.text) for g in word_groups(line))
+    return gap < ROW_GAP * line.size or all(is_header_text(g.text) for g in groups)
+
+
+def numbers_year(group: HeaderGroup, above: list[HeaderGroup]) -> bool:
+    """A number under `Amount Year` (the header's `Year 1` wrapped)."""
+    return any(overlaps(group, a) and PROJECT_YEAR.search(f"{a.text} {group.text}") for a in above) \
+        and group.text.strip().isdigit()
 
 
 def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .reference import vocabulary
 from .results import is_total
-from .tables import Table, activity_id, line_item, money
+from .tables import Row, Table, activity_id, line_item, money
 from .text import flatten, normalise_label
 
 
@@ -78,13 +78,23 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
                 year = col.year or default_year
                 if year is not None:
                     marks.append(Mark(current, year, col.quarter, row.page, sub))
-        for col in table.year_columns:        # a plan by year: one row per activity and funded year
-            if not row.starts[col.index] or (current, col.year) in funded:
-                continue
-            if money(flatten(row.cells[col.index]), col):
-                funded.add((current, col.year))
-                marks.append(Mark(current, col.year, None, row.page, sub))
+        for year in funded_years(table, row, default_year):   # a plan by year: one row per activity and year
+            if (current, year) not in funded:
+                funded.add((current, year))
+                marks.append(Mark(current, year, None, row.page, sub))
     return marks, activities
+
+
+def funded_years(table: Table, row: Row, table_year: int | None) -> list[int]:
+    """The years a row of a plan by year funds: its year columns with an
+    amount, or, in an annual sheet without quarters (one per year under
+    its caption), the sheet's year where the row has an amount."""
+    if table.year_columns:
+        return [c.year for c in table.year_columns if row.starts[c.index] and money(flatten(row.cells[c.index]), c)]
+    amount = table.column("amount")
+    if table.quarter_columns or table_year is None or amount is None or not row.starts[amount.index]:
+        return []
+    return [table_year] if money(flatten(row.cells[amount.index]), amount) else []
 
 
 def read_workplan(tables: list[Table]) -> tuple[list[Mark], list[PlanActivity]]:
