@@ -185,6 +185,9 @@ class Reporter(Observer):
         if self.bar is not None:
             self.bar.update(1)
 
+    def warning(self, text: str) -> None:
+        self.say(f"warning: {text}")
+
     def writing(self, formats: tuple[str, ...]) -> None:
         if self.bar is not None:
             self.bar.set_postfix_str("writing the dataset")

@@ -136,6 +136,9 @@ class Observer:
     def writing(self, formats: tuple[str, ...]) -> None:
         """Every document is done; the dataset is being written."""
 
+    def warning(self, text: str) -> None:
+        """Something the user should know that fails no document."""
+
 
 # ------------------------------------------------------------------ stages of an extraction
 
@@ -414,11 +417,14 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             tables[table].extend(rows)
     summary = RunSummary([results[p] for p in order], str(out_dir))
     observer.writing(tuple(settings.formats))
-    extra = {"run.json": summary.to_json().encode("utf-8")}
+    extra: dict[str, bytes] = {}
+    if "reports" in settings.formats:           # reports/<doc_id>.html
+        reports, failed = report_files(tables, workers=min(settings.workers, os.cpu_count() or 1))
+        extra.update(reports)
+        tables["issues"].extend(report_issues(failed, summary, observer))
+    extra["run.json"] = summary.to_json().encode("utf-8")
     if "csv" in settings.formats:
         extra["datapackage.json"] = descriptor_bytes(list(schemas()), tables)
-    if "reports" in settings.formats:
-        extra.update(report_files(tables, workers=min(settings.workers, os.cpu_count() or 1)))   # reports/<doc_id>.html
     write_dataset(tables, out_dir, settings.formats, extra)
     prune_cache(cache)
     return summary
@@ -442,6 +448,20 @@ def cache_miss(target: Path, force: bool) -> str:
     if any(target.parent.glob(f"{stem}-*.json")):
         return "the cache holds a result of other pipeline code only: to be extracted again"
     return "not in the cache: to be extracted"
+
+
+def report_issues(failed: dict[str, str], summary: RunSummary, observer: Observer) -> list[Record]:
+    """A `report_failed` finding for each document whose report could not be
+    drawn (its records are written all the same), counted in its summary."""
+    findings = []
+    for result in summary.documents:
+        if result.doc_id in failed:
+            message = f"the report could not be drawn ({one_line(failed[result.doc_id])})"
+            observer.warning(f"{result.doc_id}: {message}")
+            result.issues += 1
+            findings.append({"doc_id": result.doc_id, "check": "report_failed", "severity": "warning",
+                             "message": message, "page": None, "source_file": Path(result.file).name})
+    return findings
 
 
 def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
