@@ -29,6 +29,7 @@ import logging
 import mmap
 import multiprocessing as mp
 import os
+import re
 import resource
 import signal
 import sys
@@ -46,12 +47,14 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .charts import report_files
-from .datapackage import descriptor_bytes
-from .errors import DocumentError
-from .export import FORMATS, write_dataset
+from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
+from .errors import DocumentError, shown
+from .export import FORMATS, RUN_FILE, output_names, write_dataset
 from .validate import schemas, validate_records
 
 CACHE_DIR = ".cache"
+REPORTS = "reports"
+CACHE_FILE = re.compile(r"[0-9a-f]{32}-[0-9a-f]{16}\.json(\.part-\d+)?")     # as cache_key names them
 Record = dict[str, Any]
 
 
@@ -238,7 +241,7 @@ def code_fingerprint() -> str:
 def cache_key(sha256: str, name: str) -> str:
     """The cache file of a document: its content and file name (records carry
     the name as `doc_id` and `source_file`), then the code fingerprint."""
-    digest = hashlib.sha256(f"{sha256}\0{name}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{sha256}\0{name}".encode("utf-8", "surrogateescape")).hexdigest()
     return f"{digest[:32]}-{code_fingerprint()}.json"
 
 
@@ -285,8 +288,8 @@ def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | N
         stop.set()
     post(board, WRITING)
     tmp = f"{target}.part-{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
+    try:               # a file name that is not UTF-8 stays as an escape (the batch names the document apart)
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
             json.dump(payload, fh, ensure_ascii=False)
     except MemoryError:
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -337,9 +340,9 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             progress(result)
 
     def fail(path: Path, reason: str, seconds: float = 0.0, detail: str = "", stage: str = "") -> None:
-        results[path] = DocumentResult(str(path), path.stem, "failed", one_line(reason),
-                                       issues=1, seconds=round(seconds, 2), detail=detail,
-                                       stage=stage)   # issues 1: document_failed
+        results[path] = DocumentResult(shown(path), ids[path] or "_", "failed", one_line(reason),
+                                       issues=1, seconds=round(seconds, 2), stage=stage,
+                                       detail="\n".join(map(shown, detail.splitlines())))   # issues 1: document_failed
         report(results[path])
 
     def finish(path: Path, payload: dict[str, Any], seconds: float, cached: bool, stage: str = "") -> None:
@@ -348,7 +351,7 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
                  str(payload.get("stage") or stage))
             return
         try:
-            tables, invalid = validate_records(payload["records"])
+            tables, invalid = validate_records(relabel(payload["records"], ids[path], shown(path.name)))
         except Exception as exc:
             fail(path, f"its records could not be checked ({type(exc).__name__}: {exc})", seconds,
                  traceback.format_exc(limit=-5), "checking the records")
@@ -359,7 +362,7 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
         docs = tables.get("documents", [])
         issues = tables.get("issues", [])
         results[path] = DocumentResult(
-            str(path), path.stem, "partial" if any(str(f.get("check", "")).startswith("missing_") for f in issues)
+            shown(path), ids[path], "partial" if any(str(f.get("check", "")).startswith("missing_") for f in issues)
             else "ok", pages=(docs[0].get("pages") or 0) if docs else 0,
             records={t: len(r) for t, r in sorted(tables.items())}, issues=len(issues),
             seconds=round(seconds, 2), cached=cached)
@@ -368,12 +371,16 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
     named: dict[str, Path] = {}
     cached_payloads: list[tuple[Path, dict[str, Any]]] = []
     documents = unique(paths)
+    ids = {path: doc_id_of(path) for path in documents}
     for path in documents:
-        if path.stem in named:
-            fail(path, f"another file in this batch has the same name ({named[path.stem]}); "
-                       "document names must be unique")
+        if not ids[path]:
+            fail(path, "the file name leaves no document id (doc_id): name it with letters or digits")
             continue
-        named[path.stem] = path
+        if ids[path] in named:
+            fail(path, f'another file in this batch has the same document id "{ids[path]}" '
+                       f"({shown(named[ids[path]])}); document ids must be unique")
+            continue
+        named[ids[path]] = path
         try:
             target = cache / cache_key(file_sha(path), path.name)
         except OSError as exc:
@@ -404,30 +411,35 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             target.unlink(missing_ok=True)            # failures are tried again next run
         finish(path, payload, seconds, cached=False, stage=stage)
 
-    order = sorted(results, key=lambda p: (p.stem, str(p)))
+    order = sorted(results, key=lambda p: (results[p].doc_id, str(p)))
     tables: dict[str, list[Record]] = defaultdict(list)
     for path in order:
         result = results[path]
         if result.status == "failed":
-            tables["issues"].append({"doc_id": path.stem, "check": "document_failed", "severity": "error",
-                                     "message": f"{path.name}: {result.reason}", "page": None,
-                                     "source_file": path.name})
+            tables["issues"].append({"doc_id": result.doc_id, "check": "document_failed", "severity": "error",
+                                     "message": f"{shown(path.name)}: {result.reason}", "page": None,
+                                     "source_file": shown(path.name)})
             continue
         for table, rows in valid[path].items():
             tables[table].extend(rows)
-    summary = RunSummary([results[p] for p in order], str(out_dir))
+    summary = RunSummary([results[p] for p in order], shown(out_dir))
     observer.writing(tuple(settings.formats))
     extra: dict[str, bytes] = {}
     if "reports" in settings.formats:           # reports/<doc_id>.html
-        reports, failed = report_files(tables, workers=min(settings.workers, os.cpu_count() or 1))
+        reports, failed = report_files(tables, REPORTS, workers=min(settings.workers, os.cpu_count() or 1))
         extra.update(reports)
         tables["issues"].extend(report_issues(failed, summary, observer))
-    extra["run.json"] = summary.to_json().encode("utf-8")
+    extra[RUN_FILE] = summary.to_json().encode("utf-8")
     if "csv" in settings.formats:
-        extra["datapackage.json"] = descriptor_bytes(list(schemas()), tables)
+        extra[DESCRIPTOR_FILE] = descriptor_bytes(list(schemas()), tables)
     write_dataset(tables, out_dir, settings.formats, extra)
     prune_cache(cache)
     return summary
+
+
+def dataset_names() -> set[str]:
+    """The top-level names a run may write into its output folder, whatever its formats."""
+    return output_names() | {RUN_FILE, DESCRIPTOR_FILE, REPORTS}
 
 
 def where(settings: Settings) -> str:
@@ -462,6 +474,23 @@ def report_issues(failed: dict[str, str], summary: RunSummary, observer: Observe
             findings.append({"doc_id": result.doc_id, "check": "report_failed", "severity": "warning",
                              "message": message, "page": None, "source_file": Path(result.file).name})
     return findings
+
+
+def doc_id_of(path: Path) -> str:
+    """A document's id: its file name without `.pdf`, white space of any
+    kind (line breaks, tabs) made one space and dropped at either end, and
+    each other character that is not printable (control and formatting
+    characters, bytes that are not UTF-8) made `_`; "" when nothing is left."""
+    return " ".join("".join(ch if ch.isprintable() or ch.isspace() else "_" for ch in path.stem).split())
+
+
+def relabel(records: dict[str, list[Record]], doc_id: str, source_file: str) -> dict[str, list[Record]]:
+    """The records with the batch's doc_id and printable file name (the
+    extraction names them after the file as it is)."""
+    for rows in records.values():
+        for row in rows:
+            row.update(doc_id=doc_id, source_file=source_file)
+    return records
 
 
 def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
@@ -520,7 +549,7 @@ def prune_cache(cache: Path) -> None:
     files of killed workers."""
     suffix = f"-{code_fingerprint()}.json"
     for entry in cache.iterdir():
-        if not entry.name.endswith(suffix):
+        if CACHE_FILE.fullmatch(entry.name) and not entry.name.endswith(suffix):
             entry.unlink(missing_ok=True)
 
 
