@@ -70,12 +70,25 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([(name, arrow_type(prop)) for name, prop in props.items()])
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")          # what makes a spreadsheet read a cell as a formula
+NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)")
+
+
 def csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return inert(value)
     return str(value)
+
+
+def inert(text: str) -> str:
+    """Text that a spreadsheet would run as a formula (it starts with = + -
+    @, a tab or a carriage return) with a `'` before it, as is common
+    practice for CSV; a number such as -1,200 is left as it is."""
+    return "'" + text if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text) else text
 
 
 def write_csv(path: Path, table: str, rows: Iterable[Record]) -> None:

@@ -54,7 +54,7 @@ from .validate import schemas, validate_records
 
 CACHE_DIR = ".cache"
 REPORTS = "reports"
-CACHE_FILE = re.compile(r"[0-9a-f]{32}-[0-9a-f]{16}\.json(\.part-\d+)?")     # as cache_key names them
+CACHE_FILE = re.compile(r"[0-9a-f]{32}-[0-9a-f]{16}\.json(?:\.part-(\d+))?")    # as cache_key names them
 Record = dict[str, Any]
 
 
@@ -268,7 +268,8 @@ def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | N
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         from .extract import extract_file
-        payload: dict[str, Any] = {"records": extract_file(Path(path))}
+        records = extract_file(Path(path))
+        payload: dict[str, Any] = {"records": records, "checksum": checksum(records)}
     except DocumentError as exc:
         payload = {"error": exc.reason, "stage": traceback_stage(exc.__traceback__)}
     except MemoryError as exc:
@@ -387,7 +388,7 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             fail(path, f"cannot read the file ({exc.strerror or exc})")
             continue
         payload = None if settings.force else read_payload(target)
-        if payload is not None and "records" in payload:
+        if payload is not None and sound(payload):
             observer.cache_decision(path, f"in the cache ({CACHE_DIR}/{target.name}): not extracted again")
             cached_payloads.append((path, payload))
         else:
@@ -455,7 +456,8 @@ def cache_miss(target: Path, force: bool) -> str:
     if force:
         return "--force: to be extracted again"
     if target.exists():
-        return f"the cached result ({CACHE_DIR}/{target.name}) is unreadable or a failure: to be extracted again"
+        return (f"the cached result ({CACHE_DIR}/{target.name}) is unreadable, damaged or a failure: "
+                "to be extracted again")
     stem = target.name.rsplit("-", 1)[0]
     if any(target.parent.glob(f"{stem}-*.json")):
         return "the cache holds a result of other pipeline code only: to be extracted again"
@@ -544,13 +546,45 @@ def read_payload(target: Path) -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) else None
 
 
+def checksum(records: Any) -> str:
+    text = json.dumps(records, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sound(payload: dict[str, Any]) -> bool:
+    """Whether a cached result can be trusted: records of the shape an
+    extraction gives (one `documents` row, lists of records) that match
+    their checksum."""
+    records = payload.get("records")
+    return (isinstance(records, dict) and len(records.get("documents") or []) == 1
+            and all(isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
+                    for rows in records.values())
+            and payload.get("checksum") == checksum(records))
+
+
 def prune_cache(cache: Path) -> None:
-    """Drop cache files made by other versions of the code, and temporary
-    files of killed workers."""
+    """Drop cache files made by other versions of the code, and the partial
+    files of workers that are gone (another run's may still be writing)."""
     suffix = f"-{code_fingerprint()}.json"
     for entry in cache.iterdir():
-        if CACHE_FILE.fullmatch(entry.name) and not entry.name.endswith(suffix):
+        match = CACHE_FILE.fullmatch(entry.name)
+        if match is None:
+            continue
+        stale = not alive(int(match[1])) if match[1] else not entry.name.endswith(suffix)
+        if stale:
             entry.unlink(missing_ok=True)
+
+
+def alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:           # another user's process
+        return True
+    return True
 
 
 def run_processes(jobs: list[tuple[Path, Path]], settings: Settings,
