@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 import re
 import tempfile
+import warnings
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -671,8 +672,10 @@ def render_document(doc_id: str, tables: dict[str, list[dict]], out_dir: Path) -
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = select(doc_id, tables)
     stem = file_stem(doc_id)
-    gantt = gantt_chart(doc, out_dir / f"{stem}-workplan.png")
-    budget = budget_chart(doc, out_dir / f"{stem}-budget.png")
+    with warnings.catch_warnings():          # a character the font lacks is drawn as a box, not told on stderr
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+        gantt = gantt_chart(doc, out_dir / f"{stem}-workplan.png")
+        budget = budget_chart(doc, out_dir / f"{stem}-budget.png")
     report = out_dir / f"{stem}.html"
     tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
     tmp.write_text(report_html(doc, gantt, budget), encoding="utf-8")

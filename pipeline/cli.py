@@ -73,7 +73,8 @@ def collect_pdfs(inputs: list[str]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            paths.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() == ".pdf"))
+            paths.extend(sorted(q for q in p.iterdir()       # broken links too: the batch tells what they are
+                                if q.suffix.lower() == ".pdf" and (q.is_file() or q.is_symlink())))
         elif p.is_file():
             paths.append(p)
         else:

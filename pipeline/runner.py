@@ -30,7 +30,6 @@ import mmap
 import multiprocessing as mp
 import os
 import re
-import resource
 import signal
 import sys
 import tempfile
@@ -38,8 +37,9 @@ import threading
 import time
 import traceback
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from multiprocessing.connection import wait
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -92,6 +92,7 @@ class RunSummary:
     documents: list[DocumentResult]
     out_dir: str
     version: str = __version__
+    warnings: list[str] = field(default_factory=list)     # what the run told that failed no document
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -110,7 +111,8 @@ class RunSummary:
 
     def to_json(self) -> str:
         return json.dumps({"version": self.version, "out_dir": self.out_dir, "counts": self.counts(),
-                           "documents": [{**asdict(d), "source": d.source} for d in self.documents]},
+                           "documents": [{**asdict(d), "source": d.source} for d in self.documents],
+                           "warnings": self.warnings},
                           indent=1, ensure_ascii=False) + "\n"
 
 
@@ -152,6 +154,8 @@ STAGES = {                  # the pipeline module at work -> the stage as the us
     "checks": "consistency checks", "extract": "assembling records", "model": "assembling records",
 }
 STARTING, WRITING = "starting", "writing the result"
+OUT_OF_MEMORY = "out of memory (the machine has no more)"
+UNWRITABLE = 3              # the exit code of a worker that could not write its result
 BOARD_SIZE = 64
 
 
@@ -203,26 +207,39 @@ def read_board(board: mmap.mmap | None) -> str:
     return board[:].rstrip(b"\0").decode("utf-8", "replace")
 
 
-def watch_stages(board: mmap.mmap, interval: float = 0.1) -> threading.Event:
-    """In the extraction process: look at the main thread's stack ten times a
-    second and post the stage it is in; set the returned event to stop."""
+def watch_stages(board: mmap.mmap | None, memory_mb: int, over: Callable[[str], None],
+                 interval: float = 0.1) -> threading.Event:
+    """In the extraction process: ten times a second, post the stage the main
+    thread is in, and call `over(stage)` when the process's resident memory
+    is over `memory_mb` (0: no cap); set the returned event to stop."""
     main_id = threading.main_thread().ident
     stop = threading.Event()
 
     def watch() -> None:
-        last = None
+        last = STARTING
         while not stop.wait(interval):
             frame = sys._current_frames().get(main_id)
             stage = stage_of(stack_of(frame)) if frame is not None else None
             if stage and stage != last:
                 post(board, stage)
                 last = stage
+            if memory_mb > 0 and resident_mb() > memory_mb:
+                over(last)
 
     try:
         threading.Thread(target=watch, name="stage-watch", daemon=True).start()
-    except RuntimeError:         # no thread to be had: the stages go unreported
+    except RuntimeError:         # no thread to be had: the stages go unreported, the memory unwatched
         pass
     return stop
+
+
+def resident_mb() -> float:
+    """This process's resident memory (RSS) in MB; 0 where /proc does not tell."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 @lru_cache(maxsize=1)
@@ -261,11 +278,17 @@ def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | N
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
     logging.getLogger("pdfminer").setLevel(logging.CRITICAL)   # warnings about damaged but readable files
-    stop = watch_stages(board) if board is not None else None
+
+    def out_of_memory(stage: str) -> None:          # in the watching thread: the main one is still at work
+        code = 0
+        try:
+            write_payload(target, {"error": f"out of memory (over the {memory_mb} MB limit)", "stage": stage})
+        except SystemExit as exc:
+            code = exc.code
+        os._exit(code)
+
     post(board, STARTING)
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    stop = watch_stages(board, memory_mb, out_of_memory)
     try:
         from .extract import extract_file
         records = extract_file(Path(path))
@@ -273,29 +296,32 @@ def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | N
     except DocumentError as exc:
         payload = {"error": exc.reason, "stage": traceback_stage(exc.__traceback__)}
     except MemoryError as exc:
-        payload = {"error": f"out of memory (over the {memory_mb} MB limit)",
-                   "stage": traceback_stage(exc.__traceback__)}
+        payload = {"error": OUT_OF_MEMORY, "stage": traceback_stage(exc.__traceback__)}
     except RecursionError as exc:
         payload = {"error": "too deeply nested to read (recursion limit reached)",
                    "detail": traceback.format_exc(limit=-3), "stage": traceback_stage(exc.__traceback__)}
     except Exception as exc:  # a bug or a pathological file: report it, keep the batch going
-        if memory_mb > 0 and ("failed to map" in str(exc) or getattr(exc, "errno", None) == errno.ENOMEM):
-            payload = {"error": f"out of memory (over the {memory_mb} MB limit)"}    # a library could not load
-        else:
-            payload = {"error": f"extraction failed ({type(exc).__name__}: {exc})",
-                       "detail": traceback.format_exc(limit=-5)}
-        payload["stage"] = traceback_stage(exc.__traceback__)
-    if stop is not None:
-        stop.set()
+        payload = {"error": f"extraction failed ({type(exc).__name__}: {exc})",
+                   "detail": traceback.format_exc(limit=-5), "stage": traceback_stage(exc.__traceback__)}
+    stop.set()
     post(board, WRITING)
+    try:
+        write_payload(target, payload)
+    except MemoryError:
+        write_payload(target, {"error": OUT_OF_MEMORY})
+
+
+def write_payload(target: str, payload: dict[str, Any]) -> None:
+    """Write a worker's result in one step; a target that cannot be written
+    (a full disk, a read-only folder) ends the process with exit code
+    `UNWRITABLE`, a plain reason for the batch to give instead of a traceback."""
     tmp = f"{target}.part-{os.getpid()}"
     try:               # a file name that is not UTF-8 stays as an escape (the batch names the document apart)
         with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
             json.dump(payload, fh, ensure_ascii=False)
-    except MemoryError:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump({"error": f"out of memory (over the {memory_mb} MB limit)"}, fh)
-    os.replace(tmp, target)
+        os.replace(tmp, target)
+    except OSError:
+        raise SystemExit(UNWRITABLE) from None
 
 
 def die_with_parent() -> None:
@@ -329,8 +355,41 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
               observer: Observer | None = None) -> RunSummary:
     out_dir = Path(out_dir)
     observer = observer or Observer()
+    warnings: list[str] = []
+    with results_folder(out_dir / CACHE_DIR, observer, warnings) as scratch:
+        return extract_batch(paths, out_dir, scratch, settings, progress, observer, warnings)
+
+
+def warn(observer: Observer, warnings: list[str], text: str) -> None:
+    """Tell the user now and in run.json."""
+    warnings.append(text)
+    observer.warning(text)
+
+
+@contextmanager
+def results_folder(cache: Path, observer: Observer, warnings: list[str]) -> Iterator[Path]:
+    """Where the workers write their results: the cache, or, when it cannot
+    be written (read-only, full, not a folder), a temporary folder removed
+    at the end; the run then goes on without caching, and says so."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=cache).close()
+    except OSError as exc:
+        warn(observer, warnings,
+             f"the cache {shown(cache)} cannot be written ({exc.strerror or exc}): going on without it")
+        with tempfile.TemporaryDirectory(prefix="prodoc-results-") as folder:
+            yield Path(folder)
+        return
+    yield cache
+
+
+def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Settings,
+                  progress: Callable[[DocumentResult], None] | None, observer: Observer,
+                  warnings: list[str]) -> RunSummary:
+    """The batch, with the results of its extractions written to `scratch`
+    (the cache, where it can be written)."""
     cache = out_dir / CACHE_DIR
-    cache.mkdir(parents=True, exist_ok=True)
+    tell = partial(warn, observer, warnings)
     results: dict[Path, DocumentResult] = {}
     valid: dict[Path, dict[str, list[Record]]] = {}
     jobs: list[tuple[Path, Path]] = []
@@ -371,7 +430,7 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
 
     named: dict[str, Path] = {}
     cached_payloads: list[tuple[Path, dict[str, Any]]] = []
-    documents = unique(paths)
+    documents = unique(paths, tell)
     ids = {path: doc_id_of(path) for path in documents}
     for path in documents:
         if not ids[path]:
@@ -383,18 +442,18 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             continue
         named[ids[path]] = path
         try:
-            target = cache / cache_key(file_sha(path), path.name)
+            key = cache_key(file_sha(path), path.name)
         except OSError as exc:
-            fail(path, f"cannot read the file ({exc.strerror or exc})")
+            fail(path, unreadable(path, exc))
             continue
-        payload = None if settings.force else read_payload(target)
+        payload = None if settings.force else read_payload(cache / key)
         if payload is not None and sound(payload):
-            observer.cache_decision(path, f"in the cache ({CACHE_DIR}/{target.name}): not extracted again")
+            observer.cache_decision(path, f"in the cache ({CACHE_DIR}/{key}): not extracted again")
             cached_payloads.append((path, payload))
         else:
-            observer.cache_decision(path, cache_miss(target, settings.force))
-            target.unlink(missing_ok=True)
-            jobs.append((path, target))
+            observer.cache_decision(path, cache_miss(cache / key, settings.force))
+            (scratch / key).unlink(missing_ok=True)
+            jobs.append((path, scratch / key))
     observer.planned(len(documents), len(jobs), where(settings))
     for path, payload in cached_payloads:
         finish(path, payload, 0.0, cached=True)
@@ -423,18 +482,19 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             continue
         for table, rows in valid[path].items():
             tables[table].extend(rows)
-    summary = RunSummary([results[p] for p in order], shown(out_dir))
+    summary = RunSummary([results[p] for p in order], shown(out_dir), warnings=warnings)
     observer.writing(tuple(settings.formats))
     extra: dict[str, bytes] = {}
     if "reports" in settings.formats:           # reports/<doc_id>.html
         reports, failed = report_files(tables, REPORTS, workers=min(settings.workers, os.cpu_count() or 1))
         extra.update(reports)
-        tables["issues"].extend(report_issues(failed, summary, observer))
+        tables["issues"].extend(report_issues(failed, summary, tell))
     extra[RUN_FILE] = summary.to_json().encode("utf-8")
     if "csv" in settings.formats:
         extra[DESCRIPTOR_FILE] = descriptor_bytes(list(schemas()), tables)
     write_dataset(tables, out_dir, settings.formats, extra)
-    prune_cache(cache)
+    if scratch == cache:
+        prune_cache(cache)
     return summary
 
 
@@ -464,14 +524,14 @@ def cache_miss(target: Path, force: bool) -> str:
     return "not in the cache: to be extracted"
 
 
-def report_issues(failed: dict[str, str], summary: RunSummary, observer: Observer) -> list[Record]:
+def report_issues(failed: dict[str, str], summary: RunSummary, tell: Callable[[str], None]) -> list[Record]:
     """A `report_failed` finding for each document whose report could not be
     drawn (its records are written all the same), counted in its summary."""
     findings = []
     for result in summary.documents:
         if result.doc_id in failed:
             message = f"the report could not be drawn ({one_line(failed[result.doc_id])})"
-            observer.warning(f"{result.doc_id}: {message}")
+            tell(f"{result.doc_id}: {message}")
             result.issues += 1
             findings.append({"doc_id": result.doc_id, "check": "report_failed", "severity": "warning",
                              "message": message, "page": None, "source_file": Path(result.file).name})
@@ -518,6 +578,15 @@ def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
     return findings
 
 
+def unreadable(path: Path, exc: OSError) -> str:
+    """Why a file cannot be read, in plain words (links told apart)."""
+    if exc.errno == errno.ELOOP:
+        return "a link that leads back to itself"
+    if path.is_symlink() and exc.errno == errno.ENOENT:
+        return f"a broken link: {shown(os.readlink(path))} does not exist"
+    return f"cannot read the file ({exc.strerror or exc})"
+
+
 def one_line(text: str, limit: int = 300) -> str:
     """A reason fit for one line of a terminal or a CSV cell: no control
     characters, runs of white space made one space, long ones shortened."""
@@ -525,15 +594,19 @@ def one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def unique(paths: list[Path]) -> list[Path]:
-    """The paths in order, each file once (however it was named)."""
-    seen: set[Path] = set()
+def unique(paths: list[Path], tell: Callable[[str], None]) -> list[Path]:
+    """Each file once, in the order first given: of the names a file is
+    given under, the one first in doc_id order, whatever the order of the
+    arguments; `tell` of each other name that would give another doc_id."""
+    names: dict[str, list[Path]] = defaultdict(list)
+    for path in map(Path, paths):
+        names[os.path.realpath(path)].append(path)
     kept = []
-    for path in paths:
-        real = Path(os.path.realpath(path))
-        if real not in seen:
-            seen.add(real)
-            kept.append(Path(path))
+    for same in names.values():
+        first = min(same, key=lambda p: (doc_id_of(p), str(p)))
+        kept.append(first)
+        for other in sorted({p for p in same if doc_id_of(p) != doc_id_of(first)}):
+            tell(f"{shown(other)}: the same file as {shown(first)}, extracted once as {doc_id_of(first)}")
     return kept
 
 
@@ -631,7 +704,7 @@ def run_processes(jobs: list[tuple[Path, Path]], settings: Settings,
                     if target.exists():
                         yield path, target, elapsed, "", stage
                     else:
-                        yield path, target, elapsed, death_reason(proc.exitcode, settings.memory_mb), stage
+                        yield path, target, elapsed, death_reason(proc.exitcode), stage
                 elif stage and seen.get(path) != stage:
                     seen[path] = stage
                     observer.stage(path, stage)
@@ -659,6 +732,8 @@ def run_forked(path: str, memory_mb: int, timeout_s: float,
         code = 0
         try:
             extract_to_file(path, target, memory_mb, board)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
         except BaseException:
             code = 1
         finally:
@@ -688,7 +763,7 @@ def run_forked(path: str, memory_mb: int, timeout_s: float,
                 return fh.read(), "", stage, seconds
         except OSError:
             code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-            return "", death_reason(code, memory_mb), stage, seconds
+            return "", death_reason(code), stage, seconds
     finally:
         if os.path.exists(target):
             os.unlink(target)
@@ -698,14 +773,15 @@ def run_forked(path: str, memory_mb: int, timeout_s: float,
         board.close()
 
 
-def death_reason(exitcode: int | None, memory_mb: int) -> str:
+def death_reason(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
         if name == "SIGKILL":
-            limit = f" or the {memory_mb} MB limit" if memory_mb > 0 else ""
-            return f"the extraction process was killed (SIGKILL: usually out of memory{limit})"
+            return "the extraction process was killed (SIGKILL: usually the machine out of memory)"
         return f"the extraction process crashed ({name})"
+    if exitcode == UNWRITABLE:
+        return "its result could not be written (is the disk full, or the cache folder not writable?)"
     return f"the extraction process stopped without a result (exit code {exitcode})"
