@@ -262,9 +262,43 @@ def cache_key(sha256: str, name: str) -> str:
     return f"{digest[:32]}-{code_fingerprint()}.json"
 
 
-def file_sha(path: Path) -> str:
-    from .reader import file_sha256
-    return file_sha256(path)
+def file_sha(path: Path, limit_s: float) -> str | None:
+    """The file's SHA-256, or None when reading it takes longer than
+    `limit_s` (a huge file: its reading counts against the document's limit)."""
+    digest = hashlib.sha256()
+    deadline = time.monotonic() + limit_s
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            if time.monotonic() > deadline:
+                return None
+    return digest.hexdigest()
+
+
+ALIAS = re.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+obj\s*(\d+)\s+(\d+)\s+R\s*endobj")    # an object that is a reference
+
+
+def reference_loop(path: str) -> str:
+    """A loop of PDF objects each of which is only a reference to the next
+    (`6 0 obj 7 0 R endobj`, `7 0 obj 6 0 R endobj`), which the PDF reader
+    would follow until the time limit, as "6 0 R -> 7 0 R -> 6 0 R"; ""
+    when there is none (objects in compressed object streams are not seen)."""
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            alias = {m.group(1, 2): m.group(3, 4) for m in ALIAS.finditer(data)}
+    except (OSError, ValueError):          # unreadable or empty: the reader tells
+        return ""
+    done: set[tuple[bytes, bytes]] = set()
+    for ref in alias:
+        chain: dict[tuple[bytes, bytes], None] = {}
+        while ref in alias and ref not in done and ref not in chain:
+            chain[ref] = None
+            ref = alias[ref]
+        if ref in chain:
+            members = list(chain)
+            return " -> ".join(f"{int(n)} {int(g)} R" for n, g in members[members.index(ref):] + [ref])
+        done.update(chain)
+    return ""
 
 
 # ------------------------------------------------------------------ the worker process
@@ -291,6 +325,9 @@ def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | N
     stop = watch_stages(board, memory_mb, out_of_memory)
     try:
         from .extract import extract_file
+        loop = reference_loop(path)
+        if loop:
+            raise DocumentError(path, f"damaged PDF: its objects refer to each other in a loop ({loop})")
         records = extract_file(Path(path))
         payload: dict[str, Any] = {"records": records, "checksum": checksum(records)}
     except DocumentError as exc:
@@ -429,6 +466,7 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
         report(results[path])
 
     named: dict[str, Path] = {}
+    spent: dict[Path, float] = {}                  # seconds of a document's limit used before its extraction
     cached_payloads: list[tuple[Path, dict[str, Any]]] = []
     documents = unique(paths, tell)
     ids = {path: doc_id_of(path) for path in documents}
@@ -441,11 +479,17 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
                        f"({shown(named[ids[path]])}); document ids must be unique")
             continue
         named[ids[path]] = path
+        began = time.monotonic()
         try:
-            key = cache_key(file_sha(path), path.name)
+            sha = file_sha(path, settings.timeout_s)
         except OSError as exc:
             fail(path, unreadable(path, exc))
             continue
+        spent[path] = time.monotonic() - began
+        if sha is None:
+            fail(path, f"took longer than the {settings.timeout_s:g} s time limit (reading the file)", spent[path])
+            continue
+        key = cache_key(sha, path.name)
         payload = None if settings.force else read_payload(cache / key)
         if payload is not None and sound(payload):
             observer.cache_decision(path, f"in the cache ({CACHE_DIR}/{key}): not extracted again")
@@ -462,7 +506,7 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
         from .cluster import run_dask
         ended: Iterator[Ended] = run_dask(jobs, settings, observer)
     else:
-        ended = run_processes(jobs, settings, observer)
+        ended = run_processes(jobs, settings, observer, spent)
     for path, target, seconds, reason, stage in ended:
         payload = {"error": reason} if reason else read_payload(target)
         if payload is None:
@@ -660,9 +704,10 @@ def alive(pid: int) -> bool:
     return True
 
 
-def run_processes(jobs: list[tuple[Path, Path]], settings: Settings,
-                  observer: Observer | None = None) -> Iterator[Ended]:
-    """Run up to `settings.workers` extraction processes at once; yield
+def run_processes(jobs: list[tuple[Path, Path]], settings: Settings, observer: Observer | None = None,
+                  spent: dict[Path, float] | None = None) -> Iterator[Ended]:
+    """Run up to `settings.workers` extraction processes at once, each with
+    the time limit less the seconds already `spent` on its document; yield
     (path, target, seconds, failure reason or "", stage reached) as each
     ends.  Workers still running when the caller stops (Ctrl-C, an error)
     are killed."""
@@ -684,7 +729,7 @@ def run_processes(jobs: list[tuple[Path, Path]], settings: Settings,
                 proc = ctx.Process(target=extract_to_file, args=(str(path), str(target), settings.memory_mb, board),
                                    daemon=True)
                 proc.start()
-                running[proc] = (path, target, time.monotonic(), board)
+                running[proc] = (path, target, time.monotonic() - (spent or {}).get(path, 0.0), board)
                 observer.started(path)
             now = time.monotonic()
             next_deadline = min(started + settings.timeout_s for _, _, started, _ in running.values())

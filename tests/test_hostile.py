@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.badpdfs import canvas, extract, letter, read_rows, slow, small_document, write_lines
+from tests.badpdfs import (canvas, extract, letter, looping_references, read_rows, slow, small_document,
+                           write_lines)
 
 MATHTEXT = "Grants of US$ 500 to 10% of Households, up to US$ 2,000 each"
 
@@ -221,11 +222,11 @@ def test_a_wrong_cache_entry_is_extracted_again(inbox, tmp_path, damage):
 FORMULA = '=HYPERLINK("http://example.com/x","Click here")'
 
 
-def formula_document(path: Path) -> Path:
+def project_page(path: Path, title: str, situation: list[str], strategy: list[str]) -> Path:
+    """A one-page project document with the given lines under its two sections."""
     c = canvas(path)
-    write_lines(c, ["UNITED NATIONS DEVELOPMENT PROGRAMME", "Project Document", "Safe Spreadsheets", "",
-                    "1. SITUATION ANALYSIS", FORMULA, "", "2. STRATEGY", "+ more training for partners",
-                    "The total budget is US$ 120,000 over two years."])
+    write_lines(c, ["UNITED NATIONS DEVELOPMENT PROGRAMME", "Project Document", title, "", "1. SITUATION ANALYSIS",
+                    *situation, "", "2. STRATEGY", *strategy, "The total budget is US$ 120,000 over two years."])
     c.showPage()
     c.save()
     return path
@@ -234,7 +235,7 @@ def formula_document(path: Path) -> Path:
 def test_text_cells_that_read_as_formulas_are_quoted_in_csv_only(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    formula_document(inbox / "formula.pdf")
+    project_page(inbox / "formula.pdf", "Safe Spreadsheets", [FORMULA], ["+ more training for partners"])
     out = tmp_path / "out"
     assert extract([inbox, "--out", out, "--format", "csv,json"]) == 0
     texts = {r["title"]: r["text"] for r in read_rows(out, "sections")}
@@ -325,15 +326,6 @@ hostile_text = st.lists(st.sampled_from(HOSTILE) | st.text(st.characters(blackli
                         min_size=1, max_size=5).map(" ".join)
 
 
-def hostile_document(path: Path, title: str, lines: list[str]) -> Path:
-    c = canvas(path)
-    write_lines(c, ["UNITED NATIONS DEVELOPMENT PROGRAMME", "Project Document", title, "", "1. SITUATION ANALYSIS",
-                    *lines, "", "2. STRATEGY", "The total budget is US$ 120,000 over two years."])
-    c.showPage()
-    c.save()
-    return path
-
-
 fuzz_runs = itertools.count()
 
 
@@ -348,7 +340,7 @@ def test_hostile_text_goes_through_the_whole_pipeline(tmp_path, capfd, titles, l
     inbox = folder / "inbox"
     inbox.mkdir(parents=True)
     for number, title in enumerate(titles):
-        hostile_document(inbox / f"doc{number}.pdf", title, lines)
+        project_page(inbox / f"doc{number}.pdf", title, lines, [])
     out = folder / "out"
     capfd.readouterr()
     assert extract([inbox, "--out", out, "--workers", "1"]) == 0
@@ -360,3 +352,26 @@ def test_hostile_text_goes_through_the_whole_pipeline(tmp_path, capfd, titles, l
     assert sorted(p.name for p in (out / "reports").glob("*.html")) == ["doc0.html", "doc1.html", "index.html"]
     planned = planned_document("planned", titles[0] + " " + lines[0])       # both charts, from the same text
     assert [p.name for p in render_document("planned", planned, folder / "charts")][-1] == "planned.html"
+
+
+# ------------------------------------------------------------------ 12. files that eat the time limit
+
+def test_a_reference_loop_is_found_before_the_time_limit(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    looping_references(inbox / "loop.pdf")
+    out = tmp_path / "out"
+    assert extract([inbox, "--out", out, "--format", "csv", "--timeout", "300"]) == 1
+    [entry] = json.loads((out / "run.json").read_text("utf-8"))["documents"]
+    assert entry["reason"] == "damaged PDF: its objects refer to each other in a loop (6 0 R -> 7 0 R -> 6 0 R)"
+
+
+def test_reading_a_huge_file_counts_against_the_time_limit(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    with open(inbox / "huge.pdf", "wb") as fh:               # 8 GiB of holes: no disk space used
+        fh.truncate(8 << 30)
+    out = tmp_path / "out"
+    assert extract([inbox, "--out", out, "--format", "csv", "--timeout", "1"]) == 1
+    [entry] = json.loads((out / "run.json").read_text("utf-8"))["documents"]
+    assert entry["reason"] == "took longer than the 1 s time limit (reading the file)"
