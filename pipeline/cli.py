@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="documents extracted in parallel (default: number of cores; with --scheduler local, "
                          "the Dask worker processes; ignored with a scheduler address)")
     ex.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
-    ex.add_argument("--memory-mb", type=int, default=4096, help="memory cap per document in MB (default 4096; 0 = none)")
+    ex.add_argument("--memory-mb", type=int, default=4096,
+                    help="resident memory (RSS) each document's process may use, in MB (default 4096; 0 = no cap)")
     ex.add_argument("--force", action="store_true", help="re-extract documents even when a cached result exists")
     ex.add_argument("--format", default=",".join(FORMATS),
                     help=f"comma-separated outputs among {','.join(FORMATS)} (default: all)")

@@ -375,3 +375,17 @@ def test_reading_a_huge_file_counts_against_the_time_limit(tmp_path):
     assert extract([inbox, "--out", out, "--format", "csv", "--timeout", "1"]) == 1
     [entry] = json.loads((out / "run.json").read_text("utf-8"))["documents"]
     assert entry["reason"] == "took longer than the 1 s time limit (reading the file)"
+
+
+def test_a_worker_that_cannot_write_its_result_says_so(tmp_path, capfd):
+    import multiprocessing
+
+    from pipeline.runner import UNWRITABLE, death_reason, extract_to_file
+    worker = multiprocessing.get_context("fork").Process(
+        target=extract_to_file, args=(str(letter(tmp_path / "letter.pdf")), str(tmp_path / "gone" / "r.json"), 0))
+    worker.start()
+    worker.join()
+    assert worker.exitcode == UNWRITABLE
+    assert "Traceback" not in capfd.readouterr().err
+    assert death_reason(UNWRITABLE) == "its result could not be written (is the disk full, or the cache folder " \
+                                       "not writable?)"
