@@ -34,7 +34,7 @@ def planned_document(doc_id: str, title: str) -> dict[str, list[dict]]:
     }
 
 
-# ------------------------------------------------------------------ 1. text read as markup
+# ------------------------------------------------------------------ text read as markup
 
 def test_dollar_signs_and_percent_are_drawn_as_printed(tmp_path):
     from pipeline.charts import render_document
@@ -63,7 +63,7 @@ def test_a_report_that_fails_is_an_issue_of_its_document(inbox, tmp_path, monkey
     assert 'href="beta.html"' not in (out / "reports" / "index.html").read_text("utf-8")
 
 
-# ------------------------------------------------------------------ 2. an output folder with the user's own files
+# ------------------------------------------------------------------ an output folder with the user's own files
 
 def users_files(out: Path) -> dict[str, bytes]:
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
@@ -107,7 +107,7 @@ def test_foreign_files_in_the_cache_and_versions_are_left_alone(inbox, tmp_path)
     assert (out / ".cache" / "keep.json").read_text() == "{}"
 
 
-# ------------------------------------------------------------------ 3, 4, 10. file names that are not plain text
+# ------------------------------------------------------------------ file names that are not plain text
 
 def named(folder: Path, name: bytes) -> Path:
     """A small document under a file name given as bytes (any bytes but `/` and NUL)."""
@@ -172,7 +172,7 @@ def test_names_that_give_one_doc_id_or_none_are_reported(tmp_path, capfd):
     assert [r["doc_id"] for r in read_rows(out, "documents")] == ["plan"]
 
 
-# ------------------------------------------------------------------ 5. another run's files in the cache
+# ------------------------------------------------------------------ another run's files in the cache
 
 def test_pruning_leaves_the_files_of_running_extractions(inbox, tmp_path):
     out = tmp_path / "out"
@@ -187,7 +187,7 @@ def test_pruning_leaves_the_files_of_running_extractions(inbox, tmp_path):
     assert running.exists() and not killed.exists()
 
 
-# ------------------------------------------------------------------ 13. a cache entry that parses but is wrong
+# ------------------------------------------------------------------ a cache entry that parses but is wrong
 
 def cache_entries(out: Path) -> list[Path]:
     return sorted((out / ".cache").glob("*.json"))
@@ -217,7 +217,7 @@ def test_a_wrong_cache_entry_is_extracted_again(inbox, tmp_path, damage):
     assert json.loads(entry.read_text("utf-8"))["records"]["documents"] == first_records
 
 
-# ------------------------------------------------------------------ 9. formulas in CSV cells
+# ------------------------------------------------------------------ formulas in CSV cells
 
 FORMULA = '=HYPERLINK("http://example.com/x","Click here")'
 
@@ -255,7 +255,7 @@ def test_csv_cells(value, cell):
     assert csv_value(value) == cell
 
 
-# ------------------------------------------------------------------ 6, 7. the memory cap
+# ------------------------------------------------------------------ the memory cap
 
 def test_a_small_document_fits_in_a_small_memory_cap(tmp_path):
     out = tmp_path / "out"
@@ -278,7 +278,7 @@ def test_a_document_over_the_memory_cap_is_named_with_that_reason(tmp_path, capf
     assert f"failed: {inbox / 'nested.pdf'}: out of memory (over the 50 MB limit)" in err
 
 
-# ------------------------------------------------------------------ 8. a cache that cannot be written
+# ------------------------------------------------------------------ a cache that cannot be written
 
 def test_a_cache_that_cannot_be_written_is_done_without(inbox, tmp_path, capfd):
     out = tmp_path / "out"
@@ -293,7 +293,7 @@ def test_a_cache_that_cannot_be_written_is_done_without(inbox, tmp_path, capfd):
     assert (out / ".cache").read_text() == "not a folder"
 
 
-# ------------------------------------------------------------------ 11. links and a file given twice
+# ------------------------------------------------------------------ links and a file given twice
 
 def test_broken_and_looping_links_in_a_folder_are_reported(inbox, tmp_path, capsys):
     (inbox / "gone.pdf").symlink_to(tmp_path / "nowhere.pdf")
@@ -354,7 +354,7 @@ def test_hostile_text_goes_through_the_whole_pipeline(tmp_path, capfd, titles, l
     assert [p.name for p in render_document("planned", planned, folder / "charts")][-1] == "planned.html"
 
 
-# ------------------------------------------------------------------ 12. files that eat the time limit
+# ------------------------------------------------------------------ files that eat the time limit
 
 def test_a_reference_loop_is_found_before_the_time_limit(tmp_path):
     inbox = tmp_path / "inbox"
@@ -376,6 +376,8 @@ def test_reading_a_huge_file_counts_against_the_time_limit(tmp_path):
     [entry] = json.loads((out / "run.json").read_text("utf-8"))["documents"]
     assert entry["reason"] == "took longer than the 1 s time limit (reading the file)"
 
+
+# ------------------------------------------------------------------ a result that cannot be written
 
 def test_a_worker_that_cannot_write_its_result_says_so(tmp_path, capfd):
     import multiprocessing
