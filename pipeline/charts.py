@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 import re
 import tempfile
+import warnings
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ DPI = 100
 OUTCOME_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                    "#7f7f7f", "#bcbd22", "#17becf")
 MANAGEMENT_COLOUR = "#9e9e9e"
-FONT = {"font.family": "DejaVu Sans"}
+FONT = {"font.family": "DejaVu Sans", "text.parse_math": False}     # text from a PDF is never read as markup
 
 
 # ------------------------------------------------------------------ values and ids
@@ -671,8 +672,10 @@ def render_document(doc_id: str, tables: dict[str, list[dict]], out_dir: Path) -
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = select(doc_id, tables)
     stem = file_stem(doc_id)
-    gantt = gantt_chart(doc, out_dir / f"{stem}-workplan.png")
-    budget = budget_chart(doc, out_dir / f"{stem}-budget.png")
+    with warnings.catch_warnings():          # a character the font lacks is drawn as a box, not told on stderr
+        warnings.filterwarnings("ignore", r"Glyph \d+ .* missing from font", UserWarning)
+        gantt = gantt_chart(doc, out_dir / f"{stem}-workplan.png")
+        budget = budget_chart(doc, out_dir / f"{stem}-budget.png")
     report = out_dir / f"{stem}.html"
     tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
     tmp.write_text(report_html(doc, gantt, budget), encoding="utf-8")
@@ -693,11 +696,14 @@ def documents(tables: Tables) -> list[Doc]:
     return [Doc(doc_id, dict(mine[doc_id]), mine[doc_id]["documents"][0]) for doc_id in ids]
 
 
-def index_html(docs: list[Doc]) -> str:
+def index_html(docs: list[Doc], failed: Iterable[str] = ()) -> str:
+    """The index of the reports; a document whose report failed is listed without a link."""
     rows = []
     for doc in docs:
         counts = {s: sum(text(i.get("severity")) == s for i in doc.rows("issues")) for s in SEVERITIES}
-        rows.append(f'<tr><td><a href="{quote(file_stem(doc.doc_id))}.html">{esc(doc.doc_id)}</a></td>'
+        name = esc(doc.doc_id) if doc.doc_id in failed else \
+            f'<a href="{quote(file_stem(doc.doc_id))}.html">{esc(doc.doc_id)}</a>'
+        rows.append(f'<tr><td>{name}</td>'
                     f'<td>{esc(doc.facts.get("title"))}</td><td>{esc(doc.facts.get("country"))}</td>'
                     f'<td class="num">{counts["error"]}</td><td class="num">{counts["warning"]}</td></tr>')
     return "\n".join([
@@ -707,17 +713,23 @@ def index_html(docs: list[Doc]) -> str:
         "<th class=\"num\">warnings</th></tr>", *rows, "</table>", "</body>", "</html>"]) + "\n"
 
 
-def document_report(doc_id: str, tables: Tables) -> dict[str, bytes]:
-    """One document's charts and report as {file name: bytes}."""
-    with tempfile.TemporaryDirectory() as tmp:
-        return {p.name: p.read_bytes() for p in render_document(doc_id, tables, Path(tmp))}
+def document_report(doc_id: str, tables: Tables) -> dict[str, bytes] | str:
+    """One document's charts and report as {file name: bytes}, or why they
+    could not be drawn (one document's report must not stop the others)."""
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            return {p.name: p.read_bytes() for p in render_document(doc_id, tables, Path(tmp))}
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
 
 
-def report_files(tables: Tables, folder: str = "reports", workers: int = 1) -> dict[str, bytes]:
+def report_files(tables: Tables, folder: str = "reports",
+                 workers: int = 1) -> tuple[dict[str, bytes], dict[str, str]]:
     """Every document's charts and report, and an `index.html` linking the
     reports, as {"<folder>/<file name>": bytes}, ready to be written with the
-    dataset as extra files.  Up to `workers` processes render documents side
-    by side: drawing a document's charts takes seconds."""
+    dataset as extra files; and {doc_id: reason} for the reports that could
+    not be drawn.  Up to `workers` processes render documents side by side:
+    drawing a document's charts takes seconds."""
     docs = documents(tables)
     ids, own_tables = [d.doc_id for d in docs], [d.tables for d in docs]
     if workers > 1 and len(docs) > 1 and "fork" in mp.get_all_start_methods():
@@ -725,6 +737,8 @@ def report_files(tables: Tables, folder: str = "reports", workers: int = 1) -> d
             reports = list(pool.map(document_report, ids, own_tables))
     else:
         reports = list(map(document_report, ids, own_tables))
-    files = {f"{folder}/{name}": content for report in reports for name, content in report.items()}
-    files[f"{folder}/index.html"] = index_html(docs).encode("utf-8")
-    return files
+    failed = {doc_id: report for doc_id, report in zip(ids, reports) if isinstance(report, str)}
+    files = {f"{folder}/{name}": content for report in reports if not isinstance(report, str)
+             for name, content in report.items()}
+    files[f"{folder}/index.html"] = index_html(docs, failed).encode("utf-8")
+    return files, failed

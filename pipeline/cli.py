@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from .cluster import ClusterError
-from .errors import UsageError
-from .export import FORMATS
-from .runner import DocumentResult, Observer, RunSummary, Settings, run_batch
+from .errors import UsageError, shown
+from .export import FORMATS, foreign_outputs
+from .runner import DocumentResult, Observer, RunSummary, Settings, dataset_names, doc_id_of, run_batch
 
 EXAMPLES = """examples:
   python -m pipeline extract raw/ --out output/
@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="documents extracted in parallel (default: number of cores; with --scheduler local, "
                          "the Dask worker processes; ignored with a scheduler address)")
     ex.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
-    ex.add_argument("--memory-mb", type=int, default=4096, help="memory cap per document in MB (default 4096; 0 = none)")
+    ex.add_argument("--memory-mb", type=int, default=4096,
+                    help="resident memory (RSS) each document's process may use, in MB (default 4096; 0 = no cap)")
     ex.add_argument("--force", action="store_true", help="re-extract documents even when a cached result exists")
     ex.add_argument("--format", default=",".join(FORMATS),
                     help=f"comma-separated outputs among {','.join(FORMATS)} (default: all)")
@@ -73,13 +74,14 @@ def collect_pdfs(inputs: list[str]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            paths.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() == ".pdf"))
+            paths.extend(sorted(q for q in p.iterdir()       # broken links too: the batch tells what they are
+                                if q.suffix.lower() == ".pdf" and (q.is_file() or q.is_symlink())))
         elif p.is_file():
             paths.append(p)
         else:
-            raise UsageError(f"{item}: no such file or folder")
+            raise UsageError(f"{shown(item)}: no such file or folder")
     if not paths:
-        raise UsageError(f"no PDF files found in {', '.join(inputs)}")
+        raise UsageError(f"no PDF files found in {', '.join(map(shown, inputs))}")
     return paths
 
 
@@ -102,8 +104,8 @@ def check_limits(args: argparse.Namespace) -> None:
         raise UsageError("--scheduler needs the address of a Dask scheduler (tcp://HOST:PORT) or 'local'")
 
 
-def prepare_output(text: str) -> Path:
-    out = Path(text)
+def prepare_output(given: str) -> Path:
+    out, text = Path(given), shown(given)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {text}: exists and is not a folder")
     try:
@@ -112,6 +114,10 @@ def prepare_output(text: str) -> Path:
         raise UsageError(f"--out {text}: cannot create the folder ({exc.strerror or exc})") from exc
     if not os.access(out, os.W_OK | os.X_OK):
         raise UsageError(f"--out {text}: the folder is not writable")
+    foreign = foreign_outputs(out, dataset_names())
+    if foreign:
+        raise UsageError(f"--out {text}: holds {', '.join(foreign)}, which this tool did not write and a run "
+                         "would replace; choose a new or empty folder, or move them away")
     return out
 
 
@@ -154,10 +160,10 @@ class Reporter(Observer):
 
     def cache_decision(self, path: Path, decision: str) -> None:
         if self.verbose:
-            self.say(f"{path}: {decision}")
+            self.say(f"{shown(path)}: {decision}")
 
     def stage(self, path: Path, stage: str) -> None:
-        self.stages[path.stem] = stage
+        self.stages[doc_id_of(path)] = stage
         self.show_stages()
 
     def show_stages(self) -> None:
@@ -169,7 +175,7 @@ class Reporter(Observer):
             self.bar.refresh()            # the elapsed time goes on while a long document runs
 
     def finished(self, result: DocumentResult) -> None:
-        if self.stages.pop(Path(result.file).stem, None) is not None:
+        if self.stages.pop(result.doc_id, None) is not None:
             self.show_stages()
         if result.status == "failed":
             self.say(f"failed: {result.file}: {result.reason}")
@@ -184,6 +190,9 @@ class Reporter(Observer):
                      f"{result.issues} issues)")
         if self.bar is not None:
             self.bar.update(1)
+
+    def warning(self, text: str) -> None:
+        self.say(f"warning: {text}")
 
     def writing(self, formats: tuple[str, ...]) -> None:
         if self.bar is not None:
@@ -264,16 +273,16 @@ def main(argv: list[str] | None = None) -> int:
             summary = run_batch(paths, out, settings, observer=reporter)
     except KeyboardInterrupt:
         reporter.close()
-        print(f"interrupted: {args.out} keeps its last complete dataset", file=sys.stderr)
+        print(f"interrupted: {shown(args.out)} keeps its last complete dataset", file=sys.stderr)
         return 130
     except OSError as exc:
         reporter.close()
-        print(f"error: could not write the dataset to {args.out} ({exc}); "
+        print(f"error: could not write the dataset to {shown(args.out)} ({shown(exc)}); "
               "it keeps its last complete dataset", file=sys.stderr)
         return 1
     except ClusterError as exc:
         reporter.close()
-        print(f"error: {exc}; {args.out} keeps its last complete dataset", file=sys.stderr)
+        print(f"error: {exc}; {shown(args.out)} keeps its last complete dataset", file=sys.stderr)
         return 2
     reporter.close()
     if args.verbose:
@@ -282,5 +291,5 @@ def main(argv: list[str] | None = None) -> int:
         print_summary(summary)
     if summary.failed:
         print(f"{len(summary.failed)} of {len(summary.documents)} documents failed "
-              f"(listed above and in {out / 'run.json'})", file=sys.stderr)
+              f"(listed above and in {shown(out / 'run.json')})", file=sys.stderr)
     return 1 if summary.failed else 0

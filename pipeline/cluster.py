@@ -142,7 +142,7 @@ def run_dask(jobs: list[tuple[Path, Path]], settings: Settings,
             while pending and len(running) < slots:
                 number, (path, target) = pending.pop(0)
                 future = client.submit(extract_on_worker, str(path.resolve()), settings.memory_mb,
-                                       settings.timeout_s, key=f"prodoc-{run_id}-{number}-{path.stem}",
+                                       settings.timeout_s, key=f"prodoc-{run_id}-{number}",
                                        pure=False, retries=0)
                 running[future] = (path, target, time.monotonic())
                 observer.started(path)

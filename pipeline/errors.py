@@ -13,6 +13,19 @@ class DocumentError(Exception):
         super().__init__(f"{self.path}: {reason}")
 
 
+def shown(text: str | Path) -> str:
+    """A file name fit to print: each character a terminal would act on or
+    not show (control and formatting characters, bytes that are not UTF-8)
+    written as an escape such as `\\n`, `\\x1b` or `\\xff`."""
+    return "".join(ch if ch.isprintable() else escape(ch) for ch in str(text))
+
+
+def escape(ch: str) -> str:
+    if "\udc80" <= ch <= "\udcff":                 # a byte that is not UTF-8, as Python reads file names
+        return f"\\x{ord(ch) - 0xdc00:02x}"
+    return ch.encode("unicode_escape").decode("ascii")
+
+
 class UsageError(Exception):
     """Bad arguments or an unusable output folder: the command line, not a
     document, is at fault, and nothing is extracted."""

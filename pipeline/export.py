@@ -30,6 +30,7 @@ import fcntl
 import itertools
 import json
 import os
+import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -47,6 +48,8 @@ VERSIONS = ".versions"
 CURRENT = ".current"
 LOCK = ".lock"
 DUCKDB_FILE = "prodocs.duckdb"
+RUN_FILE = "run.json"                                     # the runner's account of the run
+VERSION_NAME = re.compile(r"\d{8}-\d{6}-\d+-\d+")          # as new_version_dir names them
 Record = dict[str, Any]
 
 
@@ -67,12 +70,25 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([(name, arrow_type(prop)) for name, prop in props.items()])
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")          # what makes a spreadsheet read a cell as a formula
+NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)")
+
+
 def csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return inert(value)
     return str(value)
+
+
+def inert(text: str) -> str:
+    """Text that a spreadsheet would run as a formula (it starts with = + -
+    @, a tab or a carriage return) with a `'` before it, as is common
+    practice for CSV; a number such as -1,200 is left as it is."""
+    return "'" + text if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text) else text
 
 
 def write_csv(path: Path, table: str, rows: Iterable[Record]) -> None:
@@ -113,13 +129,17 @@ def write_dataset(tables: dict[str, list[Record]], out_dir: Path, formats: Itera
     Files of `out_dir` that are not outputs, such as the cache, are kept."""
     out_dir = Path(out_dir)
     extra_files = extra_files or {}
+    ours = output_names() | {name.split("/", 1)[0] for name in extra_files}
     with output_lock(out_dir):
+        foreign = foreign_outputs(out_dir, ours)
+        if foreign:
+            raise FileExistsError(errno.EEXIST, f"{', '.join(foreign)}: not written by this tool, not replaced")
         remove_leftovers(out_dir)
         version = new_version_dir(out_dir)
         try:
             write_files(version, tables, set(formats), extra_files)
             sync_tree(version)
-            publish(version, out_dir, output_names() | set(extra_files))
+            publish(version, out_dir, ours)
         except BaseException:
             if current_version(out_dir) != version.name:
                 shutil.rmtree(version, ignore_errors=True)
@@ -131,6 +151,26 @@ def write_dataset(tables: dict[str, list[Record]], out_dir: Path, formats: Itera
 def output_names() -> set[str]:
     """The top-level names a run writes into an output folder."""
     return {f"{table}.csv" for table in schemas()} | {"json", "parquet", DUCKDB_FILE}
+
+
+def foreign_outputs(out_dir: Path, names: Iterable[str]) -> list[str]:
+    """The entries of `out_dir` named like outputs that no run of this tool
+    wrote, which a run must not replace: in a folder of versions the outputs
+    are links into `.current`, so anything else is the user's; a folder of
+    plain files is a dataset of this tool when its `run.json` is one."""
+    present = sorted(n for n in names if os.path.lexists(out_dir / n))
+    if (out_dir / CURRENT).is_symlink():
+        return [n for n in present if not (out_dir / n).is_symlink()
+                or os.readlink(out_dir / n) != f"{CURRENT}/{n}"]
+    return [] if RUN_FILE in present and is_run_file(out_dir / RUN_FILE) else present
+
+
+def is_run_file(path: Path) -> bool:
+    try:
+        run = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(run, dict) and {"version", "counts", "documents"} <= set(run)
 
 
 def write_files(folder: Path, tables: dict[str, list[Record]], formats: set[str],
@@ -208,7 +248,7 @@ def remove_old_versions(out_dir: Path) -> None:
         return
     keep = current_version(out_dir)
     for folder in versions.iterdir():
-        if folder.name != keep:
+        if folder.name != keep and VERSION_NAME.fullmatch(folder.name):
             remove(folder)
 
 

@@ -29,7 +29,7 @@ import logging
 import mmap
 import multiprocessing as mp
 import os
-import resource
+import re
 import signal
 import sys
 import tempfile
@@ -37,8 +37,9 @@ import threading
 import time
 import traceback
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from multiprocessing.connection import wait
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -46,12 +47,14 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import __version__
 from .charts import report_files
-from .datapackage import descriptor_bytes
-from .errors import DocumentError
-from .export import FORMATS, write_dataset
+from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
+from .errors import DocumentError, shown
+from .export import FORMATS, RUN_FILE, output_names, write_dataset
 from .validate import schemas, validate_records
 
 CACHE_DIR = ".cache"
+REPORTS = "reports"
+CACHE_FILE = re.compile(r"[0-9a-f]{32}-[0-9a-f]{16}\.json(?:\.part-(\d+))?")    # as cache_key names them
 Record = dict[str, Any]
 
 
@@ -89,6 +92,7 @@ class RunSummary:
     documents: list[DocumentResult]
     out_dir: str
     version: str = __version__
+    warnings: list[str] = field(default_factory=list)     # what the run told that failed no document
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -107,7 +111,8 @@ class RunSummary:
 
     def to_json(self) -> str:
         return json.dumps({"version": self.version, "out_dir": self.out_dir, "counts": self.counts(),
-                           "documents": [{**asdict(d), "source": d.source} for d in self.documents]},
+                           "documents": [{**asdict(d), "source": d.source} for d in self.documents],
+                           "warnings": self.warnings},
                           indent=1, ensure_ascii=False) + "\n"
 
 
@@ -136,6 +141,9 @@ class Observer:
     def writing(self, formats: tuple[str, ...]) -> None:
         """Every document is done; the dataset is being written."""
 
+    def warning(self, text: str) -> None:
+        """Something the user should know that fails no document."""
+
 
 # ------------------------------------------------------------------ stages of an extraction
 
@@ -146,6 +154,8 @@ STAGES = {                  # the pipeline module at work -> the stage as the us
     "checks": "consistency checks", "extract": "assembling records", "model": "assembling records",
 }
 STARTING, WRITING = "starting", "writing the result"
+OUT_OF_MEMORY = "out of memory (the machine has no more)"
+UNWRITABLE = 3              # the exit code of a worker that could not write its result
 BOARD_SIZE = 64
 
 
@@ -197,26 +207,39 @@ def read_board(board: mmap.mmap | None) -> str:
     return board[:].rstrip(b"\0").decode("utf-8", "replace")
 
 
-def watch_stages(board: mmap.mmap, interval: float = 0.1) -> threading.Event:
-    """In the extraction process: look at the main thread's stack ten times a
-    second and post the stage it is in; set the returned event to stop."""
+def watch_stages(board: mmap.mmap | None, memory_mb: int, over: Callable[[str], None],
+                 interval: float = 0.1) -> threading.Event:
+    """In the extraction process: ten times a second, post the stage the main
+    thread is in, and call `over(stage)` when the process's resident memory
+    is over `memory_mb` (0: no cap); set the returned event to stop."""
     main_id = threading.main_thread().ident
     stop = threading.Event()
 
     def watch() -> None:
-        last = None
+        last = STARTING
         while not stop.wait(interval):
             frame = sys._current_frames().get(main_id)
             stage = stage_of(stack_of(frame)) if frame is not None else None
             if stage and stage != last:
                 post(board, stage)
                 last = stage
+            if memory_mb > 0 and resident_mb() > memory_mb:
+                over(last)
 
     try:
         threading.Thread(target=watch, name="stage-watch", daemon=True).start()
-    except RuntimeError:         # no thread to be had: the stages go unreported
+    except RuntimeError:         # no thread to be had: the stages go unreported, the memory unwatched
         pass
     return stop
+
+
+def resident_mb() -> float:
+    """This process's resident memory (RSS) in MB; 0 where /proc does not tell."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 @lru_cache(maxsize=1)
@@ -235,13 +258,47 @@ def code_fingerprint() -> str:
 def cache_key(sha256: str, name: str) -> str:
     """The cache file of a document: its content and file name (records carry
     the name as `doc_id` and `source_file`), then the code fingerprint."""
-    digest = hashlib.sha256(f"{sha256}\0{name}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{sha256}\0{name}".encode("utf-8", "surrogateescape")).hexdigest()
     return f"{digest[:32]}-{code_fingerprint()}.json"
 
 
-def file_sha(path: Path) -> str:
-    from .reader import file_sha256
-    return file_sha256(path)
+def file_sha(path: Path, limit_s: float) -> str | None:
+    """The file's SHA-256, or None when reading it takes longer than
+    `limit_s` (a huge file: its reading counts against the document's limit)."""
+    digest = hashlib.sha256()
+    deadline = time.monotonic() + limit_s
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            if time.monotonic() > deadline:
+                return None
+    return digest.hexdigest()
+
+
+ALIAS = re.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+obj\s*(\d+)\s+(\d+)\s+R\s*endobj")    # an object that is a reference
+
+
+def reference_loop(path: str) -> str:
+    """A loop of PDF objects each of which is only a reference to the next
+    (`6 0 obj 7 0 R endobj`, `7 0 obj 6 0 R endobj`), which the PDF reader
+    would follow until the time limit, as "6 0 R -> 7 0 R -> 6 0 R"; ""
+    when there is none (objects in compressed object streams are not seen)."""
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            alias = {m.group(1, 2): m.group(3, 4) for m in ALIAS.finditer(data)}
+    except (OSError, ValueError):          # unreadable or empty: the reader tells
+        return ""
+    done: set[tuple[bytes, bytes]] = set()
+    for ref in alias:
+        chain: dict[tuple[bytes, bytes], None] = {}
+        while ref in alias and ref not in done and ref not in chain:
+            chain[ref] = None
+            ref = alias[ref]
+        if ref in chain:
+            members = list(chain)
+            return " -> ".join(f"{int(n)} {int(g)} R" for n, g in members[members.index(ref):] + [ref])
+        done.update(chain)
+    return ""
 
 
 # ------------------------------------------------------------------ the worker process
@@ -255,40 +312,53 @@ def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | N
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
     logging.getLogger("pdfminer").setLevel(logging.CRITICAL)   # warnings about damaged but readable files
-    stop = watch_stages(board) if board is not None else None
+
+    def out_of_memory(stage: str) -> None:          # in the watching thread: the main one is still at work
+        code = 0
+        try:
+            write_payload(target, {"error": f"out of memory (over the {memory_mb} MB limit)", "stage": stage})
+        except SystemExit as exc:
+            code = exc.code
+        os._exit(code)
+
     post(board, STARTING)
-    if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    stop = watch_stages(board, memory_mb, out_of_memory)
     try:
         from .extract import extract_file
-        payload: dict[str, Any] = {"records": extract_file(Path(path))}
+        loop = reference_loop(path)
+        if loop:
+            raise DocumentError(path, f"damaged PDF: its objects refer to each other in a loop ({loop})")
+        records = extract_file(Path(path))
+        payload: dict[str, Any] = {"records": records, "checksum": checksum(records)}
     except DocumentError as exc:
         payload = {"error": exc.reason, "stage": traceback_stage(exc.__traceback__)}
     except MemoryError as exc:
-        payload = {"error": f"out of memory (over the {memory_mb} MB limit)",
-                   "stage": traceback_stage(exc.__traceback__)}
+        payload = {"error": OUT_OF_MEMORY, "stage": traceback_stage(exc.__traceback__)}
     except RecursionError as exc:
         payload = {"error": "too deeply nested to read (recursion limit reached)",
                    "detail": traceback.format_exc(limit=-3), "stage": traceback_stage(exc.__traceback__)}
     except Exception as exc:  # a bug or a pathological file: report it, keep the batch going
-        if memory_mb > 0 and ("failed to map" in str(exc) or getattr(exc, "errno", None) == errno.ENOMEM):
-            payload = {"error": f"out of memory (over the {memory_mb} MB limit)"}    # a library could not load
-        else:
-            payload = {"error": f"extraction failed ({type(exc).__name__}: {exc})",
-                       "detail": traceback.format_exc(limit=-5)}
-        payload["stage"] = traceback_stage(exc.__traceback__)
-    if stop is not None:
-        stop.set()
+        payload = {"error": f"extraction failed ({type(exc).__name__}: {exc})",
+                   "detail": traceback.format_exc(limit=-5), "stage": traceback_stage(exc.__traceback__)}
+    stop.set()
     post(board, WRITING)
-    tmp = f"{target}.part-{os.getpid()}"
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False)
+        write_payload(target, payload)
     except MemoryError:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump({"error": f"out of memory (over the {memory_mb} MB limit)"}, fh)
-    os.replace(tmp, target)
+        write_payload(target, {"error": OUT_OF_MEMORY})
+
+
+def write_payload(target: str, payload: dict[str, Any]) -> None:
+    """Write a worker's result in one step; a target that cannot be written
+    (a full disk, a read-only folder) ends the process with exit code
+    `UNWRITABLE`, a plain reason for the batch to give instead of a traceback."""
+    tmp = f"{target}.part-{os.getpid()}"
+    try:               # a file name that is not UTF-8 stays as an escape (the batch names the document apart)
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
+            json.dump(payload, fh, ensure_ascii=False)
+        os.replace(tmp, target)
+    except OSError:
+        raise SystemExit(UNWRITABLE) from None
 
 
 def die_with_parent() -> None:
@@ -322,8 +392,41 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
               observer: Observer | None = None) -> RunSummary:
     out_dir = Path(out_dir)
     observer = observer or Observer()
+    warnings: list[str] = []
+    with results_folder(out_dir / CACHE_DIR, observer, warnings) as scratch:
+        return extract_batch(paths, out_dir, scratch, settings, progress, observer, warnings)
+
+
+def warn(observer: Observer, warnings: list[str], text: str) -> None:
+    """Tell the user now and in run.json."""
+    warnings.append(text)
+    observer.warning(text)
+
+
+@contextmanager
+def results_folder(cache: Path, observer: Observer, warnings: list[str]) -> Iterator[Path]:
+    """Where the workers write their results: the cache, or, when it cannot
+    be written (read-only, full, not a folder), a temporary folder removed
+    at the end; the run then goes on without caching, and says so."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=cache).close()
+    except OSError as exc:
+        warn(observer, warnings,
+             f"the cache {shown(cache)} cannot be written ({exc.strerror or exc}): going on without it")
+        with tempfile.TemporaryDirectory(prefix="prodoc-results-") as folder:
+            yield Path(folder)
+        return
+    yield cache
+
+
+def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Settings,
+                  progress: Callable[[DocumentResult], None] | None, observer: Observer,
+                  warnings: list[str]) -> RunSummary:
+    """The batch, with the results of its extractions written to `scratch`
+    (the cache, where it can be written)."""
     cache = out_dir / CACHE_DIR
-    cache.mkdir(parents=True, exist_ok=True)
+    tell = partial(warn, observer, warnings)
     results: dict[Path, DocumentResult] = {}
     valid: dict[Path, dict[str, list[Record]]] = {}
     jobs: list[tuple[Path, Path]] = []
@@ -334,9 +437,9 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             progress(result)
 
     def fail(path: Path, reason: str, seconds: float = 0.0, detail: str = "", stage: str = "") -> None:
-        results[path] = DocumentResult(str(path), path.stem, "failed", one_line(reason),
-                                       issues=1, seconds=round(seconds, 2), detail=detail,
-                                       stage=stage)   # issues 1: document_failed
+        results[path] = DocumentResult(shown(path), ids[path] or "_", "failed", one_line(reason),
+                                       issues=1, seconds=round(seconds, 2), stage=stage,
+                                       detail="\n".join(map(shown, detail.splitlines())))   # issues 1: document_failed
         report(results[path])
 
     def finish(path: Path, payload: dict[str, Any], seconds: float, cached: bool, stage: str = "") -> None:
@@ -345,7 +448,7 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
                  str(payload.get("stage") or stage))
             return
         try:
-            tables, invalid = validate_records(payload["records"])
+            tables, invalid = validate_records(relabel(payload["records"], ids[path], shown(path.name)))
         except Exception as exc:
             fail(path, f"its records could not be checked ({type(exc).__name__}: {exc})", seconds,
                  traceback.format_exc(limit=-5), "checking the records")
@@ -356,34 +459,45 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
         docs = tables.get("documents", [])
         issues = tables.get("issues", [])
         results[path] = DocumentResult(
-            str(path), path.stem, "partial" if any(str(f.get("check", "")).startswith("missing_") for f in issues)
+            shown(path), ids[path], "partial" if any(str(f.get("check", "")).startswith("missing_") for f in issues)
             else "ok", pages=(docs[0].get("pages") or 0) if docs else 0,
             records={t: len(r) for t, r in sorted(tables.items())}, issues=len(issues),
             seconds=round(seconds, 2), cached=cached)
         report(results[path])
 
     named: dict[str, Path] = {}
+    spent: dict[Path, float] = {}                  # seconds of a document's limit used before its extraction
     cached_payloads: list[tuple[Path, dict[str, Any]]] = []
-    documents = unique(paths)
+    documents = unique(paths, tell)
+    ids = {path: doc_id_of(path) for path in documents}
     for path in documents:
-        if path.stem in named:
-            fail(path, f"another file in this batch has the same name ({named[path.stem]}); "
-                       "document names must be unique")
+        if not ids[path]:
+            fail(path, "the file name leaves no document id (doc_id): name it with letters or digits")
             continue
-        named[path.stem] = path
+        if ids[path] in named:
+            fail(path, f'another file in this batch has the same document id "{ids[path]}" '
+                       f"({shown(named[ids[path]])}); document ids must be unique")
+            continue
+        named[ids[path]] = path
+        began = time.monotonic()
         try:
-            target = cache / cache_key(file_sha(path), path.name)
+            sha = file_sha(path, settings.timeout_s)
         except OSError as exc:
-            fail(path, f"cannot read the file ({exc.strerror or exc})")
+            fail(path, unreadable(path, exc))
             continue
-        payload = None if settings.force else read_payload(target)
-        if payload is not None and "records" in payload:
-            observer.cache_decision(path, f"in the cache ({CACHE_DIR}/{target.name}): not extracted again")
+        spent[path] = time.monotonic() - began
+        if sha is None:
+            fail(path, f"took longer than the {settings.timeout_s:g} s time limit (reading the file)", spent[path])
+            continue
+        key = cache_key(sha, path.name)
+        payload = None if settings.force else read_payload(cache / key)
+        if payload is not None and sound(payload):
+            observer.cache_decision(path, f"in the cache ({CACHE_DIR}/{key}): not extracted again")
             cached_payloads.append((path, payload))
         else:
-            observer.cache_decision(path, cache_miss(target, settings.force))
-            target.unlink(missing_ok=True)
-            jobs.append((path, target))
+            observer.cache_decision(path, cache_miss(cache / key, settings.force))
+            (scratch / key).unlink(missing_ok=True)
+            jobs.append((path, scratch / key))
     observer.planned(len(documents), len(jobs), where(settings))
     for path, payload in cached_payloads:
         finish(path, payload, 0.0, cached=True)
@@ -392,7 +506,7 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
         from .cluster import run_dask
         ended: Iterator[Ended] = run_dask(jobs, settings, observer)
     else:
-        ended = run_processes(jobs, settings, observer)
+        ended = run_processes(jobs, settings, observer, spent)
     for path, target, seconds, reason, stage in ended:
         payload = {"error": reason} if reason else read_payload(target)
         if payload is None:
@@ -401,27 +515,36 @@ def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
             target.unlink(missing_ok=True)            # failures are tried again next run
         finish(path, payload, seconds, cached=False, stage=stage)
 
-    order = sorted(results, key=lambda p: (p.stem, str(p)))
+    order = sorted(results, key=lambda p: (results[p].doc_id, str(p)))
     tables: dict[str, list[Record]] = defaultdict(list)
     for path in order:
         result = results[path]
         if result.status == "failed":
-            tables["issues"].append({"doc_id": path.stem, "check": "document_failed", "severity": "error",
-                                     "message": f"{path.name}: {result.reason}", "page": None,
-                                     "source_file": path.name})
+            tables["issues"].append({"doc_id": result.doc_id, "check": "document_failed", "severity": "error",
+                                     "message": f"{shown(path.name)}: {result.reason}", "page": None,
+                                     "source_file": shown(path.name)})
             continue
         for table, rows in valid[path].items():
             tables[table].extend(rows)
-    summary = RunSummary([results[p] for p in order], str(out_dir))
+    summary = RunSummary([results[p] for p in order], shown(out_dir), warnings=warnings)
     observer.writing(tuple(settings.formats))
-    extra = {"run.json": summary.to_json().encode("utf-8")}
+    extra: dict[str, bytes] = {}
+    if "reports" in settings.formats:           # reports/<doc_id>.html
+        reports, failed = report_files(tables, REPORTS, workers=min(settings.workers, os.cpu_count() or 1))
+        extra.update(reports)
+        tables["issues"].extend(report_issues(failed, summary, tell))
+    extra[RUN_FILE] = summary.to_json().encode("utf-8")
     if "csv" in settings.formats:
-        extra["datapackage.json"] = descriptor_bytes(list(schemas()), tables)
-    if "reports" in settings.formats:
-        extra.update(report_files(tables, workers=min(settings.workers, os.cpu_count() or 1)))   # reports/<doc_id>.html
+        extra[DESCRIPTOR_FILE] = descriptor_bytes(list(schemas()), tables)
     write_dataset(tables, out_dir, settings.formats, extra)
-    prune_cache(cache)
+    if scratch == cache:
+        prune_cache(cache)
     return summary
+
+
+def dataset_names() -> set[str]:
+    """The top-level names a run may write into its output folder, whatever its formats."""
+    return output_names() | {RUN_FILE, DESCRIPTOR_FILE, REPORTS}
 
 
 def where(settings: Settings) -> str:
@@ -437,11 +560,43 @@ def cache_miss(target: Path, force: bool) -> str:
     if force:
         return "--force: to be extracted again"
     if target.exists():
-        return f"the cached result ({CACHE_DIR}/{target.name}) is unreadable or a failure: to be extracted again"
+        return (f"the cached result ({CACHE_DIR}/{target.name}) is unreadable, damaged or a failure: "
+                "to be extracted again")
     stem = target.name.rsplit("-", 1)[0]
     if any(target.parent.glob(f"{stem}-*.json")):
         return "the cache holds a result of other pipeline code only: to be extracted again"
     return "not in the cache: to be extracted"
+
+
+def report_issues(failed: dict[str, str], summary: RunSummary, tell: Callable[[str], None]) -> list[Record]:
+    """A `report_failed` finding for each document whose report could not be
+    drawn (its records are written all the same), counted in its summary."""
+    findings = []
+    for result in summary.documents:
+        if result.doc_id in failed:
+            message = f"the report could not be drawn ({one_line(failed[result.doc_id])})"
+            tell(f"{result.doc_id}: {message}")
+            result.issues += 1
+            findings.append({"doc_id": result.doc_id, "check": "report_failed", "severity": "warning",
+                             "message": message, "page": None, "source_file": Path(result.file).name})
+    return findings
+
+
+def doc_id_of(path: Path) -> str:
+    """A document's id: its file name without `.pdf`, white space of any
+    kind (line breaks, tabs) made one space and dropped at either end, and
+    each other character that is not printable (control and formatting
+    characters, bytes that are not UTF-8) made `_`; "" when nothing is left."""
+    return " ".join("".join(ch if ch.isprintable() or ch.isspace() else "_" for ch in path.stem).split())
+
+
+def relabel(records: dict[str, list[Record]], doc_id: str, source_file: str) -> dict[str, list[Record]]:
+    """The records with the batch's doc_id and printable file name (the
+    extraction names them after the file as it is)."""
+    for rows in records.values():
+        for row in rows:
+            row.update(doc_id=doc_id, source_file=source_file)
+    return records
 
 
 def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
@@ -467,6 +622,15 @@ def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
     return findings
 
 
+def unreadable(path: Path, exc: OSError) -> str:
+    """Why a file cannot be read, in plain words (links told apart)."""
+    if exc.errno == errno.ELOOP:
+        return "a link that leads back to itself"
+    if path.is_symlink() and exc.errno == errno.ENOENT:
+        return f"a broken link: {shown(os.readlink(path))} does not exist"
+    return f"cannot read the file ({exc.strerror or exc})"
+
+
 def one_line(text: str, limit: int = 300) -> str:
     """A reason fit for one line of a terminal or a CSV cell: no control
     characters, runs of white space made one space, long ones shortened."""
@@ -474,15 +638,19 @@ def one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def unique(paths: list[Path]) -> list[Path]:
-    """The paths in order, each file once (however it was named)."""
-    seen: set[Path] = set()
+def unique(paths: list[Path], tell: Callable[[str], None]) -> list[Path]:
+    """Each file once, in the order first given: of the names a file is
+    given under, the one first in doc_id order, whatever the order of the
+    arguments; `tell` of each other name that would give another doc_id."""
+    names: dict[str, list[Path]] = defaultdict(list)
+    for path in map(Path, paths):
+        names[os.path.realpath(path)].append(path)
     kept = []
-    for path in paths:
-        real = Path(os.path.realpath(path))
-        if real not in seen:
-            seen.add(real)
-            kept.append(Path(path))
+    for same in names.values():
+        first = min(same, key=lambda p: (doc_id_of(p), str(p)))
+        kept.append(first)
+        for other in sorted({p for p in same if doc_id_of(p) != doc_id_of(first)}):
+            tell(f"{shown(other)}: the same file as {shown(first)}, extracted once as {doc_id_of(first)}")
     return kept
 
 
@@ -495,18 +663,51 @@ def read_payload(target: Path) -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) else None
 
 
+def checksum(records: Any) -> str:
+    text = json.dumps(records, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sound(payload: dict[str, Any]) -> bool:
+    """Whether a cached result can be trusted: records of the shape an
+    extraction gives (one `documents` row, lists of records) that match
+    their checksum."""
+    records = payload.get("records")
+    return (isinstance(records, dict) and len(records.get("documents") or []) == 1
+            and all(isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
+                    for rows in records.values())
+            and payload.get("checksum") == checksum(records))
+
+
 def prune_cache(cache: Path) -> None:
-    """Drop cache files made by other versions of the code, and temporary
-    files of killed workers."""
+    """Drop cache files made by other versions of the code, and the partial
+    files of workers that are gone (another run's may still be writing)."""
     suffix = f"-{code_fingerprint()}.json"
     for entry in cache.iterdir():
-        if not entry.name.endswith(suffix):
+        match = CACHE_FILE.fullmatch(entry.name)
+        if match is None:
+            continue
+        stale = not alive(int(match[1])) if match[1] else not entry.name.endswith(suffix)
+        if stale:
             entry.unlink(missing_ok=True)
 
 
-def run_processes(jobs: list[tuple[Path, Path]], settings: Settings,
-                  observer: Observer | None = None) -> Iterator[Ended]:
-    """Run up to `settings.workers` extraction processes at once; yield
+def alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:           # another user's process
+        return True
+    return True
+
+
+def run_processes(jobs: list[tuple[Path, Path]], settings: Settings, observer: Observer | None = None,
+                  spent: dict[Path, float] | None = None) -> Iterator[Ended]:
+    """Run up to `settings.workers` extraction processes at once, each with
+    the time limit less the seconds already `spent` on its document; yield
     (path, target, seconds, failure reason or "", stage reached) as each
     ends.  Workers still running when the caller stops (Ctrl-C, an error)
     are killed."""
@@ -528,7 +729,7 @@ def run_processes(jobs: list[tuple[Path, Path]], settings: Settings,
                 proc = ctx.Process(target=extract_to_file, args=(str(path), str(target), settings.memory_mb, board),
                                    daemon=True)
                 proc.start()
-                running[proc] = (path, target, time.monotonic(), board)
+                running[proc] = (path, target, time.monotonic() - (spent or {}).get(path, 0.0), board)
                 observer.started(path)
             now = time.monotonic()
             next_deadline = min(started + settings.timeout_s for _, _, started, _ in running.values())
@@ -548,7 +749,7 @@ def run_processes(jobs: list[tuple[Path, Path]], settings: Settings,
                     if target.exists():
                         yield path, target, elapsed, "", stage
                     else:
-                        yield path, target, elapsed, death_reason(proc.exitcode, settings.memory_mb), stage
+                        yield path, target, elapsed, death_reason(proc.exitcode), stage
                 elif stage and seen.get(path) != stage:
                     seen[path] = stage
                     observer.stage(path, stage)
@@ -576,6 +777,8 @@ def run_forked(path: str, memory_mb: int, timeout_s: float,
         code = 0
         try:
             extract_to_file(path, target, memory_mb, board)
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
         except BaseException:
             code = 1
         finally:
@@ -605,7 +808,7 @@ def run_forked(path: str, memory_mb: int, timeout_s: float,
                 return fh.read(), "", stage, seconds
         except OSError:
             code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-            return "", death_reason(code, memory_mb), stage, seconds
+            return "", death_reason(code), stage, seconds
     finally:
         if os.path.exists(target):
             os.unlink(target)
@@ -615,14 +818,15 @@ def run_forked(path: str, memory_mb: int, timeout_s: float,
         board.close()
 
 
-def death_reason(exitcode: int | None, memory_mb: int) -> str:
+def death_reason(exitcode: int | None) -> str:
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
         if name == "SIGKILL":
-            limit = f" or the {memory_mb} MB limit" if memory_mb > 0 else ""
-            return f"the extraction process was killed (SIGKILL: usually out of memory{limit})"
+            return "the extraction process was killed (SIGKILL: usually the machine out of memory)"
         return f"the extraction process crashed ({name})"
+    if exitcode == UNWRITABLE:
+        return "its result could not be written (is the disk full, or the cache folder not writable?)"
     return f"the extraction process stopped without a result (exit code {exitcode})"

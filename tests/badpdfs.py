@@ -81,9 +81,9 @@ def encrypted(path: Path, password: str = "secret") -> Path:
     return path
 
 
-def zero_pages(path: Path) -> Path:
-    """A well-formed PDF whose page tree holds no page at all."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+def raw_pdf(path: Path, objects: list[bytes]) -> Path:
+    """A PDF written object by object (object 1 is the catalog), with its
+    cross-reference table: for structures no PDF library would write."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -95,6 +95,23 @@ def zero_pages(path: Path) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def zero_pages(path: Path) -> Path:
+    """A well-formed PDF whose page tree holds no page at all."""
+    return raw_pdf(path, [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+
+
+def looping_references(path: Path) -> Path:
+    """A 600-byte PDF that a reader would follow for ever: its content
+    stream's /Length is object 6, which is only a reference to object 7,
+    which is only a reference to object 6."""
+    content = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
+    return raw_pdf(path, [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                          b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                          b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                          b"<< /Length 6 0 R >>\nstream\n%s\nendstream" % content,
+                          b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", b"7 0 R", b"6 0 R"])
 
 
 def blank(path: Path) -> Path:

@@ -105,7 +105,7 @@ def test_two_files_with_the_same_name(tmp_path, capsys):
     code = extract([str(first), str(second), "--out", str(tmp_path / "out"), "--format", "csv"])
     err = capsys.readouterr().err
     assert code == 1
-    assert f"failed: {second}: another file in this batch has the same name ({first})" in err
+    assert f'failed: {second}: another file in this batch has the same document id "plan" ({first})' in err
     assert [r["doc_id"] for r in read_rows(tmp_path / "out", "documents")] == ["plan"]
 
 

@@ -190,7 +190,8 @@ def test_a_document_without_work_plan_or_budget_gets_a_report_only(tables, tmp_p
 
 def test_all_documents_and_extra_files(tables, tmp_path: Path) -> None:
     written = render_document(DOC, tables, tmp_path)
-    files = report_files(tables)
+    files, failed = report_files(tables)
+    assert failed == {}
     assert files["reports/index.html"].decode("utf-8").count(f'href="{DOC}.html"') == 1
     assert sorted(files) == sorted([f"reports/{p.name}" for p in written] + ["reports/index.html"])
     assert files[f"reports/{DOC}-budget.png"][:8] == PNG_SIGNATURE
@@ -199,6 +200,6 @@ def test_all_documents_and_extra_files(tables, tmp_path: Path) -> None:
 def test_reports_are_the_same_whatever_the_number_of_processes(tables) -> None:
     second = {t: [{**r, "doc_id": "second"} for r in rows if r.get("doc_id") == DOC] for t, rows in tables.items()}
     both = {t: rows + second[t] for t, rows in tables.items()}
-    alone, side_by_side = report_files(both, workers=1), report_files(both, workers=2)
+    alone, side_by_side = report_files(both, workers=1)[0], report_files(both, workers=2)[0]
     assert "reports/second.html" in alone and f"reports/{DOC}.html" in alone
     assert alone == side_by_side
