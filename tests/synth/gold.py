@@ -141,8 +141,12 @@ def gold_rows(r: Rendered) -> dict[str, list[Row]]:
 
 def write_gold(rendered: list[Rendered], folder: Path) -> None:
     """All documents' rows in one CSV per table (header only when a table has none)."""
+    write_rows([gold_rows(r) for r in rendered], folder)
+
+
+def write_rows(per_doc: list[dict[str, list[Row]]], folder: Path) -> None:
+    """The `gold_rows` of several documents, one CSV per table."""
     folder.mkdir(parents=True, exist_ok=True)
-    per_doc = [gold_rows(r) for r in rendered]
     for name, columns in COLUMNS.items():
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, columns)
