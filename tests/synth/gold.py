@@ -7,7 +7,8 @@ typeset from, with the page each heading landed on (where LibreOffice or
 Chromium laid the pages out, as read back from their PDF).
 
 Conventions beyond the contract:
-- outcomes.title is empty where the template prints no short name (2009, 2016);
+- outcomes.title is empty where the document prints no short name (the 2009
+  and 2016 templates, unless the layout states the outcome in the CPD style);
 - outputs.targets for 2016 are the "Targets by year" lines of the output's
   indicators, in print order;
 - budget_lines.fund_code is empty where the layout names funds without code.
@@ -79,8 +80,9 @@ def sections(r: Rendered) -> list[Row]:
 
 
 def outcomes(r: Rendered) -> list[Row]:
-    return [{"outcome_no": oc.no, "title": oc.title, "statement": oc.statement, "baseline": oc.baseline,
-             "indicators": " ; ".join(oc.indicators)} for oc in r.spec.outcomes]
+    titled = r.spec.generation == "2007" or r.layout.preamble == "cpd"
+    return [{"outcome_no": oc.no, "title": oc.title if titled else "", "statement": oc.statement,
+             "baseline": oc.baseline, "indicators": " ; ".join(oc.indicators)} for oc in r.spec.outcomes]
 
 
 def outputs(r: Rendered) -> list[Row]:

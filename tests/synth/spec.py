@@ -70,7 +70,7 @@ class Output:
 @dataclass(frozen=True)
 class Outcome:
     no: int
-    title: str               # short name; empty where the template prints none
+    title: str               # short name (the 2009 and 2016 templates print it only in the CPD style)
     statement: str
     baseline: str
     indicators: tuple[str, ...]
@@ -214,8 +214,15 @@ class ProjectDocument:
     def funding_amounts(self) -> list[tuple[Funding, int]]:
         return [(f, self.fund_total(f.fund)) for f in self.funding]
 
-    def fund_name(self, fund: str) -> str:
-        return next(f.fund_name for f in self.funding if f.fund == fund)
+    def funding_of(self, fund: str) -> Funding:
+        return next(f for f in self.funding if f.fund == fund)
+
+    def fund_split(self, output: Output) -> list[tuple[Funding, int]]:
+        """The output's budget by source, sources that pay none of it left out."""
+        ids = {a.id for a in output.activities}
+        split = [(f, sum(ln.amount for ln in self.budget_lines if ln.activity_id in ids and ln.fund == f.fund))
+                 for f in self.funding]
+        return [(f, value) for f, value in split if value]
 
     # ---------------------------------------------------------------- work plan
     def funded_years(self, activity_id: str) -> list[int]:

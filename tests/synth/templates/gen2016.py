@@ -8,7 +8,6 @@ from ..document import Block, Cell, PageBreak, Spacer
 from ..layout import Layout
 from ..spec import Output, PlanKey, ProjectDocument
 from .common import (
-    RISK_COLUMNS_2016,
     Composer,
     amount,
     annex_heading,
@@ -16,13 +15,17 @@ from .common import (
     chapter_heading,
     header,
     money_cells,
+    money_order,
     narrative_chapter,
     outcome_preamble,
+    print_cover,
     resources_lines,
     text,
 )
 
 RESOURCE_LABELS = {"regular": "UNDP TRAC", "other": "Donor", "government": "Government"}
+SUBTOTAL = "Sub-Total for Output {n}"
+YEAR_HEADS = {"year": "{year}", "Y1 year": "Y{i} {year}"}
 PlanRow = tuple[PlanKey, dict[int, int]]
 
 
@@ -70,7 +73,7 @@ def plan_rows(spec: ProjectDocument, activity_id: str) -> list[PlanRow]:
 
 
 def year_cells(c: Composer, years: dict[int, int]) -> list[Cell]:
-    return [amount(c.layout.usd(years[y]) if years.get(y) else "") for y in c.spec.years]
+    return [amount(c.layout.usd(years[y]) if years.get(y) else c.layout.zero) for y in c.spec.years]
 
 
 def line_cells(c: Composer, key: PlanKey, years: dict[int, int]) -> list[Cell]:
@@ -94,27 +97,31 @@ def output_rows(c: Composer, o: Output) -> list[list[Cell]]:
         for j, (key, years) in enumerate(group):
             head = [text(f"{a.id} {a.title}", rowspan=len(group))] if j == 0 else []
             rows.append(head + line_cells(c, key, years))
-    rows.append(total_cells(c, bold(f"Sub-Total for Output {o.number}"), [r for _, g in groups for r in g]))
+    rows.append(total_cells(c, bold((c.layout.subtotal or SUBTOTAL).format(n=o.id)),
+                            [r for _, g in groups for r in g]))
     rows[0].insert(0, text(*output_items(c, o), rowspan=len(rows)))
     return rows
 
 
 def work_plan(c: Composer) -> None:
-    spec = c.spec
-    top = [bold("Expected outputs", rowspan=2), bold("Planned activities", rowspan=2),
-           bold("Planned budget by year", colspan=len(spec.years)), bold("Responsible party", rowspan=2),
-           bold("Funding source", rowspan=2), bold("Budget description", rowspan=2), bold("Amount", rowspan=2)]
+    spec, lay = c.spec, c.layout
+    heads = [YEAR_HEADS[lay.year_heads].format(i=i, year=y) for i, y in enumerate(spec.years, start=1)]
+    columns = [(("Expected outputs",), 17), (("Planned activities",), 25),
+               *((("PLANNED BUDGET", "Planned budget by year", head), 7) for head in heads),
+               (("Responsible party",), 9),
+               *money_order(c, {"fund": (("Funding source",), 8), "account": (("Budget description",), 13)}),
+               (("Amount",), 8)]
     rows = [row for o in spec.outputs for row in output_rows(c, o)]
     management = [(key, years) for key, years in spec.year_amounts().items() if not key.activity_id]
     rows += [[text(key.label, colspan=2), *line_cells(c, key, years)] for key, years in management]
-    rows.append(total_cells(c, bold("TOTAL", colspan=2), spec.year_amounts().items()))
-    widths = (17, 25, *(7,) * len(spec.years), 9, 8, 13, 8)
-    c.table(widths, [top, header([str(y) for y in spec.years])], rows)
+    total = lay.total_label.format(year=f"{spec.start_year}-{spec.end_year}")
+    rows.append(total_cells(c, bold(total, colspan=2), spec.year_amounts().items()))
+    c.sheet(columns, 2, rows)
 
 
 def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     c = Composer(spec, layout)
-    cover(c)
+    print_cover(c, cover)
     for number, key in enumerate(("challenge", "strategy", "results", "project_management"), start=1):
         narrative_chapter(c, number, spec.chapter(key))
     c.landscape()
@@ -130,5 +137,5 @@ def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
         narrative_chapter(c, number, spec.chapter(key))
     c.landscape()
     annex_heading(c, 1, "Risk Log")
-    c.risk_log(RISK_COLUMNS_2016)
+    c.risk_log("2016")
     return c.blocks
