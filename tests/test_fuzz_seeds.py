@@ -6,11 +6,15 @@ each must be read as well as the synthetic corpus is.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
-from tests.synth import fuzz
+from tests.synth import CORPUS, Entry, fuzz, render
+from tests.synth.layout import Layout
+from tests.synth.templates.common import header_grid
 from tests.synth.producers import page_lines
 
 SEEDS = (1, 2, 3, 4, 5, 6)
@@ -20,7 +24,7 @@ SEEDS = (1, 2, 3, 4, 5, 6)
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> dict[int, fuzz.Scored]:
     """The seeds' documents rendered, extracted in one batch and scored."""
     folder = tmp_path_factory.mktemp("fuzz")
-    return {s.seed: s for s in fuzz.run(SEEDS, folder, workers=2)}
+    return {s.seed: s for s in fuzz.run([fuzz.draw(seed) for seed in SEEDS], folder, workers=2)}
 
 
 def test_the_seeds_cover_every_generation_and_producer() -> None:
@@ -47,3 +51,32 @@ def test_a_seed_always_prints_the_same_document(renderers: tuple[str, ...], tmp_
         key = fuzz.render_seed(seed, folder)
         runs.append((key, page_lines(folder / f"fuzz-{seed}.pdf")))
     assert runs[0] == runs[1]
+
+
+# ---------------------------------------------------------------- the generator's new dimensions
+def test_the_first_value_of_a_dimension_is_the_plain_layout() -> None:
+    plain = Layout()
+    assert {name: values[0] for name, values in fuzz.DIMENSIONS.items()} == \
+        {name: getattr(plain, name) for name in fuzz.DIMENSIONS}
+
+
+def test_every_value_of_every_dimension_is_drawn() -> None:
+    drawn = [fuzz.dimensions_of(fuzz.draw(seed)) for seed in range(1, 201)]
+    for name, values in fuzz.DIMENSIONS.items():
+        assert {d[name] for d in drawn} == set(values), name
+
+
+def test_grouped_headers_span_their_columns() -> None:
+    columns = [("Outputs",), ("TIMEFRAME", "Q1"), ("TIMEFRAME", "Q2"), ("PLANNED BUDGET", "Amount")]
+    rows = header_grid(columns, 2, lambda label: label.startswith("Q"))
+    assert [[(c.items[0], c.colspan, c.rowspan, c.vertical) for c in row] for row in rows] == [
+        [("Outputs", 1, 2, False), ("TIMEFRAME", 2, 1, False), ("PLANNED BUDGET", 1, 1, False)],
+        [("Q1", 1, 1, True), ("Q2", 1, 1, True), ("Amount", 1, 1, False)]]
+
+
+def test_sideways_header_text_is_printed_turned(tmp_path: Path) -> None:
+    entry = next(e for e in CORPUS if e.recipe.generation == "2009" and e.layout.renderer in fuzz.TYPESETTERS)
+    render(Entry(entry.recipe, replace(entry.layout, vertical_headers=True)), tmp_path)
+    with pdfplumber.open(tmp_path / f"{entry.recipe.doc_id}.pdf") as pdf:
+        turned = "".join(ch["text"] for page in pdf.pages for ch in page.chars if not ch["upright"])
+    assert "Q1" in turned and "Source of Funds" in turned

@@ -45,9 +45,13 @@ PRODUCERS = ("libreoffice", "chromium")          # lay out pages themselves: sys
 DONORS: tuple[Donor | None, ...] = (None, *dict.fromkeys(e.recipe.donor for e in CORPUS if e.recipe.donor))
 
 # Every layout dimension and its values, drawn one after the other in this
-# order (renderer and font family are drawn first, see `draw_layout`).
+# order (renderer and font family are drawn first, see `draw_layout`).  The
+# first value is the plain one (the Layout default): it is drawn with
+# probability PLAIN, the others share the rest, so that a document varies in
+# about a third of the dimensions and a failure can be put down to a few.
+PLAIN = 0.65
 DIMENSIONS: dict[str, tuple[object, ...]] = {
-    "body_size": (10.0, 10.5, 11.0),
+    "body_size": (11.0, 10.0, 10.5),
     "page": ("A4", "Letter"),
     "align": ("justify", "left"),
     "rules": ("grid", "horizontal", "none"),
@@ -57,16 +61,31 @@ DIMENSIONS: dict[str, tuple[object, ...]] = {
     "marks": ("X", "x", "tick", "shade"),
     "thousands": (True, False),
     "decimals": (False, True),
-    "account": ("code", "code+description", "description"),
+    "account": ("code", "code+description", "description", "code - description"),
     "headings": ("standard", "alternate"),
     "header_shade": (None, 0.85),
     "page_numbers": ("plain", "page", "dashes", "of"),
     "activity_prefix": (True, False),
-    "fund": ("code", "name+code", "name"),
+    "fund": ("code", "name+code", "name", "code+source"),
     "output_extras": (False, True),
     "output_newline": (False, True),
-    "table_size": (7.0, 7.5, 8.0),
+    "table_size": (8.0, 7.0, 7.5),
     "sheet_per_page": (True, False),
+    "cover": ("template", "table", "box"),
+    "header_rows": (0, 1, 2, 3),
+    "vertical_headers": (False, True),
+    "year_heads": ("year", "Y1 year"),
+    "money_order": ("fund-account", "account-fund"),
+    "band": (False, True),
+    "spans": ("merged", "first"),
+    "preamble": ("template", "cpd"),
+    "inputs": ("plain", "split"),
+    "caption": ("", "Year: {year}", "{year}", "Annual Work Plan {year}"),
+    "total_label": ("TOTAL", "Total", "Total {year}", "Grand Total"),
+    "subtotal": ("", "Sub-total Output {n}", "Total Output {n}"),
+    "zero": ("", "-"),
+    "risk_columns": ("template", "2007", "2016"),
+    "turn": ("none", "rotate", "sideways"),
 }
 
 
@@ -84,11 +103,20 @@ def draw_recipe(seed: int, rng: random.Random) -> Recipe:
                    risk_no_width=rng.randint(1, 2), misstated_total=0, unmarked="")
 
 
-def draw_layout(rng: random.Random) -> Layout:
+def draw_value(rng: random.Random, values: tuple[object, ...]) -> object:
+    return values[0] if rng.random() < PLAIN else rng.choice(values[1:])
+
+
+def plain_layout(rng: random.Random) -> Layout:
+    """A renderer, and a font family it can print; every other dimension plain."""
     renderer = rng.choice(TYPESETTERS + PRODUCERS)
     families = [k for k, f in FAMILIES.items() if f.installed or renderer in TYPESETTERS]
-    drawn = {name: rng.choice(values) for name, values in DIMENSIONS.items()}
-    return Layout(renderer=renderer, family=rng.choice(families), **drawn)   # type: ignore[arg-type]
+    return Layout(renderer=renderer, family=rng.choice(families))   # type: ignore[arg-type]
+
+
+def draw_layout(rng: random.Random) -> Layout:
+    base = plain_layout(rng)
+    return replace(base, **{name: draw_value(rng, values) for name, values in DIMENSIONS.items()})
 
 
 def draw(seed: int) -> Entry:
@@ -98,21 +126,36 @@ def draw(seed: int) -> Entry:
     return Entry(recipe, draw_layout(rng))
 
 
+def sweep(seed: int) -> list[Entry]:
+    """The recipe of `seed` in a plain layout, then once per other value of
+    each dimension, that dimension alone varied: what each value does by itself."""
+    rng = random.Random(seed)
+    recipe = draw_recipe(seed, rng)
+    base = plain_layout(rng)
+    variations = [{}] + [{name: value} for name, values in DIMENSIONS.items() for value in values[1:]]
+    return [Entry(replace(recipe, doc_id=f"sweep-{seed}-{k}"), replace(base, **changed))
+            for k, changed in enumerate(variations)]
+
+
 def describe(entry: Entry) -> str:
     lay = entry.layout
     return f"{entry.recipe.generation} {lay.renderer} {lay.family}: {lay.describe()}"
 
 
+def render_entry(entry: Entry, folder: Path) -> dict[str, list[Row]]:
+    """Print the document into `folder`; its answer key."""
+    return gold_rows(render(entry, folder))
+
+
 def render_seed(seed: int, folder: Path) -> dict[str, list[Row]]:
-    """Print the document of `seed` into `folder`; its answer key."""
-    return gold_rows(render(draw(seed), folder))
+    return render_entry(draw(seed), folder)
 
 
-def render_all(seeds: Sequence[int], folder: Path, workers: int) -> None:
-    """Every seed's PDF into `folder`, their answer key into `folder/gold`."""
+def render_all(entries: Sequence[Entry], folder: Path, workers: int) -> None:
+    """Every document's PDF into `folder`, their answer key into `folder/gold`."""
     folder.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max(1, workers)) as pool:
-        keys = list(pool.map(render_seed, seeds, [folder] * len(seeds)))
+        keys = list(pool.map(render_entry, entries, [folder] * len(entries)))
     write_rows(keys, folder / "gold")
 
 
@@ -127,8 +170,12 @@ def extract(folder: Path, out: Path, workers: int) -> None:
 
 @dataclass(frozen=True)
 class Scored:
-    seed: int
+    entry: Entry
     tables: dict[str, float]          # tables with gold rows for this document -> score
+
+    @property
+    def seed(self) -> int:
+        return self.entry.recipe.seed
 
     @property
     def worst(self) -> list[tuple[str, float]]:
@@ -139,18 +186,18 @@ class Scored:
         return statistics.fmean(self.tables.values())
 
 
-def score_all(seeds: Sequence[int], folder: Path, out: Path) -> list[Scored]:
-    result = scorer.score(str(out), str(folder / "gold"), [f"fuzz-{s}" for s in seeds])
+def score_all(entries: Sequence[Entry], folder: Path, out: Path) -> list[Scored]:
+    result = scorer.score(str(out), str(folder / "gold"), [e.recipe.doc_id for e in entries])
     blocks = result.get("per_doc") or {result["docs"][0]: result["all"]}
-    return [Scored(s, {t: r["score"] or 0.0 for t, r in blocks[f"fuzz-{s}"]["tables"].items() if r["gold"]})
-            for s in seeds]
+    return [Scored(e, {t: r["score"] or 0.0 for t, r in blocks[e.recipe.doc_id]["tables"].items() if r["gold"]})
+            for e in entries]
 
 
-def run(seeds: Sequence[int], folder: Path, workers: int = 2) -> list[Scored]:
-    """Render, extract and score the documents of `seeds` in `folder`."""
-    render_all(seeds, folder, workers)
+def run(entries: Sequence[Entry], folder: Path, workers: int = 2) -> list[Scored]:
+    """Render, extract and score `entries` in `folder`."""
+    render_all(entries, folder, workers)
     extract(folder, folder / "extracted", workers)
-    return score_all(seeds, folder, folder / "extracted")
+    return score_all(entries, folder, folder / "extracted")
 
 
 def quartiles(values: list[float]) -> tuple[float, float, float]:
@@ -167,6 +214,22 @@ def distribution(name: str, values: list[float]) -> str:
             f"{100 * passing:>8.0f}%")
 
 
+def dimensions_of(entry: Entry) -> dict[str, object]:
+    """The drawn values of a document: its generation, renderer, font family and every layout dimension."""
+    lay = entry.layout
+    return {"generation": entry.recipe.generation, "renderer": lay.renderer, "family": lay.family,
+            **{name: getattr(lay, name) for name in DIMENSIONS}}
+
+
+def by_dimension(scored: list[Scored]) -> list[tuple[float, int, str, object]]:
+    """For each drawn value: the share of its documents read in full, and how many had it."""
+    groups: dict[tuple[str, str], list[bool]] = {}
+    for s in scored:
+        for name, value in dimensions_of(s.entry).items():
+            groups.setdefault((name, repr(value)), []).append(not s.worst)
+    return sorted((sum(ok) / len(ok), len(ok), name, value) for (name, value), ok in groups.items())
+
+
 def report(scored: list[Scored]) -> str:
     lines = [f"{'table':<13}{'docs':>5}{'min':>7}{'q1':>7}{'median':>7}{'q3':>7}{'>=' + str(MIN_SCORE):>9}"]
     for table in TABLES:
@@ -174,11 +237,26 @@ def report(scored: list[Scored]) -> str:
         if values:
             lines.append(distribution(table, values))
     lines.append(distribution("overall", [s.overall for s in scored]))
+    lines.append(f"\nShare of documents >= {MIN_SCORE} on every table, by dimension value (lowest first)")
+    lines += [f"{share:>6.0%} of {n:>3}  {name}={value}" for share, n, name, value in by_dimension(scored)]
     failing = [s for s in scored if s.worst]
     lines.append(f"\n{len(failing)} of {len(scored)} documents below {MIN_SCORE} on some table")
     for s in failing:
         worst = ", ".join(f"{t} {v:.3f}" for t, v in s.worst)
-        lines.append(f"seed {s.seed}: {worst}\n    {describe(draw(s.seed))}")
+        lines.append(f"seed {s.seed}: {worst}\n    {describe(s.entry)}")
+    return "\n".join(lines)
+
+
+def sweep_report(scored: list[Scored]) -> str:
+    """The plain document's scores, then each variation's tables below MIN_SCORE."""
+    base, *varied = scored
+    lines = [f"seed {base.seed}, {describe(base.entry)}",
+             "plain: " + (", ".join(f"{t} {v:.3f}" for t, v in base.worst) or f"every table >= {MIN_SCORE}")]
+    for s in varied:
+        changed = ", ".join(f"{name}={getattr(s.entry.layout, name)}" for name in DIMENSIONS
+                            if getattr(s.entry.layout, name) != getattr(base.entry.layout, name))
+        worst = ", ".join(f"{t} {v:.3f}" for t, v in s.worst) or "ok"
+        lines.append(f"{changed:<40} {worst}  ({s.entry.recipe.doc_id})")
     return "\n".join(lines)
 
 
@@ -188,12 +266,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed-base", type=int, default=1, help="the first seed (default 1)")
     parser.add_argument("--out", type=Path, help="keep PDFs, gold and extraction here (default: a temporary folder)")
     parser.add_argument("--workers", type=int, default=2, help="rendering and extraction processes (default 2)")
+    parser.add_argument("--sweep", type=int, metavar="SEED",
+                        help="instead: the document of SEED in a plain layout and once per dimension value alone")
     args = parser.parse_args(argv)
-    seeds = range(args.seed_base, args.seed_base + args.n)
     started = time.perf_counter()
+    entries = sweep(args.sweep) if args.sweep is not None else \
+        [draw(s) for s in range(args.seed_base, args.seed_base + args.n)]
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
-        scored = run(seeds, args.out or Path(tmp), args.workers)
-    print(report(scored))
+        scored = run(entries, args.out or Path(tmp), args.workers)
+    print(sweep_report(scored) if args.sweep is not None else report(scored))
     print(f"\n{len(scored)} documents in {time.perf_counter() - started:.0f} s")
     return 0
 
