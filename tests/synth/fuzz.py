@@ -75,6 +75,7 @@ DIMENSIONS: dict[str, tuple[object, ...]] = {
     "header_rows": (0, 1, 2, 3),
     "vertical_headers": (False, True),
     "year_heads": ("year", "Y1 year"),
+    "plan_years": ("columns", "captions"),
     "money_order": ("fund-account", "account-fund"),
     "band": (False, True),
     "spans": ("merged", "first"),

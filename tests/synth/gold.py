@@ -11,7 +11,9 @@ Conventions beyond the contract:
   and 2016 templates, unless the layout states the outcome in the CPD style);
 - outputs.targets for 2016 are the "Targets by year" lines of the output's
   indicators, in print order;
-- budget_lines.fund_code is empty where the layout names funds without code.
+- budget_lines.fund_code is empty where the layout names funds without code;
+- outputs.budget_usd of a 2016 plan printed one table per year is the sum of
+  the output's sub-totals in those tables.
 """
 from __future__ import annotations
 

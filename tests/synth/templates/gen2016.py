@@ -3,6 +3,7 @@ targets by year, and a multi-year work plan with one budget column per year."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..document import Block, Cell, PageBreak, Spacer
 from ..layout import Layout
@@ -68,55 +69,81 @@ def results_framework(c: Composer) -> None:
                                               "Data collection methods"))], rows)
 
 
-def plan_rows(spec: ProjectDocument, activity_id: str) -> list[PlanRow]:
-    return [(key, years) for key, years in spec.year_amounts().items() if key.activity_id == activity_id]
+@dataclass(frozen=True)
+class Plan:
+    """What one work-plan table prints: its rows' amounts by year, and the
+    years it shows as columns (none in a plan of one year under its caption,
+    where the amount column holds that year's amount)."""
+    amounts: dict[PlanKey, dict[int, int]]
+    shown: tuple[int, ...]
+
+    def rows_of(self, activity_id: str) -> list[PlanRow]:
+        return [(key, years) for key, years in self.amounts.items() if key.activity_id == activity_id]
 
 
-def year_cells(c: Composer, years: dict[int, int]) -> list[Cell]:
-    return [amount(c.layout.usd(years[y]) if years.get(y) else c.layout.zero) for y in c.spec.years]
+def year_cells(c: Composer, plan: Plan, years: dict[int, int]) -> list[Cell]:
+    return [amount(c.layout.usd(years[y]) if years.get(y) else c.layout.zero) for y in plan.shown]
 
 
-def line_cells(c: Composer, key: PlanKey, years: dict[int, int]) -> list[Cell]:
+def line_cells(c: Composer, plan: Plan, key: PlanKey, years: dict[int, int]) -> list[Cell]:
     """The year amounts of a row, then its party, fund, account and total."""
-    return [*year_cells(c, years), *money_cells(c, key.party, key.fund, key.account, sum(years.values()))]
+    return [*year_cells(c, plan, years), *money_cells(c, key.party, key.fund, key.account, sum(years.values()))]
 
 
-def total_cells(c: Composer, label: Cell, rows: Iterable[PlanRow]) -> list[Cell]:
+def total_cells(c: Composer, plan: Plan, label: Cell, rows: Iterable[PlanRow]) -> list[Cell]:
     """A sub-total or total row: sums per year and overall, nothing else."""
     rows = list(rows)
-    sums = {y: sum(years.get(y, 0) for _, years in rows) for y in c.spec.years}
-    return [label, *year_cells(c, sums), Cell(colspan=3), amount(c.layout.usd(sum(sums.values())), bold_=True)]
+    sums = {y: sum(years.get(y, 0) for _, years in rows) for y in plan.shown}
+    total = sum(sum(years.values()) for _, years in rows)
+    return [label, *year_cells(c, plan, sums), Cell(colspan=3), amount(c.layout.usd(total), bold_=True)]
 
 
-def output_rows(c: Composer, o: Output) -> list[list[Cell]]:
+def output_rows(c: Composer, plan: Plan, o: Output) -> list[list[Cell]]:
     """An output's activity rows and its sub-total; the output cell spans them all."""
-    groups = [(a, plan_rows(c.spec, a.id)) for a in o.activities]
+    groups = [(a, plan.rows_of(a.id)) for a in o.activities]
     groups = [(a, g) for a, g in groups if g]
+    if not groups:
+        return []
     rows: list[list[Cell]] = []
     for a, group in groups:
         for j, (key, years) in enumerate(group):
             head = [text(f"{a.id} {a.title}", rowspan=len(group))] if j == 0 else []
-            rows.append(head + line_cells(c, key, years))
-    rows.append(total_cells(c, bold((c.layout.subtotal or SUBTOTAL).format(n=o.id)),
+            rows.append(head + line_cells(c, plan, key, years))
+    rows.append(total_cells(c, plan, bold((c.layout.subtotal or SUBTOTAL).format(n=o.id)),
                             [r for _, g in groups for r in g]))
     rows[0].insert(0, text(*output_items(c, o), rowspan=len(rows)))
     return rows
 
 
-def work_plan(c: Composer) -> None:
-    spec, lay = c.spec, c.layout
-    heads = [YEAR_HEADS[lay.year_heads].format(i=i, year=y) for i, y in enumerate(spec.years, start=1)]
+def plan_table(c: Composer, plan: Plan, total_label: str) -> None:
+    lay = c.layout
+    heads = [YEAR_HEADS[lay.year_heads].format(i=c.spec.years.index(y) + 1, year=y) for y in plan.shown]
     columns = [(("Expected outputs",), 17), (("Planned activities",), 25),
                *((("PLANNED BUDGET", "Planned budget by year", head), 7) for head in heads),
                (("Responsible party",), 9),
                *money_order(c, {"fund": (("Funding source",), 8), "account": (("Budget description",), 13)}),
                (("Amount",), 8)]
-    rows = [row for o in spec.outputs for row in output_rows(c, o)]
-    management = [(key, years) for key, years in spec.year_amounts().items() if not key.activity_id]
-    rows += [[text(key.label, colspan=2), *line_cells(c, key, years)] for key, years in management]
-    total = lay.total_label.format(year=f"{spec.start_year}-{spec.end_year}")
-    rows.append(total_cells(c, bold(total, colspan=2), spec.year_amounts().items()))
+    rows = [row for o in c.spec.outputs for row in output_rows(c, plan, o)]
+    management = [(key, years) for key, years in plan.amounts.items() if not key.activity_id]
+    rows += [[text(key.label, colspan=2), *line_cells(c, plan, key, years)] for key, years in management]
+    rows.append(total_cells(c, plan, bold(total_label, colspan=2), plan.amounts.items()))
     c.sheet(columns, 2, rows)
+
+
+def work_plan(c: Composer) -> None:
+    """One table with a column per year, or one table per year under its caption."""
+    spec, lay = c.spec, c.layout
+    amounts = spec.year_amounts()
+    if lay.plan_years == "columns":
+        plan_table(c, Plan(amounts, tuple(spec.years)),
+                   lay.total_label.format(year=f"{spec.start_year}-{spec.end_year}"))
+        return
+    for i, year in enumerate(spec.years):
+        if i and lay.sheet_per_page:
+            c.add(PageBreak())
+        c.para((lay.caption or "Year: {year}").format(year=year), bold=True, keep_with_next=True, align="left")
+        of_year = {key: {year: years[year]} for key, years in amounts.items() if years.get(year)}
+        plan_table(c, Plan(of_year, ()), lay.total_label.format(year=year))
 
 
 def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
