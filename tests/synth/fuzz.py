@@ -76,6 +76,7 @@ DIMENSIONS: dict[str, tuple[object, ...]] = {
     "vertical_headers": (False, True),
     "year_heads": ("year", "Y1 year"),
     "plan_years": ("columns", "captions"),
+    "budget": ("activities", "components"),
     "money_order": ("fund-account", "account-fund"),
     "band": (False, True),
     "spans": ("merged", "first"),

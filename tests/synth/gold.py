@@ -13,7 +13,9 @@ Conventions beyond the contract:
   indicators, in print order;
 - budget_lines.fund_code is empty where the layout names funds without code;
 - outputs.budget_usd of a 2016 plan printed one table per year is the sum of
-  the output's sub-totals in those tables.
+  the output's sub-totals in those tables;
+- a 2016 budget kept by component (GEF) prints no activity: no activities or
+  workplan rows; its budget lines carry the component cell as their label.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from .document import Block, Heading, Para
 from .engine import Typeset
 from .layout import Layout
-from .spec import ProjectDocument
+from .spec import ACCOUNTS, ProjectDocument
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "title", "country", "start_year", "end_year", "pages"],
@@ -93,22 +95,42 @@ def outputs(r: Rendered) -> list[Row]:
             for oc in r.spec.outcomes for o in oc.outputs]
 
 
+def by_component(r: Rendered) -> bool:
+    """A 2016 budget kept by component (GEF): no activity is printed, the money stands under the outputs."""
+    return r.spec.generation == "2016" and r.layout.budget == "components"
+
+
 def activities(r: Rendered) -> list[Row]:
+    if by_component(r):
+        return []
     return [{"activity_id": a.id, "output_id": o.id, "title": a.title, "responsible_party": a.party}
             for o in r.spec.outputs for a in o.activities]
 
 
 def workplan(r: Rendered) -> list[Row]:
     s = r.spec
+    if by_component(r):
+        return []
     if s.generation == "2016":
         return [{"activity_id": a.id, "year": y, "quarter": ""} for a in s.activities for y in s.funded_years(a.id)]
     return [{"activity_id": a.id, "year": y, "quarter": q} for a in s.activities for y, q in s.marks.get(a.id, ())]
 
 
 def budget_lines(r: Rendered) -> list[Row]:
+    if by_component(r):
+        return component_lines(r)
     return [{"year": ln.year, "activity_id": ln.activity_id, "label": ln.label, "responsible_party": ln.party,
              "fund_code": r.layout.fund_code(ln.fund), "account_code": ln.account,
              "account_description": ln.description, "amount_usd": ln.amount} for ln in r.spec.budget_lines]
+
+
+def component_lines(r: Rendered) -> list[Row]:
+    """One line per non-zero year cell of the budget by component, labelled by its component cell."""
+    s = r.spec
+    return [{"year": y, "activity_id": "", "label": s.output(key.item).component if key.item else key.label,
+             "responsible_party": key.party, "fund_code": key.fund, "account_code": key.account,
+             "account_description": ACCOUNTS[key.account], "amount_usd": value}
+            for key, years in s.year_amounts(by_output=True).items() for y, value in sorted(years.items()) if value]
 
 
 def risks(r: Rendered) -> list[Row]:

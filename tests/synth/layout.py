@@ -45,6 +45,7 @@ class Layout:
     vertical_headers: bool = False           # narrow columns' header text set sideways
     year_heads: Literal["year", "Y1 year"] = "year"          # 2016: a year column headed "2017" or "Y1 2017"
     plan_years: Literal["columns", "captions"] = "columns"    # 2016: years as columns, or a table per year
+    budget: Literal["activities", "components"] = "activities"   # 2016: a work plan, or a GEF budget by component
     money_order: Literal["fund-account", "account-fund"] = "fund-account"
     band: bool = False                       # alternate rows of the big tables shaded
     spans: Literal["merged", "first"] = "merged"   # a cell over several rows, or its text in the first of them only

@@ -58,6 +58,11 @@ class Output:
     baseline: str = ""
 
     @property
+    def component(self) -> str:
+        """The output as a budget kept by component (GEF) names it."""
+        return f"Component {self.number}: {self.title}"
+
+    @property
     def parties(self) -> tuple[str, ...]:
         """Distinct parties of the output's activities, in order."""
         seen: dict[str, None] = {}
@@ -94,7 +99,7 @@ class BudgetLine:
 
 class PlanKey(NamedTuple):
     """A row of a plan by year."""
-    activity_id: str
+    item: str                # the activity id, or the output id where amounts are kept by output; empty: management
     label: str
     party: str
     fund: str
@@ -175,6 +180,9 @@ class ProjectDocument:
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
 
+    def output(self, output_id: str) -> Output:
+        return next(o for o in self.outputs if o.id == output_id)
+
     def output_of(self, activity_id: str) -> Output:
         return next(o for o in self.outputs if any(a.id == activity_id for a in o.activities))
 
@@ -231,11 +239,13 @@ class ProjectDocument:
     def quarters(self, activity_id: str, year: int) -> set[int]:
         return {q for y, q in self.marks.get(activity_id, ()) if y == year}
 
-    def year_amounts(self) -> dict[PlanKey, dict[int, int]]:
+    def year_amounts(self, by_output: bool = False) -> dict[PlanKey, dict[int, int]]:
         """Budget lines grouped as a plan by year prints them: one row per
-        (activity or label, party, fund, account), one amount per year."""
+        (activity, or output where a budget is kept by output, or label;
+        party, fund, account), one amount per year."""
         rows: dict[PlanKey, dict[int, int]] = defaultdict(dict)
         for ln in self.budget_lines:
-            key = PlanKey(ln.activity_id, ln.label, ln.party, ln.fund, ln.account)
+            item = self.output_of(ln.activity_id).id if by_output and ln.activity_id else ln.activity_id
+            key = PlanKey(item, ln.label, ln.party, ln.fund, ln.account)
             rows[key][ln.year] = rows[key].get(ln.year, 0) + ln.amount
         return dict(rows)

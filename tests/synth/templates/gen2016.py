@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..document import Block, Cell, PageBreak, Spacer
 from ..layout import Layout
-from ..spec import Output, PlanKey, ProjectDocument
+from ..spec import ACCOUNTS, Output, PlanKey, ProjectDocument
 from .common import (
     Composer,
     amount,
@@ -77,8 +77,8 @@ class Plan:
     amounts: dict[PlanKey, dict[int, int]]
     shown: tuple[int, ...]
 
-    def rows_of(self, activity_id: str) -> list[PlanRow]:
-        return [(key, years) for key, years in self.amounts.items() if key.activity_id == activity_id]
+    def rows_of(self, item: str) -> list[PlanRow]:
+        return [(key, years) for key, years in self.amounts.items() if key.item == item]
 
 
 def year_cells(c: Composer, plan: Plan, years: dict[int, int]) -> list[Cell]:
@@ -90,12 +90,17 @@ def line_cells(c: Composer, plan: Plan, key: PlanKey, years: dict[int, int]) -> 
     return [*year_cells(c, plan, years), *money_cells(c, key.party, key.fund, key.account, sum(years.values()))]
 
 
+def sums(plan: Plan, rows: Iterable[PlanRow]) -> tuple[dict[int, int], int]:
+    """The rows' sums per shown year, and their sum over all years."""
+    rows = list(rows)
+    return ({y: sum(years.get(y, 0) for _, years in rows) for y in plan.shown},
+            sum(sum(years.values()) for _, years in rows))
+
+
 def total_cells(c: Composer, plan: Plan, label: Cell, rows: Iterable[PlanRow]) -> list[Cell]:
     """A sub-total or total row: sums per year and overall, nothing else."""
-    rows = list(rows)
-    sums = {y: sum(years.get(y, 0) for _, years in rows) for y in plan.shown}
-    total = sum(sum(years.values()) for _, years in rows)
-    return [label, *year_cells(c, plan, sums), Cell(colspan=3), amount(c.layout.usd(total), bold_=True)]
+    by_year, total = sums(plan, rows)
+    return [label, *year_cells(c, plan, by_year), Cell(colspan=3), amount(c.layout.usd(total), bold_=True)]
 
 
 def output_rows(c: Composer, plan: Plan, o: Output) -> list[list[Cell]]:
@@ -124,7 +129,7 @@ def plan_table(c: Composer, plan: Plan, total_label: str) -> None:
                *money_order(c, {"fund": (("Funding source",), 8), "account": (("Budget description",), 13)}),
                (("Amount",), 8)]
     rows = [row for o in c.spec.outputs for row in output_rows(c, plan, o)]
-    management = [(key, years) for key, years in plan.amounts.items() if not key.activity_id]
+    management = plan.rows_of("")
     rows += [[text(key.label, colspan=2), *line_cells(c, plan, key, years)] for key, years in management]
     rows.append(total_cells(c, plan, bold(total_label, colspan=2), plan.amounts.items()))
     c.sheet(columns, 2, rows)
@@ -146,6 +151,43 @@ def work_plan(c: Composer) -> None:
         plan_table(c, Plan(of_year, ()), lay.total_label.format(year=year))
 
 
+def component_cells(c: Composer, plan: Plan, key: PlanKey, years: dict[int, int]) -> list[Cell]:
+    """A row of the budget by component: party, fund code and donor, account code and description, years, total."""
+    lay = c.layout
+    return [text(key.party), text(key.fund), text(c.spec.funding_of(key.fund).source), text(key.account),
+            text(ACCOUNTS[key.account]), *year_cells(c, plan, years), amount(lay.usd(sum(years.values())))]
+
+
+def component_total(c: Composer, plan: Plan, label: str, rows: Iterable[PlanRow]) -> list[Cell]:
+    by_year, total = sums(plan, rows)
+    return [bold(label), Cell(colspan=5), *year_cells(c, plan, by_year), amount(c.layout.usd(total), bold_=True)]
+
+
+def budget_by_component(c: Composer) -> None:
+    """The GEF Total Budget and Workplan: the money of each output's activities
+    kept together under the output's component, one column per project year."""
+    spec = c.spec
+    plan = Plan(spec.year_amounts(by_output=True), tuple(spec.years))
+    rows: list[list[Cell]] = []
+    for o in spec.outputs:
+        group = plan.rows_of(o.id)
+        for j, (key, years) in enumerate(group):
+            head = [text(o.component, rowspan=len(group))] if j == 0 else []
+            rows.append(head + component_cells(c, plan, key, years))
+        rows.append(component_total(c, plan, f"Total Component {o.number}", group))
+    rows += [[text(key.label), *component_cells(c, plan, key, years)] for key, years in plan.rows_of("")]
+    rows.append(component_total(c, plan, "PROJECT TOTAL", plan.amounts.items()))
+    columns = [(("Component/Outcome",), 16), (("Responsible party",), 8), (("Fund ID",), 6), (("Donor name",), 10),
+               (("Atlas budget account code",), 7), (("ATLAS budget description",), 12),
+               *(((f"Amount Year {i}",), 7) for i in range(1, len(spec.years) + 1)), (("Total (USD)",), 8)]
+    c.sheet(columns, 1, rows)
+
+
+# The chapter that holds the money: its title and what it prints.
+BUDGETS = {"activities": ("Multi-Year Work Plan", work_plan), "components": ("Total Budget and Workplan",
+                                                                            budget_by_component)}
+
+
 def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     c = Composer(spec, layout)
     print_cover(c, cover)
@@ -157,8 +199,9 @@ def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     c.portrait()
     narrative_chapter(c, 6, spec.chapter("monitoring"))
     c.landscape()
-    chapter_heading(c, 7, "Multi-Year Work Plan")
-    work_plan(c)
+    title, budget = BUDGETS[layout.budget]
+    chapter_heading(c, 7, title)
+    budget(c)
     c.portrait()
     for number, key in enumerate(("governance", "legal", "risk"), start=8):
         narrative_chapter(c, number, spec.chapter(key))
