@@ -17,7 +17,8 @@ from tests.synth.layout import Layout
 from tests.synth.templates.common import header_grid
 from tests.synth.producers import page_lines
 
-SEEDS = (1, 2, 3, 4, 5, 6)
+# 2007: 269 reportlab; 2009: 13 LibreOffice, 147 Chromium, 296 fpdf2; 2016: 336 LibreOffice, 489 Chromium.
+SEEDS = (13, 147, 269, 296, 336, 489)
 
 
 @pytest.fixture(scope="session")
