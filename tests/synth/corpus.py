@@ -189,6 +189,7 @@ def render(entry: Entry, folder: Path) -> Rendered:
 
 
 def print_pdf(spec: ProjectDocument, layout: Layout, blocks: list[Block], pdf: Path) -> Rendered:
+    """Typeset the blocks and write them with the layout's backend, or hand them to its producer."""
     setup = page_setup(spec, layout)
     if layout.renderer in PRODUCERS:
         PRODUCERS[layout.renderer](blocks, setup, pdf)

@@ -132,12 +132,12 @@ def header_grid(columns: Sequence[Column], depth: int, sideways: Callable[[str],
 
 def first_rows_only(rows: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
     """The rows with every spanning cell's text in its first row and empty cells below it."""
-    grid: dict[tuple[int, int], Cell] = {}
+    by_row: list[dict[int, Cell]] = [{} for _ in rows]      # row -> column -> the cell starting there
     for r, col, cell in positions(rows):
-        grid[r, col] = replace(cell, rowspan=1)
+        by_row[r][col] = replace(cell, rowspan=1)
         for below in range(r + 1, r + cell.rowspan):
-            grid[below, col] = Cell(colspan=cell.colspan)
-    return tuple(tuple(grid[r, col] for col in sorted(c for rr, c in grid if rr == r)) for r in range(len(rows)))
+            by_row[below][col] = Cell(colspan=cell.colspan)
+    return tuple(tuple(cells[col] for col in sorted(cells)) for cells in by_row)
 
 
 def banded(rows: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
