@@ -5,8 +5,9 @@ PY     := $(VENV)/bin/python
 RAW    ?= raw
 OUT    ?= output
 ARGS   ?=
+N      ?= 200
 
-.PHONY: setup extract test score notebooks bench clean
+.PHONY: setup extract test fuzz score notebooks bench clean
 
 STAMP  := $(VENV)/.installed
 
@@ -27,6 +28,10 @@ extract: setup  ## raw/ -> output/ (override with RAW=... OUT=...)
 test: setup  ## the whole test suite (installs the fonts and PDF producers of the test documents if missing)
 	bash tests/renderers.sh
 	$(PY) -m pytest -q
+
+fuzz: setup  ## N documents of random layouts (make fuzz N=200): rendered, extracted, scored; not part of make test
+	bash tests/renderers.sh
+	$(PY) -m tests.synth.fuzz --n $(N)
 
 notebooks: extract  ## run the example notebooks against output/ (outputs are not saved)
 	cd notebooks && PRODOC_OUTPUT=../$(OUT) ../$(VENV)/bin/jupyter-execute explore.ipynb

@@ -160,16 +160,18 @@ class Writer:
 LANDSCAPE = landscape(A4)
 
 
-def store_rotated(path: Path, rotation: int, shown_upright: bool = True) -> None:
-    """Rewrite `path` so that every page is stored turned by `rotation`
-    degrees (90 or 270) and shown upright again through the page's /Rotate
-    entry: the same picture, other coordinates underneath (as printers and
-    some converters store landscape pages).  With `shown_upright` False the
-    /Rotate entry is left out: a landscape table printed sideways on a
-    portrait page."""
+def store_rotated(path: Path, rotation: int, shown_upright: bool = True, landscape_only: bool = False) -> None:
+    """Rewrite `path` so that every page (or every landscape page) is stored
+    turned by `rotation` degrees (90 or 270) and shown upright again through
+    the page's /Rotate entry: the same picture, other coordinates underneath
+    (as printers and some converters store landscape pages).  With
+    `shown_upright` False the /Rotate entry is left out: a landscape table
+    printed sideways on a portrait page."""
     doc = pdfium.PdfDocument(str(path))
     for page in doc:
         width, height = page.get_size()
+        if landscape_only and width <= height:
+            continue
         # content turned against the display rotation, into a mediabox of swapped sides
         turn = (0, 1, -1, 0, height, 0) if rotation == 90 else (0, -1, 1, 0, 0, width)
         pdfium_c.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(pdfium_c.FS_MATRIX(*turn)), None)

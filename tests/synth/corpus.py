@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .document import PageSetup
+from ..pdfkit import store_rotated
+from .document import Block, PageSetup
 from .engine import typeset
 from .factory import Donor, Party, Recipe, build
 from .gold import Rendered, write_gold
@@ -176,19 +177,28 @@ def page_setup(spec: ProjectDocument, layout: Layout) -> PageSetup:
 
 
 def render(entry: Entry, folder: Path) -> Rendered:
-    """Build the spec, print it, write `<doc_id>.pdf`; return what the gold needs."""
+    """Build the spec, print it, write `<doc_id>.pdf`; return what the gold needs.
+    Landscape pages are then stored turned, if the layout says so."""
     spec = build(entry.recipe)
     blocks = compose(spec, entry.layout)
-    setup = page_setup(spec, entry.layout)
     pdf = folder / f"{spec.doc_id}.pdf"
-    if entry.layout.renderer in PRODUCERS:
-        PRODUCERS[entry.layout.renderer](blocks, setup, pdf)
+    rendered = print_pdf(spec, entry.layout, blocks, pdf)
+    if entry.layout.turn != "none":
+        store_rotated(pdf, 90, shown_upright=entry.layout.turn == "rotate", landscape_only=True)
+    return rendered
+
+
+def print_pdf(spec: ProjectDocument, layout: Layout, blocks: list[Block], pdf: Path) -> Rendered:
+    """Typeset the blocks and write them with the layout's backend, or hand them to its producer."""
+    setup = page_setup(spec, layout)
+    if layout.renderer in PRODUCERS:
+        PRODUCERS[layout.renderer](blocks, setup, pdf)
         pages, heading_pages = read_back(pdf, blocks)
-        return Rendered(spec, entry.layout, blocks, pages, heading_pages)
-    backend = renderer(entry.layout.renderer)
+        return Rendered(spec, layout, blocks, pages, heading_pages)
+    backend = renderer(layout.renderer)
     result = typeset(blocks, setup, backend.measure)
     backend.write(result.pages, pdf, spec.title)
-    return Rendered(spec, entry.layout, blocks, len(result.pages), result.heading_pages, result)
+    return Rendered(spec, layout, blocks, len(result.pages), result.heading_pages, result)
 
 
 def render_corpus(out_dir: Path | str, entries: tuple[Entry, ...] = CORPUS) -> list[Rendered]:

@@ -54,6 +54,7 @@ class Cell:
     align: Align = "left"
     shade: float | None = None          # grey level of a filled cell, 0 black .. 1 white
     symbol: bool = False                # drawn in the symbol face (tick marks)
+    vertical: bool = False              # text turned 90 degrees, running bottom to top, one line per item
 
 
 @dataclass(frozen=True)

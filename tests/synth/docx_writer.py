@@ -13,6 +13,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -186,6 +187,11 @@ class DocxWriter(FlowWriter):
                 tr_pr.append(element("w:cantSplit"))
             if k < len(t.header) and t.repeat_header:
                 tr_pr.append(element("w:tblHeader"))
+        for p in cells:
+            if p.cell.vertical:   # Writer does not grow a row for sideways text by itself
+                row = table.rows[p.row + p.cell.rowspan - 1]
+                row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+                row.height = Pt(max(row.height.pt if row.height else 0.0, self.sideways_height(t, p.cell)))
         self.doc.add_paragraph().paragraph_format.space_after = Pt(0)   # keeps the next table apart
 
     def _table_properties(self, table: DocxTable, t: Table, widths: list[float]) -> None:
@@ -208,6 +214,8 @@ class DocxWriter(FlowWriter):
         if p.shade is not None:
             add_property(target._tc.get_or_add_tcPr(), "w:shd", CELL_PR_ORDER, val="clear", color="auto",
                          fill=grey_hex(p.shade))
+        if p.cell.vertical:
+            add_property(target._tc.get_or_add_tcPr(), "w:textDirection", CELL_PR_ORDER, val="btLr")
         for i, item in enumerate(p.cell.items):
             paragraph = target.paragraphs[0] if i == 0 else target.add_paragraph()
             self._cell_paragraph(paragraph, p.cell.align, self.item_gap(t) if i else 0.0)

@@ -8,7 +8,7 @@ typesetter is its measure of text width.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import tablelayout as tl
 from .document import (
@@ -46,6 +46,7 @@ class TextOp:
     text: str
     face: FontFace
     size: float
+    angle: float = 0.0   # degrees counter-clockwise about (x, y): 90 runs the text upwards
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ class Typesetter:
 
     def emit(self, op: Op, page: Page | None = None) -> None:
         if isinstance(op, TextOp):
-            op = TextOp(op.x, op.y, op.face.printable(op.text), op.face, op.size)
+            op = replace(op, text=op.face.printable(op.text))
         (page or self.page).ops.append(op)
 
     # ------------------------------------------------------------ blocks
@@ -267,10 +268,10 @@ class Typesetter:
     def table(self, t: Table) -> None:
         m = tl.Metrics(t.size, t.size * CELL_LEADING, CELL_PAD * t.size)
         edges = self._column_edges(t, m)
-        wrap = self._cell_wrapper(t.size)
-        head = tl.slots(t.header, edges, wrap, m)
+        wrap, measure = self._cell_wrapper(t.size), self._cell_measure(t.size)
+        head = tl.slots(t.header, edges, wrap, measure, m)
         head_h = tl.row_heights(head, len(t.header), m)
-        body = tl.slots(t.body, edges, wrap, m)
+        body = tl.slots(t.body, edges, wrap, measure, m)
         heights = tl.row_heights(body, len(t.body), m)
         first = heights[0] if not t.split_rows else min(heights[0], 2 * m.pad + 3 * m.leading)
         self.ensure(sum(head_h) + first)
@@ -290,9 +291,12 @@ class Typesetter:
         self.tables.append(table_stats(t, pieces, flows))
 
     def _column_edges(self, t: Table, m: tl.Metrics) -> list[float]:
-        def measure(word: str, bold: bool) -> float:
-            return self.width(word, self.family.face(bold=bold), t.size)
-        return tl.column_edges(tl.table_widths(t, measure, m, self.right - self.left), self.left)
+        return tl.column_edges(tl.table_widths(t, self._cell_measure(t.size), m, self.right - self.left), self.left)
+
+    def _cell_measure(self, size: float) -> tl.Measure:
+        def measure(text: str, bold: bool) -> float:
+            return self.width(text, self.family.face(bold=bold), size)
+        return measure
 
     def _cell_wrapper(self, size: float) -> tl.Wrap:
         def wrap(text: str, width: float, bold: bool) -> list[str]:
@@ -305,9 +309,19 @@ class Typesetter:
         for s in head:
             seg = tl.Segment(0, tops[s.row], tops[s.last_row + 1])
             self._draw_cell_box(t, s, seg, t.header_shade)
+            if s.cell.vertical:
+                self._draw_sideways(s, seg.bottom, m)
+                continue
             flow = tl.flow(s, [seg], m)
             for _, top, text in flow.placed:
                 self._draw_cell_text(s, top, text, m, bold=True)
+
+    def _draw_sideways(self, s: tl.Slot, bottom: float, m: tl.Metrics) -> None:
+        """A header cell's items as lines running up from the cell's foot, side by side."""
+        face = self.family.face(bold=True)
+        for k, line in enumerate(s.lines):
+            x = s.x + m.pad + k * m.leading + ASCENT * m.size
+            self.emit(TextOp(x, bottom - m.pad, line.text, face, m.size, angle=90.0))
 
     def _draw_flow(self, t: Table, f: tl.SlotFlow, page: int, m: tl.Metrics) -> None:
         for k, seg in enumerate(f.segments):

@@ -145,8 +145,8 @@ class _Builder:
             heads = self.theme.outcomes[:len(self.r.outputs)]
             return tuple(self.outcome(i + 1, title, statement, n)
                          for i, ((title, statement), n) in enumerate(zip(heads, self.r.outputs, strict=True)))
-        _, statement = self.rng.choice(self.theme.outcomes)
-        return (self.outcome(1, "", statement, self.r.outputs[0]),)
+        title, statement = self.rng.choice(self.theme.outcomes)
+        return (self.outcome(1, title, statement, self.r.outputs[0]),)
 
     def outcome(self, no: int, title: str, statement: str, n_outputs: int) -> Outcome:
         outputs = tuple(self.output(no, k) for k in range(1, n_outputs + 1))

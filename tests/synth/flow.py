@@ -137,6 +137,11 @@ class FlowWriter(ABC):
         """Space between the paragraphs of one cell, points."""
         return tl.ITEM_GAP * self.cell_metrics(t).leading
 
+    def sideways_height(self, t: Table, cell: Cell) -> float:
+        """The height a cell of sideways text needs: its longest item's length."""
+        face = self.family.face(bold=True)
+        return 2 * self.cell_metrics(t).pad + max(self._measure(item, face, t.size) for item in cell.items)
+
     def column_widths(self, t: Table) -> list[float]:
         """Widths in points across the text width: the table's weights, each
         column wide enough for its longest word."""

@@ -7,10 +7,15 @@ typeset from, with the page each heading landed on (where LibreOffice or
 Chromium laid the pages out, as read back from their PDF).
 
 Conventions beyond the contract:
-- outcomes.title is empty where the template prints no short name (2009, 2016);
+- outcomes.title is empty where the document prints no short name (the 2009
+  and 2016 templates, unless the layout states the outcome in the CPD style);
 - outputs.targets for 2016 are the "Targets by year" lines of the output's
   indicators, in print order;
-- budget_lines.fund_code is empty where the layout names funds without code.
+- budget_lines.fund_code is empty where the layout names funds without code;
+- outputs.budget_usd of a 2016 plan printed one table per year is the sum of
+  the output's sub-totals in those tables;
+- a 2016 budget kept by component (GEF) prints no activity: no activities or
+  workplan rows; its budget lines carry the component cell as their label.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from pathlib import Path
 from .document import Block, Heading, Para
 from .engine import Typeset
 from .layout import Layout
-from .spec import ProjectDocument
+from .spec import ACCOUNTS, ProjectDocument
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "title", "country", "start_year", "end_year", "pages"],
@@ -79,8 +84,9 @@ def sections(r: Rendered) -> list[Row]:
 
 
 def outcomes(r: Rendered) -> list[Row]:
-    return [{"outcome_no": oc.no, "title": oc.title, "statement": oc.statement, "baseline": oc.baseline,
-             "indicators": " ; ".join(oc.indicators)} for oc in r.spec.outcomes]
+    titled = r.spec.generation == "2007" or r.layout.preamble == "cpd"
+    return [{"outcome_no": oc.no, "title": oc.title if titled else "", "statement": oc.statement,
+             "baseline": oc.baseline, "indicators": " ; ".join(oc.indicators)} for oc in r.spec.outcomes]
 
 
 def outputs(r: Rendered) -> list[Row]:
@@ -89,22 +95,42 @@ def outputs(r: Rendered) -> list[Row]:
             for oc in r.spec.outcomes for o in oc.outputs]
 
 
+def by_component(r: Rendered) -> bool:
+    """A 2016 budget kept by component (GEF): no activity is printed, the money stands under the outputs."""
+    return r.spec.generation == "2016" and r.layout.budget == "components"
+
+
 def activities(r: Rendered) -> list[Row]:
+    if by_component(r):
+        return []
     return [{"activity_id": a.id, "output_id": o.id, "title": a.title, "responsible_party": a.party}
             for o in r.spec.outputs for a in o.activities]
 
 
 def workplan(r: Rendered) -> list[Row]:
     s = r.spec
+    if by_component(r):
+        return []
     if s.generation == "2016":
         return [{"activity_id": a.id, "year": y, "quarter": ""} for a in s.activities for y in s.funded_years(a.id)]
     return [{"activity_id": a.id, "year": y, "quarter": q} for a in s.activities for y, q in s.marks.get(a.id, ())]
 
 
 def budget_lines(r: Rendered) -> list[Row]:
+    if by_component(r):
+        return component_lines(r)
     return [{"year": ln.year, "activity_id": ln.activity_id, "label": ln.label, "responsible_party": ln.party,
              "fund_code": r.layout.fund_code(ln.fund), "account_code": ln.account,
              "account_description": ln.description, "amount_usd": ln.amount} for ln in r.spec.budget_lines]
+
+
+def component_lines(r: Rendered) -> list[Row]:
+    """One line per non-zero year cell of the budget by component, labelled by its component cell."""
+    s = r.spec
+    return [{"year": y, "activity_id": "", "label": s.output(key.item).component if key.item else key.label,
+             "responsible_party": key.party, "fund_code": key.fund, "account_code": key.account,
+             "account_description": ACCOUNTS[key.account], "amount_usd": value}
+            for key, years in s.year_amounts(by_output=True).items() for y, value in sorted(years.items()) if value]
 
 
 def risks(r: Rendered) -> list[Row]:
@@ -141,8 +167,12 @@ def gold_rows(r: Rendered) -> dict[str, list[Row]]:
 
 def write_gold(rendered: list[Rendered], folder: Path) -> None:
     """All documents' rows in one CSV per table (header only when a table has none)."""
+    write_rows([gold_rows(r) for r in rendered], folder)
+
+
+def write_rows(per_doc: list[dict[str, list[Row]]], folder: Path) -> None:
+    """The `gold_rows` of several documents, one CSV per table."""
     folder.mkdir(parents=True, exist_ok=True)
-    per_doc = [gold_rows(r) for r in rendered]
     for name, columns in COLUMNS.items():
         with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, columns)

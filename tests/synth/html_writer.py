@@ -74,7 +74,8 @@ class HtmlWriter(FlowWriter):
                  "td, th { vertical-align: top; font-weight: normal; text-align: left; }",
                  "td p, th p { margin: 0; } .bold { font-weight: bold; }",
                  ".whole tr { break-inside: avoid; }",
-                 f".symbol {{ font-family: {css_string(SYMBOL_FAMILY)}; }}"]
+                 f".symbol {{ font-family: {css_string(SYMBOL_FAMILY)}; }}",
+                 ".sideways { vertical-align: bottom; } .sideways p { writing-mode: sideways-lr; }"]
         for rules_kind, sides in flow.RULED_SIDES.items():
             css_sides = [side for side in CSS_SIDES if side in sides]
             if css_sides:
@@ -120,7 +121,7 @@ class HtmlWriter(FlowWriter):
                         if n > 1)
         pad = self.cell_metrics(t).pad
         style = f"padding: {pad:.2f}pt;" + (f" background: #{grey_hex(p.shade)};" if p.shade is not None else "")
-        names = classes(p.bold and "bold", p.cell.symbol and "symbol", p.cell.align)
+        names = classes(p.bold and "bold", p.cell.symbol and "symbol", p.cell.vertical and "sideways", p.cell.align)
         gap = self.item_gap(t)
         items = "".join(f'<p style="margin-top: {gap:.2f}pt">{escape(item)}</p>' if i else f"<p>{escape(item)}</p>"
                         for i, item in enumerate(p.cell.items))

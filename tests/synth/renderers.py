@@ -61,7 +61,14 @@ class ReportlabRenderer:
         if isinstance(op, TextOp):
             self._register(op.face)
             canvas.setFont(op.face.name, op.size)
-            canvas.drawString(op.x, height - op.y, op.text)
+            if not op.angle:
+                canvas.drawString(op.x, height - op.y, op.text)
+                return
+            canvas.saveState()
+            canvas.translate(op.x, height - op.y)
+            canvas.rotate(op.angle)
+            canvas.drawString(0, 0, op.text)
+            canvas.restoreState()
         elif isinstance(op, RuleOp):
             canvas.setLineWidth(op.width)
             canvas.line(op.x0, height - op.y0, op.x1, height - op.y1)
@@ -112,7 +119,11 @@ class Fpdf2Renderer:
     def _draw(self, pdf: FPDF, op: TextOp | RuleOp | FillOp) -> None:
         if isinstance(op, TextOp):
             self._use(pdf, op.face, op.size)
-            pdf.text(op.x, op.y, op.text)
+            if not op.angle:
+                pdf.text(op.x, op.y, op.text)
+                return
+            with pdf.rotation(op.angle, op.x, op.y):
+                pdf.text(op.x, op.y, op.text)
         elif isinstance(op, RuleOp):
             pdf.set_draw_color(0)
             pdf.set_line_width(op.width)

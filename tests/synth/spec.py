@@ -58,6 +58,11 @@ class Output:
     baseline: str = ""
 
     @property
+    def component(self) -> str:
+        """The output as a budget kept by component (GEF) names it."""
+        return f"Component {self.number}: {self.title}"
+
+    @property
     def parties(self) -> tuple[str, ...]:
         """Distinct parties of the output's activities, in order."""
         seen: dict[str, None] = {}
@@ -70,7 +75,7 @@ class Output:
 @dataclass(frozen=True)
 class Outcome:
     no: int
-    title: str               # short name; empty where the template prints none
+    title: str               # short name (the 2009 and 2016 templates print it only in the CPD style)
     statement: str
     baseline: str
     indicators: tuple[str, ...]
@@ -94,7 +99,7 @@ class BudgetLine:
 
 class PlanKey(NamedTuple):
     """A row of a plan by year."""
-    activity_id: str
+    item: str                # the activity id, or the output id where amounts are kept by output; empty: management
     label: str
     party: str
     fund: str
@@ -175,6 +180,9 @@ class ProjectDocument:
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
 
+    def output(self, output_id: str) -> Output:
+        return next(o for o in self.outputs if o.id == output_id)
+
     def output_of(self, activity_id: str) -> Output:
         return next(o for o in self.outputs if any(a.id == activity_id for a in o.activities))
 
@@ -214,8 +222,15 @@ class ProjectDocument:
     def funding_amounts(self) -> list[tuple[Funding, int]]:
         return [(f, self.fund_total(f.fund)) for f in self.funding]
 
-    def fund_name(self, fund: str) -> str:
-        return next(f.fund_name for f in self.funding if f.fund == fund)
+    def funding_of(self, fund: str) -> Funding:
+        return next(f for f in self.funding if f.fund == fund)
+
+    def fund_split(self, output: Output) -> list[tuple[Funding, int]]:
+        """The output's budget by source, sources that pay none of it left out."""
+        ids = {a.id for a in output.activities}
+        split = [(f, sum(ln.amount for ln in self.budget_lines if ln.activity_id in ids and ln.fund == f.fund))
+                 for f in self.funding]
+        return [(f, value) for f, value in split if value]
 
     # ---------------------------------------------------------------- work plan
     def funded_years(self, activity_id: str) -> list[int]:
@@ -224,11 +239,13 @@ class ProjectDocument:
     def quarters(self, activity_id: str, year: int) -> set[int]:
         return {q for y, q in self.marks.get(activity_id, ()) if y == year}
 
-    def year_amounts(self) -> dict[PlanKey, dict[int, int]]:
+    def year_amounts(self, by_output: bool = False) -> dict[PlanKey, dict[int, int]]:
         """Budget lines grouped as a plan by year prints them: one row per
-        (activity or label, party, fund, account), one amount per year."""
+        (activity, or output where a budget is kept by output, or label;
+        party, fund, account), one amount per year."""
         rows: dict[PlanKey, dict[int, int]] = defaultdict(dict)
         for ln in self.budget_lines:
-            key = PlanKey(ln.activity_id, ln.label, ln.party, ln.fund, ln.account)
+            item = self.output_of(ln.activity_id).id if by_output and ln.activity_id else ln.activity_id
+            key = PlanKey(item, ln.label, ln.party, ln.fund, ln.account)
             rows[key][ln.year] = rows[key].get(ln.year, 0) + ln.amount
         return dict(rows)

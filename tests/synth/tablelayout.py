@@ -33,6 +33,7 @@ class Slot:
     x: float
     w: float
     lines: list[Line]
+    extent: float = 0.0  # sideways text: the length of its longest line
 
     @property
     def last_row(self) -> int:
@@ -47,6 +48,14 @@ class Metrics:
 
     def need(self, lines: list[Line]) -> float:
         return 2 * self.pad + sum(self.leading + ln.gap for ln in lines)
+
+    def height(self, s: Slot) -> float:
+        """The height a cell needs: its lines, or the length of its sideways text."""
+        return 2 * self.pad + s.extent if s.cell.vertical else self.need(s.lines)
+
+    def width(self, cell: Cell) -> float:
+        """The width sideways text needs: a line's height per item."""
+        return 2 * self.pad + len(cell.items) * self.leading
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,7 @@ class Frame:
 
 
 Wrap = Callable[[str, float, bool], list[str]]
+Measure = Callable[[str, bool], float]        # the width of a text, regular or bold
 
 
 def positions(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[int, int, Cell]]:
@@ -100,12 +110,17 @@ def positions(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[int, int, Cell]]
     return out
 
 
-def slots(rows: tuple[tuple[Cell, ...], ...], col_x: list[float], wrap: Wrap, m: Metrics) -> list[Slot]:
-    """Every cell at its place, its text wrapped to its width."""
+def slots(rows: tuple[tuple[Cell, ...], ...], col_x: list[float], wrap: Wrap, measure: Measure,
+          m: Metrics) -> list[Slot]:
+    """Every cell at its place, its text wrapped to its width (sideways text is not wrapped)."""
     out = []
     for r, c, cell in positions(rows):
         x, w = col_x[c], col_x[c + cell.colspan] - col_x[c]
-        out.append(Slot(cell, r, c, x, w, cell_lines(cell, w - 2 * m.pad, wrap)))
+        if cell.vertical:
+            extent = max((measure(item, cell.bold) for item in cell.items), default=0.0)
+            out.append(Slot(cell, r, c, x, w, [Line(item, 0.0) for item in cell.items], extent))
+        else:
+            out.append(Slot(cell, r, c, x, w, cell_lines(cell, w - 2 * m.pad, wrap)))
     return out
 
 
@@ -123,11 +138,11 @@ def row_heights(cells: list[Slot], nrows: int, m: Metrics) -> list[float]:
     heights = [2 * m.pad + m.leading] * nrows
     for s in cells:
         if s.cell.rowspan == 1:
-            heights[s.row] = max(heights[s.row], m.need(s.lines))
+            heights[s.row] = max(heights[s.row], m.height(s))
     for s in sorted(cells, key=lambda s: s.last_row):
         if s.cell.rowspan > 1:
             have = sum(heights[s.row:s.last_row + 1])
-            heights[s.last_row] += max(0.0, m.need(s.lines) - have)
+            heights[s.last_row] += max(0.0, m.height(s) - have)
     return heights
 
 
@@ -214,7 +229,7 @@ def column_widths(weights: tuple[float, ...], minimum: list[float], total: float
         fixed.update({i: minimum[i] for i in short})
 
 
-def table_widths(t: Table, measure: Callable[[str, bool], float], m: Metrics, total: float) -> list[float]:
+def table_widths(t: Table, measure: Measure, m: Metrics, total: float) -> list[float]:
     """The table's column widths across `total`: its weights, each column at
     least as wide as its longest word."""
     minimum = [max(a, b) for a, b in zip(longest_words(t.header, len(t.widths), measure, m),
@@ -229,12 +244,14 @@ def column_edges(widths: list[float], x0: float) -> list[float]:
     return edges
 
 
-def longest_words(rows: tuple[tuple[Cell, ...], ...], ncols: int, measure: Callable[[str, bool], float],
-                  m: Metrics) -> list[float]:
-    """Per column, the width its longest word needs (cells of one column only)."""
+def longest_words(rows: tuple[tuple[Cell, ...], ...], ncols: int, measure: Measure, m: Metrics) -> list[float]:
+    """Per column, the width its longest word needs (cells of one column only;
+    sideways text needs a line's height per item)."""
     need = [0.0] * ncols
     for _, c, cell in positions(rows):
-        if cell.colspan == 1:
+        if cell.colspan == 1 and cell.vertical:
+            need[c] = max(need[c], m.width(cell))
+        elif cell.colspan == 1:
             words = [w for item in cell.items for w in item.split()]
             need[c] = max([need[c]] + [measure(w, cell.bold) + 2 * m.pad + 0.5 for w in words])
     return need

@@ -9,15 +9,17 @@ from ..spec import Output, ProjectDocument
 from .common import (
     MANAGEMENT_ROW,
     NUMBER_WORDS,
-    RISK_COLUMNS_2007,
     ROMAN,
     Composer,
     amount,
     annex_heading,
     bold,
+    cpd_outcome,
     funding_statement,
     header,
+    money_order,
     outcome_indicators,
+    print_cover,
     styled_heading,
     text,
     year_rows,
@@ -72,6 +74,9 @@ def framework_preface(c: Composer) -> None:
     c.para("Intended Outcome as stated in the Country Results Framework:", bold=True, keep_with_next=True)
     c.para(c.spec.cp_outcome)
     for oc in c.spec.outcomes:
+        if c.layout.preamble == "cpd":
+            cpd_outcome(c, oc)
+            continue
         label = NUMBER_WORDS[oc.no] if c.layout.headings == "standard" else str(oc.no)
         c.para(f"Outcome {label}: {oc.title}", bold=True, keep_with_next=True, align="left")
         c.para(oc.statement)
@@ -113,9 +118,8 @@ def quarter_columns(spec: ProjectDocument) -> list[tuple[int, int]]:
 def workplan(c: Composer) -> None:
     spec, lay = c.spec, c.layout
     columns = quarter_columns(spec)
-    top = [bold("Outputs", rowspan=2), bold("Indicative Activities", rowspan=2)]
-    top += [bold(str(y), colspan=sum(1 for yy, _ in columns if yy == y)) for y in spec.years]
-    top.append(bold("Responsible Partner/Individual", rowspan=2))
+    head = [(("Outputs",), 16), (("Indicative Activities",), 24),
+            *((("TIMEFRAME", str(y), f"Q.{q}"), 2.6) for y, q in columns), (("Responsible Partner/Individual",), 11)]
     rows: list[list[Cell]] = []
     for o in spec.outputs:
         for j, a in enumerate(o.activities):
@@ -124,21 +128,22 @@ def workplan(c: Composer) -> None:
             row += [lay.mark(q in spec.quarters(a.id, y)) for y, q in columns]
             row.append(text(a.party))
             rows.append(row)
-    c.table((16, 24) + (2.6,) * len(columns) + (11,), [top, [bold(f"Q.{q}") for _, q in columns]], rows,
-            size=min(lay.table_size, 7.5))
+    c.sheet(head, 2, rows, least=2, size=min(lay.table_size, 7.5))
 
 
 def budget_sheet(c: Composer, year: int) -> None:
     rows = year_rows(c, year, lambda o, n: text(output_label(o), rowspan=n),
                      lambda a: f"Activity {a.id} {a.title}", "Project management")
-    c.table((15, 22, 3, 3, 3, 3, 10, 8, 12, 8),
-            [header(("Outputs", "Indicative Activities", "Q.1", "Q.2", "Q.3", "Q.4", "Resp. Partner/Individual",
-                     "Source of Funds", "Budget Description", "Amount"))], rows)
+    money = money_order(c, {"fund": (("PLANNED BUDGET", "Source of Funds"), 8),
+                            "account": (("PLANNED BUDGET", "Budget Description"), 12)})
+    columns = [(("Outputs",), 15), (("Indicative Activities",), 22), *((("TIMEFRAME", f"Q.{q}"), 3) for q in range(1, 5)),
+               (("Resp. Partner/Individual",), 10), *money, (("PLANNED BUDGET", "Amount"), 8)]
+    c.sheet(columns, 1, rows)
 
 
 def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     c = Composer(spec, layout)
-    cover(c)
+    print_cover(c, cover)
     narrative(c)
     c.landscape()
     section(c, 2, "Results and Resources Framework")
@@ -150,12 +155,12 @@ def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     annex_heading(c, 1, "Risk Log")
     c.para(f"Project Title: {spec.title}")
     c.para(f"Award ID: {spec.award_id}")
-    c.risk_log(RISK_COLUMNS_2007)
+    c.risk_log("2007")
     c.add(PageBreak())
     annex_heading(c, 2, "Annual Project Work Plan Budget Sheets")
     for i, year in enumerate(spec.years):
         if i and layout.sheet_per_page:
             c.add(PageBreak())
-        c.para(str(year), bold=True, keep_with_next=True, align="left")
+        c.para((layout.caption or "{year}").format(year=year), bold=True, keep_with_next=True, align="left")
         budget_sheet(c, year)
     return c.blocks

@@ -7,14 +7,14 @@ from ..layout import Layout
 from ..spec import Activity, Output, ProjectDocument
 from .common import (
     MANAGEMENT_ROW,
-    RISK_COLUMNS_2007,
     Composer,
     annex_heading,
-    bold,
     chapter_heading,
     header,
+    money_order,
     narrative_chapter,
     outcome_preamble,
+    print_cover,
     resources_lines,
     text,
     year_rows,
@@ -64,24 +64,34 @@ def framework(c: Composer) -> None:
             row = [output_cell(c, o, n), text(*o.targets, rowspan=n)] if j == 0 else []
             row += [text(activity_label(c, a)), text(a.party)]
             if j == 0:
-                row.append(text(f"US$ {lay.usd(spec.output_budget(o))}", rowspan=n))
+                row.append(text(*inputs(c, o), rowspan=n))
             rows.append(row)
     rows.append([Cell(colspan=2), text(MANAGEMENT_ROW), Cell(), text(f"US$ {lay.usd(spec.management_total)}")])
     c.table((24, 22, 30, 12, 12), [header(("INTENDED OUTPUTS", "OUTPUT TARGETS FOR (YEARS)", "INDICATIVE ACTIVITIES",
                                           "RESPONSIBLE PARTIES", "INPUTS"))], rows)
 
 
+def inputs(c: Composer, o: Output) -> tuple[str, ...]:
+    """The output's budget as the framework's INPUTS cell prints it: the sum, or a total and its split by source."""
+    lay, budget = c.layout, c.spec.output_budget(o)
+    if lay.inputs == "plain":
+        return (f"US$ {lay.usd(budget)}",)
+    return (f"Total: USD {lay.usd(budget)}", *(f"{f.fund_name}: {lay.usd(v)}" for f, v in c.spec.fund_split(o)))
+
+
 def annual_plan(c: Composer, year: int) -> None:
-    top = [bold("EXPECTED OUTPUTS", rowspan=2), bold("PLANNED ACTIVITIES", rowspan=2), bold("TIMEFRAME", colspan=4),
-           bold("RESPONSIBLE PARTY", rowspan=2), bold("PLANNED BUDGET", colspan=3)]
-    sub = header(("Q1", "Q2", "Q3", "Q4", "Source of Funds", "Budget Description", "Amount"))
+    money = money_order(c, {"fund": (("PLANNED BUDGET", "Source of Funds"), 8),
+                            "account": (("PLANNED BUDGET", "Budget Description"), 14)})
+    columns = [(("EXPECTED OUTPUTS",), 17), (("PLANNED ACTIVITIES",), 25),
+               *((("TIMEFRAME", f"Q{q}"), 3) for q in range(1, 5)), (("RESPONSIBLE PARTY",), 11), *money,
+               (("PLANNED BUDGET", "Amount"), 9)]
     rows = year_rows(c, year, lambda o, n: output_cell(c, o, n), lambda a: activity_label(c, a), "")
-    c.table((17, 25, 3, 3, 3, 3, 11, 8, 14, 9), [top, sub], rows)
+    c.sheet(columns, 2, rows)
 
 
 def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     c = Composer(spec, layout)
-    cover(c)
+    print_cover(c, cover)
     narrative_chapter(c, 1, spec.chapter("situation"))
     narrative_chapter(c, 2, spec.chapter("strategy"))
     c.landscape()
@@ -93,7 +103,7 @@ def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     for i, year in enumerate(spec.years):
         if i and layout.sheet_per_page:
             c.add(PageBreak())
-        c.para(f"Year: {year}", bold=True, keep_with_next=True, align="left")
+        c.para((layout.caption or "Year: {year}").format(year=year), bold=True, keep_with_next=True, align="left")
         annual_plan(c, year)
     c.portrait()
     narrative_chapter(c, 5, spec.chapter("management"))
@@ -103,5 +113,5 @@ def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     annex_heading(c, 1, "Risk Log")
     c.para(f"Project Title: {spec.title}")
     c.para(f"Award ID: {spec.award_id}")
-    c.risk_log(RISK_COLUMNS_2007)
+    c.risk_log("2007")
     return c.blocks
