@@ -67,7 +67,7 @@ def cover_fields(doc: Document, body: BodyText) -> list[CoverField]:
     last_cover_page = doc.pages[0].number + COVER_PAGES - 1
     for page in doc.pages[:COVER_PAGES]:
         for grid in page.grids:
-            boxed = {id(cell): line_fields(cell.lines) for cell in grid.cells}
+            boxed = {id(cell): line_fields(cell.lines) for cell in grid.cells if len(cell.lines) > 1}
             fields += [f for found in boxed.values() for f in found]
             if grid.n_cols == 2:
                 fields += [CoverField(flatten(grid.text(r, 0)), flatten(grid.text(r, 1)), page.number)

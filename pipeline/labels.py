@@ -9,7 +9,7 @@ from .numbers import parse_amount
 from .reference import vocabulary
 from .text import normalise_label
 
-YEAR = re.compile(r"^(?:FY\s*)?((?:19|20)\d\d)$", re.I)
+YEAR = re.compile(r"^(?:FY\s*|(?:Y|Year)\s*\d{1,2}\s*[:\-–]?\s*)?((?:19|20)\d\d)$", re.I)   # `2017`, `FY2017`, `Y1 2017`
 QUARTER = re.compile(r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$", re.I)
 MAX_HEADER_EXTRA_WORDS = 3   # a header is its phrase plus at most a few words (`Expected outputs 2019`)
 PROJECT_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b", re.I)     # `Amount Year 2`, `Y1`
