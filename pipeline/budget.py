@@ -16,7 +16,7 @@ from .reference import account_codes
 from .results import is_grand_total, is_total
 from .tables import Column, Row, Table, line_item, money
 from .text import flatten, normalise_label
-from .workplan import is_mark, table_year
+from .workplan import quarter_marked, table_year
 
 CODE_PREFIX = re.compile(r"^\s*(\d{5,6})\b\s*[-–:]?\s*(.*)$", re.S)
 
@@ -55,8 +55,7 @@ def fund_of(text: str) -> str:
 
 
 def row_quarters(table: Table, row: Row) -> tuple[int, ...]:
-    return tuple(c.quarter for c in table.quarter_columns
-                 if c.quarter is not None and (is_mark(row.cells[c.index]) or (row.shaded[c.index] and not row.cells[c.index].strip())))
+    return tuple(c.quarter for c in table.quarter_columns if c.quarter is not None and quarter_marked(table, row, c))
 
 
 def read_budget_table(table: Table) -> list[BudgetLine]:

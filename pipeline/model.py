@@ -111,7 +111,7 @@ class Cell:
     col_span: int
     bbox: BBox
     lines: list[TextLine] = field(default_factory=list)
-    shaded: bool = False
+    shade: float = 1.0          # grey level of the darkest fill over it: 1 = white, 0 = black
 
     @property
     def text(self) -> str:

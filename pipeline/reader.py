@@ -188,7 +188,7 @@ def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: i
     if rules >= MIN_RULES_FOR_TABLE:
         for table in page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": open_foot(page)}):
             grid = build_grid(number, [tuple(c) for c in table.cells], words, fills)
-            if grid is not None and not header_band(grid):
+            if grid is not None and not header_band(grid, float(page.height)):
                 result.grids.append(grid)
     result.grids.extend(text_grids(result, result.grids, horizontal_rules(page), carried))
     return result
@@ -229,10 +229,13 @@ def text_bands(chars: list[dict]) -> list[list[dict]]:
     return [[char for _, char in sorted(band, key=lambda ic: ic[0])] for band in bands]
 
 
-def header_band(grid: Grid) -> bool:
+def header_band(grid: Grid, page_height: float) -> bool:
     """A grid of one row, or of header cells alone: the shaded or boxed
     header of a table whose body has no rules, which the header-led reader
-    takes whole."""
+    takes whole.  At the foot of a page it is kept: the header of a ruled
+    table whose body starts overleaf."""
+    if grid.bbox[3] > page_height * TABLE_RUNS_ON:
+        return False
     texts = [flatten(c.text) for c in grid.cells if c.text.strip()]
     return grid.n_rows == 1 or bool(texts) and all(is_header_text(t) for t in texts)
 
@@ -314,7 +317,7 @@ def build_grid(page_no: int, boxes: list[BBox], words: list[Word], fills: list[F
             members.setdefault(id(cell), []).append(w)
     for cell in cells:
         cell.lines = group_lines(members.get(id(cell), []), page_no)
-        cell.shaded = any(covers(f.bbox, cell.bbox) for f in fills)
+        cell.shade = min((f.grey for f in fills if covers(f.bbox, cell.bbox)), default=1.0)
     return grid
 
 

@@ -44,7 +44,7 @@ class Row:
     page: int
     cells: list[str]                 # text of the cell covering each column (spans repeated)
     starts: list[bool]               # whether the covering cell begins on this row
-    shaded: list[bool]
+    shades: list[float]              # grey level of each cell's fill, 1 = white
     cell_ids: list[int]              # identity of the covering cell, to tell spans apart
     first_on_page: bool = False
 
@@ -225,14 +225,14 @@ def infer_roles_from_content(columns: list[Column], rows: list[Row]) -> None:
 def grid_rows(grid: Grid, start: int) -> list[Row]:
     rows = []
     for r in range(start, grid.n_rows):
-        cells, starts, shaded, ids = [], [], [], []
+        cells, starts, shades, ids = [], [], [], []
         for c in range(grid.n_cols):
             cell = grid.at(r, c)
             cells.append(cell.text if cell else "")
             starts.append(bool(cell) and cell.row == r)
-            shaded.append(bool(cell) and cell.shaded)
+            shades.append(cell.shade if cell else 1.0)
             ids.append(id(cell) if cell else 0)
-        rows.append(Row(grid.page, cells, starts, shaded, ids, first_on_page=r == start))
+        rows.append(Row(grid.page, cells, starts, shades, ids, first_on_page=r == start))
     return rows
 
 
@@ -358,7 +358,7 @@ def join_last_row(table: Table, rest: Row) -> bool:
         for row in takewhile(lambda row: row is last or row.cell_ids[c] == last.cell_ids[c] != 0,
                              reversed(table.rows)):
             row.cells[c] = joined
-        last.shaded[c] = last.shaded[c] or rest.shaded[c]
+        last.shades[c] = min(last.shades[c], rest.shades[c])
         rest.cells[c], rest.starts[c], rest.cell_ids[c] = joined, False, last.cell_ids[c]
     return not own_values
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from .reference import vocabulary
 from .results import is_total
-from .tables import Row, Table, activity_id, line_item, money
+from .tables import Column, Row, Table, activity_id, line_item, money
 from .text import flatten, normalise_label
+
+MARK_CONTRAST = 0.05     # a shaded mark is at least this much darker (grey level) than its row
 
 
 @dataclass
@@ -36,6 +38,17 @@ class PlanActivity:
 def is_mark(text: str) -> bool:
     label = normalise_label(text)
     return bool(label) and label in vocabulary()["quarter_marks"]
+
+
+def quarter_marked(table: Table, row: Row, col: Column) -> bool:
+    """A mark glyph in the quarter's cell, or the cell shaded darker than
+    the row's other cells (a band of row shading marks nothing)."""
+    text = row.cells[col.index].strip()
+    if text:
+        return is_mark(text)
+    others = sorted(row.shades[c.index] for c in table.columns if c.quarter is None)
+    band = others[len(others) // 2] if others else 1.0
+    return row.shades[col.index] < band - MARK_CONTRAST
 
 
 def table_year(table: Table) -> int | None:
@@ -73,8 +86,7 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
         for col in table.quarter_columns:       # a mark spanning several quarters marks each
             if not row.starts[col.index]:
                 continue
-            text = row.cells[col.index].strip()
-            if is_mark(text) or (not text and row.shaded[col.index]):
+            if quarter_marked(table, row, col):
                 year = col.year or default_year
                 if year is not None:
                     marks.append(Mark(current, year, col.quarter, row.page, sub))
