@@ -54,8 +54,14 @@ def fund_of(text: str) -> str:
     return m.group(1) if m else ""
 
 
-def row_quarters(table: Table, row: Row) -> tuple[int, ...]:
-    return tuple(c.quarter for c in table.quarter_columns if c.quarter is not None and quarter_marked(table, row, c))
+def row_quarters(table: Table, row: Row, marked: dict[int, bool]) -> tuple[int, ...]:
+    """The quarters a budget line's row marks.  A quarter cell spanning
+    several rows is judged on the row where it starts (`marked`, by cell),
+    whose shading it shares."""
+    for c in table.quarter_columns:
+        if row.starts[c.index] or row.cell_ids[c.index] not in marked:
+            marked[row.cell_ids[c.index]] = quarter_marked(table, row, c)
+    return tuple(c.quarter for c in table.quarter_columns if c.quarter is not None and marked[row.cell_ids[c.index]])
 
 
 def read_budget_table(table: Table) -> list[BudgetLine]:
@@ -65,6 +71,7 @@ def read_budget_table(table: Table) -> list[BudgetLine]:
     lines: list[BudgetLine] = []
     current_id: str | None = None
     current_label = current_party = ""
+    marked: dict[int, bool] = {}
     for row in table.rows:
         item = line_item(table, row)
         if item is not None:
@@ -83,7 +90,7 @@ def read_budget_table(table: Table) -> list[BudgetLine]:
                 year=line_year, activity_id=current_id, label="" if current_id else current_label,
                 responsible_party=current_party, fund_code=fund_of(row.get(fund_col)),
                 fund_printed=flatten(row.get(fund_col)), account_code=code, account_printed=account_printed,
-                amount_usd=value, amount_printed=printed, page=row.page, quarters=row_quarters(table, row)))
+                amount_usd=value, amount_printed=printed, page=row.page, quarters=row_quarters(table, row, marked)))
     return lines
 
 

@@ -28,6 +28,7 @@ EDGE_SNAP = 2.0          # points: cell borders closer than this are one grid li
 MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
 WHITE = 0.95             # fills lighter than this grey level are not shading
 TABLE_RUNS_ON = 0.75     # an unruled table ending below this share of the page height may go on overleaf
+CELL_FILL_WIDTH = 1.5     # a fill wider than this many times a cell shades a row band, not the cell
 SIDEWAYS_SHARE = 0.6     # a page whose text runs mostly up or down the page is read turned upright
 
 WORD_SETTINGS = {"x_tolerance": 2, "y_tolerance": 3, "extra_attrs": ["fontname", "size"]}
@@ -186,7 +187,7 @@ def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: i
                   rotation=int(page.rotation or 0) % 360, words=words, fills=fills)
     rules = len(page.lines) + len(page.rects) + len(page.curves)
     if rules >= MIN_RULES_FOR_TABLE:
-        for table in page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": open_foot(page)}):
+        for table in page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": open_ends(page)}):
             grid = build_grid(number, [tuple(c) for c in table.cells], words, fills)
             if grid is not None and not header_band(grid, float(page.height)):
                 result.grids.append(grid)
@@ -240,30 +241,33 @@ def header_band(grid: Grid, page_height: float) -> bool:
     return grid.n_rows == 1 or bool(texts) and all(is_header_text(t) for t in texts)
 
 
-def open_foot(page: pdfplumber.page.Page) -> list[dict[str, object]]:
-    """A rule closing the page's lowest ruled row where it is left open: a
-    browser draws no rule under a spanning cell that runs on overleaf, so
-    the column rules reach the row's foot with nothing across them there."""
+def open_ends(page: pdfplumber.page.Page) -> list[dict[str, object]]:
+    """Rules closing the page's lowest and topmost ruled rows where they are
+    left open.  A browser draws no rule under a spanning cell that runs on
+    overleaf, nor above the rest of a row broken over the page: the column
+    rules reach the row's edge with nothing (or only part of a rule) across
+    them there."""
     tolerance = TABLE_SETTINGS["snap_tolerance"]
-    edges = page.edges
-    across = [e for e in edges if e["orientation"] == "h"]
+    across = [e for e in page.edges if e["orientation"] == "h"]
+    upright = [e for e in page.edges if e["orientation"] == "v"]
     if not across:
         return []
-    y = max(e["top"] for e in across)
-    ends = [e["x0"] for e in edges
-            if e["orientation"] == "v" and abs(e["bottom"] - y) <= tolerance and e["top"] < y - tolerance]
-    if len(ends) < 2:
-        return []
-    left, right = min(ends), max(ends)
-    reach = left
-    for x0, x1 in sorted((e["x0"], e["x1"]) for e in across if abs(e["top"] - y) <= tolerance):
-        if x0 > reach + tolerance:
-            break
-        reach = max(reach, x1)
-    if reach >= right - tolerance:
-        return []
-    return [{"object_type": "line", "x0": left, "x1": right, "top": y, "bottom": y,
-             "width": right - left, "height": 0.0}]
+    closing = []
+    for y, inward in ((max(e["top"] for e in across), -1), (min(e["top"] for e in across), 1)):
+        ends = [e["x0"] for e in upright if abs((e["bottom"] if inward < 0 else e["top"]) - y) <= tolerance
+                and inward * ((e["top"] + e["bottom"]) / 2 - y) > tolerance]
+        if len(ends) < 2:
+            continue
+        left, right = min(ends), max(ends)
+        reach = left
+        for x0, x1 in sorted((e["x0"], e["x1"]) for e in across if abs(e["top"] - y) <= tolerance):
+            if x0 > reach + tolerance:
+                break
+            reach = max(reach, x1)
+        if reach < right - tolerance:
+            closing.append({"object_type": "line", "x0": left, "x1": right, "top": y, "bottom": y,
+                            "width": right - left, "height": 0.0})
+    return closing
 
 
 def horizontal_rules(page: pdfplumber.page.Page) -> list[tuple[float, float, float]]:
@@ -317,8 +321,13 @@ def build_grid(page_no: int, boxes: list[BBox], words: list[Word], fills: list[F
             members.setdefault(id(cell), []).append(w)
     for cell in cells:
         cell.lines = group_lines(members.get(id(cell), []), page_no)
-        cell.shade = min((f.grey for f in fills if covers(f.bbox, cell.bbox)), default=1.0)
+        cell.shade = min((f.grey for f in fills if covers(f.bbox, cell.bbox) and fits(f.bbox, cell.bbox)), default=1.0)
     return grid
+
+
+def fits(fill: BBox, cell: BBox) -> bool:
+    """Whether a fill is the cell's own, not a band shading a whole row."""
+    return fill[2] - fill[0] <= CELL_FILL_WIDTH * (cell[2] - cell[0])
 
 
 def covers(outer: BBox, inner: BBox, share: float = 0.6) -> bool:
