@@ -59,13 +59,17 @@ class CoverField:
     page: int
 
 
-def cover_fields(doc: Document, body: BodyText) -> list[CoverField]:
+def cover_fields(doc: Document, body: BodyText, sections: list[Section]) -> list[CoverField]:
     """Label | value pairs of the cover: the rows of two-column grids, and
     lines of word groups (`Total resources required   US$ 904,000`) on the
-    page or inside a box (a resources box beside the outcome text)."""
+    page or inside a box (a resources box beside the outcome text).  The
+    cover is the pages before the first numbered heading's (at most three;
+    the first page at least)."""
     fields = []
-    last_cover_page = doc.pages[0].number + COVER_PAGES - 1
-    for page in doc.pages[:COVER_PAGES]:
+    first = doc.pages[0].number
+    heading_page = sections[0].heading.page if sections else first + COVER_PAGES
+    last_cover_page = max(first, min(first + COVER_PAGES - 1, heading_page - 1))
+    for page in (p for p in doc.pages if p.number <= last_cover_page):
         for grid in page.grids:
             boxed = {id(cell): line_fields(cell.lines) for cell in grid.cells if len(cell.lines) > 1}
             fields += [f for found in boxed.values() for f in found]

@@ -55,7 +55,7 @@ def extract_document(doc: Document) -> Extraction:
     body = body_text(doc)
     sections = split_sections(body)
     tables = find_tables(doc)
-    cover = cover_fields(doc, body)
+    cover = cover_fields(doc, body, sections)
     date_project_years(tables, start_year(cover))
     marks, plan_activities = read_workplan(tables)
     totals = [total for table in tables if table.kind == "budget" for total in printed_totals(table)]

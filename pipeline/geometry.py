@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .model import BBox, TextLine, Word
+from .model import BBox, Fill, TextLine, Word
+
+CELL_FILL_WIDTH = 1.5     # a fill wider than this many times a cell shades a row band, not the cell
 
 
 def cluster(values: Iterable[float], tolerance: float) -> list[float]:
@@ -45,3 +47,21 @@ def group_lines(words: list[Word], page: int) -> list[TextLine]:
         lines.append([w])
         extents.append((w.top, w.bottom))
     return [TextLine(page, sorted(ws, key=lambda w: w.x0)) for ws in lines]
+
+
+def cell_shade(cell: BBox, fills: list[Fill]) -> float:
+    """The grey level of the darkest fill that is the cell's own (covering
+    most of it, not a band much wider than it); 1.0 for a white cell."""
+    return min((f.grey for f in fills if covers(f.bbox, cell) and fits(f.bbox, cell)), default=1.0)
+
+
+def fits(fill: BBox, cell: BBox) -> bool:
+    return fill[2] - fill[0] <= CELL_FILL_WIDTH * (cell[2] - cell[0])
+
+
+def covers(outer: BBox, inner: BBox, share: float = 0.6) -> bool:
+    """True when `outer` covers at least `share` of `inner`'s area."""
+    w = min(outer[2], inner[2]) - max(outer[0], inner[0])
+    h = min(outer[3], inner[3]) - max(outer[1], inner[1])
+    area = (inner[2] - inner[0]) * (inner[3] - inner[1])
+    return w > 0 and h > 0 and area > 0 and w * h >= share * area

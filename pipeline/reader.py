@@ -15,10 +15,10 @@ from typing import Iterator
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils import extract_words
+from pdfplumber.utils import extract_words, obj_to_edges
 
 from .errors import DocumentError
-from .geometry import cluster, group_lines, nearest
+from .geometry import cell_shade, cluster, group_lines, nearest
 from .labels import is_header_text
 from .model import BBox, Cell, Document, Fill, Grid, Page, Word
 from .text import flatten
@@ -26,17 +26,17 @@ from .textgrid import text_grids
 
 EDGE_SNAP = 2.0          # points: cell borders closer than this are one grid line
 MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
+THIN_RULE = 2.0          # points: a filled rectangle thinner than this is a rule, not shading
 WHITE = 0.95             # fills lighter than this grey level are not shading
 TABLE_RUNS_ON = 0.75     # an unruled table ending below this share of the page height may go on overleaf
-CELL_FILL_WIDTH = 1.5     # a fill wider than this many times a cell shades a row band, not the cell
 SIDEWAYS_SHARE = 0.6     # a page whose text runs mostly up or down the page is read turned upright
 
 WORD_SETTINGS = {"x_tolerance": 2, "y_tolerance": 3, "extra_attrs": ["fontname", "size"]}
 BAND_SHARE = 0.3         # a text line's characters sit within this share of the type size of its top
 
 TABLE_SETTINGS = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
+    "vertical_strategy": "explicit",       # the page's rulings (`ruling_edges`), not every rectangle's sides
+    "horizontal_strategy": "explicit",
     "snap_tolerance": 3,
     "join_tolerance": 3,
     "intersection_tolerance": 3,
@@ -185,9 +185,12 @@ def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: i
     ]
     result = Page(number=number, width=float(page.width), height=float(page.height),
                   rotation=int(page.rotation or 0) % 360, words=words, fills=fills)
-    rules = len(page.lines) + len(page.rects) + len(page.curves)
-    if rules >= MIN_RULES_FOR_TABLE:
-        for table in page.find_tables({**TABLE_SETTINGS, "explicit_horizontal_lines": open_ends(page)}):
+    edges = ruling_edges(page)
+    across = [e for e in edges if e["orientation"] == "h"] + open_ends(edges)
+    upright = [e for e in edges if e["orientation"] == "v"]
+    if len(edges) >= MIN_RULES_FOR_TABLE and len(across) >= 2 and len(upright) >= 2:
+        settings = {**TABLE_SETTINGS, "explicit_horizontal_lines": across, "explicit_vertical_lines": upright}
+        for table in page.find_tables(settings):
             grid = build_grid(number, [tuple(c) for c in table.cells], words, fills)
             if grid is not None and not header_band(grid, float(page.height)):
                 result.grids.append(grid)
@@ -241,15 +244,25 @@ def header_band(grid: Grid, page_height: float) -> bool:
     return grid.n_rows == 1 or bool(texts) and all(is_header_text(t) for t in texts)
 
 
-def open_ends(page: pdfplumber.page.Page) -> list[dict[str, object]]:
+def ruling_edges(page: pdfplumber.page.Page) -> list[dict[str, object]]:
+    """The edges that rule tables: drawn lines and curves, the sides of
+    stroked rectangles, and filled rectangles thin enough to be lines.  A
+    filled rectangle of some size is shading (a shaded cell, a band of row
+    shading, a shaded header), whose sides are no rules."""
+    ruled = [r for r in page.rects if r.get("stroke") or min(r["width"], r["height"]) < THIN_RULE]
+    return [e for obj in [*page.lines, *page.curves, *ruled] for e in obj_to_edges(obj)
+            if e["orientation"] in ("h", "v")]
+
+
+def open_ends(edges: list[dict[str, object]]) -> list[dict[str, object]]:
     """Rules closing the page's lowest and topmost ruled rows where they are
     left open.  A browser draws no rule under a spanning cell that runs on
     overleaf, nor above the rest of a row broken over the page: the column
     rules reach the row's edge with nothing (or only part of a rule) across
     them there."""
     tolerance = TABLE_SETTINGS["snap_tolerance"]
-    across = [e for e in page.edges if e["orientation"] == "h"]
-    upright = [e for e in page.edges if e["orientation"] == "v"]
+    across = [e for e in edges if e["orientation"] == "h"]
+    upright = [e for e in edges if e["orientation"] == "v"]
     if not across:
         return []
     closing = []
@@ -321,18 +334,5 @@ def build_grid(page_no: int, boxes: list[BBox], words: list[Word], fills: list[F
             members.setdefault(id(cell), []).append(w)
     for cell in cells:
         cell.lines = group_lines(members.get(id(cell), []), page_no)
-        cell.shade = min((f.grey for f in fills if covers(f.bbox, cell.bbox) and fits(f.bbox, cell.bbox)), default=1.0)
+        cell.shade = cell_shade(cell.bbox, fills)
     return grid
-
-
-def fits(fill: BBox, cell: BBox) -> bool:
-    """Whether a fill is the cell's own, not a band shading a whole row."""
-    return fill[2] - fill[0] <= CELL_FILL_WIDTH * (cell[2] - cell[0])
-
-
-def covers(outer: BBox, inner: BBox, share: float = 0.6) -> bool:
-    """True when `outer` covers at least `share` of `inner`'s area."""
-    w = min(outer[2], inner[2]) - max(outer[0], inner[0])
-    h = min(outer[3], inner[3]) - max(outer[1], inner[1])
-    area = (inner[2] - inner[0]) * (inner[3] - inner[1])
-    return w > 0 and h > 0 and area > 0 and w * h >= share * area

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .geometry import group_lines
+from .geometry import cell_shade, group_lines
 from .labels import (ID_IN_CELL, OUTPUT_NUMBER, PROJECT_YEAR, QUARTER, YEAR, exact_header, header_role, is_data_text,
                      is_header_text, is_value_text, longest_phrase_words)
 from .model import Cell, Grid, Page, TextLine, Word
@@ -166,7 +166,7 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
         if body and aligned(body, carried.col_edges):
             groups = [HeaderGroup(x0, x1, name) for x0, x1, name in
                       zip(carried.col_edges, carried.col_edges[1:], carried.column_names)]
-            grids.append(build_text_grid(page.number, [], body, groups, hrules, carried.col_edges))
+            grids.append(build_text_grid(page, [], body, groups, hrules, carried.col_edges))
             i = len(body)
     while i < len(lines):
         depth = 1 if header_groups(lines[i]) is not None else staggered_header(lines, i)
@@ -185,7 +185,7 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
             j += 1
         body = table_body(lines, j, lowest(header))
         if body:
-            grids.append(build_text_grid(page.number, header, body, groups, hrules, subs=subs))
+            grids.append(build_text_grid(page, header, body, groups, hrules, subs=subs))
         i = j + len(body)
     return grids
 
@@ -243,6 +243,7 @@ def aligned(body: list[TextLine], cols: list[float]) -> bool:
 
 
 ROW_OPENING_ROLES = ("activity", "risk_no", "amount", "fund", "account")
+CODE_ROLES = ("fund", "account")
 CONNECTORS = ("and", "or", "of", "the", "for", "to", "in", "with", "on", "by", "a", "an")
 
 
@@ -261,10 +262,13 @@ def line_cells(line: TextLine, cols: list[float]) -> dict[int, str]:
 
 def opens_row(line: TextLine, cols: list[float], roles: list[str | None]) -> bool:
     """A body line opens a row when it starts an output, an activity or a
-    risk number, or prints an amount or code (one budget line per amount)."""
+    risk number, or prints an amount (one budget line per amount; in a
+    table without amounts, a code).  A fund or account code alone on a line
+    of a table with amounts is a code wrapped under its name."""
+    opening = [r for r in ROW_OPENING_ROLES if "amount" not in roles or r not in CODE_ROLES]
     for k, text in line_cells(line, cols).items():
         role = roles[k] if k < len(roles) else None
-        if role in ROW_OPENING_ROLES and (ID_IN_CELL.match(text) or is_data_text(text)):
+        if role in opening and (ID_IN_CELL.match(text) or is_data_text(text)):
             return True
         if role == "output" and OUTPUT_NUMBER.match(text):
             return True
@@ -293,7 +297,7 @@ def row_edge_above(body: list[TextLine], i: int) -> float:
     return (body[j - 1].bottom + body[j].top) / 2 if j > 0 else body[0].top - 0.5
 
 
-def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], groups: list[HeaderGroup],
+def build_text_grid(page: Page, header: list[TextLine], body: list[TextLine], groups: list[HeaderGroup],
                     hrules: list[tuple[float, float, float]], cols: list[float] | None = None,
                     subs: list[HeaderGroup] | None = None) -> Grid:
     """Rows start at horizontal rules where the table has them; otherwise
@@ -301,6 +305,7 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
     edge (no rule there, or a wrapped line) becomes one cell spanning both.
     With a sub-header line, the header is two rows, a header group over
     several columns spanning them."""
+    page_no, fills = page.number, page.fills
     body_words = [w for ln in body for w in ln.words]
     columns = column_groups(groups, subs)
     cols = cols or boundaries(columns, body_words)
@@ -334,6 +339,7 @@ def build_text_grid(page_no: int, header: list[TextLine], body: list[TextLine], 
             words = [w for k in range(r, end) for w in members.get((k, c), [])]
             cell = Cell(r, c, end - r, 1, (cols[c], row_edges[r], cols[c + 1], row_edges[end]))
             cell.lines = group_lines(words, page_no)
+            cell.shade = cell_shade(cell.bbox, fills)
             cells.append(cell)
             r = end
     return Grid(page_no, (cols[0], top, cols[-1], bottom), cols, row_edges, cells, ruled=False,
