@@ -18,6 +18,7 @@ from .tables import Column, Row, Table, line_item, money
 from .text import flatten, normalise_label
 from .workplan import quarter_marked, table_year
 
+FUND_CODE = re.compile(r"(?<![\d.,])(\d{5,6})(?![\d.,])")
 CODE_PREFIX = re.compile(r"^\s*(\d{5,6})\b\s*[-–:]?\s*(.*)$", re.S)
 
 
@@ -41,7 +42,7 @@ def account_of(text: str) -> tuple[str, str]:
     """(code, printed) for an account cell: the code as printed, or looked up
     from a printed standard description."""
     flat = flatten(text)
-    m = CODE_PREFIX.match(flat)
+    m = CODE_PREFIX.match(flat) or CODE_PREFIX.match(unbroken_code(text))
     if m:
         return m.group(1), flat
     by_description = {normalise_label(d): c for c, d in account_codes().items()}
@@ -50,8 +51,14 @@ def account_of(text: str) -> tuple[str, str]:
 
 def fund_of(text: str) -> str:
     """The fund code printed in the cell (`04000`, `UNDP TRAC 04000`)."""
-    m = re.search(r"(?<![\d.,])(\d{5,6})(?![\d.,])", flatten(text))
+    m = FUND_CODE.search(flatten(text)) or FUND_CODE.search(unbroken_code(text))
     return m.group(1) if m else ""
+
+
+def unbroken_code(text: str) -> str:
+    """A cell whose code broke over two lines in a narrow column (`0400` /
+    `0`): its digits joined again across the line break."""
+    return flatten(re.sub(r"(?<=\d)\n(?=\d)", "", text))
 
 
 def row_quarters(table: Table, row: Row, marked: dict[int, bool]) -> tuple[int, ...]:

@@ -20,6 +20,7 @@ class Word:
     bottom: float
     font: str
     size: float
+    upright: bool = True       # False: a line of text set sideways, read as one word
 
     @property
     def bold(self) -> bool:
@@ -94,7 +95,8 @@ def join_words(words: list[Word], skip: list[bool] | None = None) -> str:
     out: list[str] = []
     prev: Word | None = None
     for i, w in enumerate(words):
-        if prev is not None and out and out[-1] != " " and w.x0 - prev.x1 > 0.15 * min(w.size, prev.size):
+        sideways = not (w.upright and prev is not None and prev.upright)
+        if prev is not None and out and out[-1] != " " and (sideways or w.x0 - prev.x1 > 0.15 * min(w.size, prev.size)):
             out.append(" ")
         if not (skip and skip[i]):
             out.append(w.text)

@@ -207,11 +207,11 @@ def page_words(chars: list[dict]) -> list[Word]:
     found = [w for band in text_bands(upright) for w in extract_words(band, **WORD_SETTINGS)]
     for up in (True, False):         # pdfminer sizes turned characters by their width: not a word boundary
         turned = [c for c in chars if not c["upright"] and (c["matrix"][1] > 0) == up]
-        found += [{**w, "size": w["x1"] - w["x0"]} for w in extract_words(
+        found += [{**w, "size": w["x1"] - w["x0"], "upright": False} for w in extract_words(
             turned, **{**WORD_SETTINGS, "extra_attrs": ["fontname"]}, keep_blank_chars=True,
             char_dir_rotated="btt" if up else "ttb", line_dir_rotated="ltr" if up else "rtl")]
     return [Word(w["text"].strip(), w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname", ""),
-                 float(w.get("size", 0))) for w in found if w["text"].strip()]
+                 float(w.get("size", 0)), w.get("upright", True)) for w in found if w["text"].strip()]
 
 
 def text_bands(chars: list[dict]) -> list[list[dict]]:
