@@ -90,7 +90,7 @@ def is_total(text: str) -> bool:
         if label.startswith(word + " "):
             rest = [t for t in re.split(r"[\s:()]+", label[len(word):]) if t.strip("-")]
             return len(rest) <= MAX_TOTAL_QUALIFIER and all(
-                t in vocab["total_qualifiers"] or re.fullmatch(r"[\d.]+|[ivx]+|[a-z]", t) for t in rest)
+                t in vocab["total_qualifiers"] or re.fullmatch(r"[\d.\-–/]+|[ivx]+|[a-z]", t) for t in rest)
     return False
 
 

@@ -160,21 +160,23 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
                                              for g in taken)]
     lines = [ln for ln in group_lines(free, page.number) if ln.top > page.height * TOP_MARGIN]
     grids: list[Grid] = []
-    i = 0
+    i = floor = 0
     if carried is not None and lines and not taken:
         body = table_body(lines, 0, None)
         if body and aligned(body, carried.col_edges):
             groups = [HeaderGroup(x0, x1, name) for x0, x1, name in
                       zip(carried.col_edges, carried.col_edges[1:], carried.column_names)]
             grids.append(build_text_grid(page, [], body, groups, hrules, carried.col_edges))
-            i = len(body)
+            i = floor = len(body)
     while i < len(lines):
         depth = 1 if header_groups(lines[i]) is not None else staggered_header(lines, i)
         if not depth:
             i += 1
             continue
-        header = lines[i:i + depth]
         j = i + depth
+        while i > floor and opens_header(lines[i - 1], lines[i]):
+            i -= 1                             # the first lines of header cells wrapped deeper than this one
+        header = lines[i:j]
         while j < len(lines) and continues_header(header, lines[j]):
             header.append(lines[j])            # a header over two lines (wrapped, or years above quarters)
             j += 1
@@ -186,8 +188,17 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
         body = table_body(lines, j, lowest(header))
         if body:
             grids.append(build_text_grid(page, header, body, groups, hrules, subs=subs))
-        i = j + len(body)
+        i = floor = j + len(body)
     return grids
+
+
+def opens_header(line: TextLine, below: TextLine) -> bool:
+    """Whether `line` is the first line of a header found on the line below
+    it: set tight above it, short groups, no values, no heading."""
+    groups = word_groups(line)
+    return below.top - line.bottom < ROW_GAP * below.size and len(groups) >= 2 \
+        and not any(is_data_text(g.text) or len(g.text.split()) > MAX_HEADER_CELL_WORDS for g in groups) \
+        and parse_heading(line, line.size) is None
 
 
 def overlaps(a: HeaderGroup, b: HeaderGroup) -> bool:
