@@ -157,12 +157,14 @@ def country_names() -> dict[str, str]:
     return names
 
 
-def document_country(body: BodyText) -> str:
-    """The country the document names most often, on its first pages if
-    they name one, else anywhere."""
+def document_country(body: BodyText, fields: list[CoverField]) -> str:
+    """The country the cover names under a `Country` label; else the one
+    the document names most often, on its first pages if they name one,
+    else anywhere."""
+    labelled = " ".join(f.value for f in fields if normalise_label(f.label) in vocabulary()["country_labels"])
     first_page = body.lines[0].page if body.lines else 1
     cover = [ln for ln in body.lines if ln.page < first_page + COVER_PAGES]
-    return most_named_country(" ".join(ln.text for ln in cover)) or \
+    return most_named_country(labelled) or most_named_country(" ".join(ln.text for ln in cover)) or \
         most_named_country(" ".join(ln.text for ln in body.lines))
 
 

@@ -63,7 +63,7 @@ def extract_document(doc: Document) -> Extraction:
                     totals)
     base = {"doc_id": doc.doc_id}
     src = {"source_file": Path(doc.path).name}
-    country = document_country(body)
+    country = document_country(body, cover)
     years = sorted({m.year for m in marks} or {b.year for b in ex.budget if b.year})
     ex.records["documents"].append({
         **base, "title": document_title(body, sections, cover), "country": country,

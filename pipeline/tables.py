@@ -108,7 +108,9 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
                 continue
             seen.add(id(cell))
             words = []
-            for line in cell.text.split("\n"):          # a cell may hold `2020` over `Q1`
+            whole = " ".join(cell.text.split())
+            lines = [whole] if QUARTER.match(whole) else cell.text.split("\n")   # `Q.` wrapped over `2`
+            for line in lines:                            # a cell may hold `2020` over `Q1`
                 line = line.strip()
                 if YEAR.match(line):
                     col.year = int(YEAR.match(line).group(1))
