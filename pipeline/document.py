@@ -29,8 +29,10 @@ from .textgrid import word_groups
 TITLE_LABEL = re.compile(r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I)
 COVER_PAGES = 3
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+LABEL_GAP = 3.0              # type sizes: groups closer than this are one label, further apart two blocks
 MIN_COVER_AMOUNT = 1000      # a bare number under this on a cover is not an amount of money (a year, an id)
 INLINE_FIELD = re.compile(r"^([A-Z][\w .()/&-]{1,40}?):\s+(\S.*)$")
+NAME_THEN_AMOUNT = re.compile(r"^(\D*[A-Za-z)]\D*?)\s+((?:US\s*\$|USD|\$)?\s*\d[\d,.']*\d)$")
 NAMED_VALUE = re.compile(r"^\s*([^:\d]+?)\s*:")                 # `UNDP: US$ 637,000`
 PARENTHESISED = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<note>[^()]+)\)$")
 
@@ -96,11 +98,16 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
         values = []
         inline = INLINE_FIELD.match(groups[0].text) if len(groups) == 1 else None
         if inline:                                # `Start Date: January 2020` set as running text
-            fields.append(CoverField(inline.group(1), inline.group(2), line.page))
+            named = NAME_THEN_AMOUNT.match(inline.group(2))     # `Donor: Adaptation Fund 1,064,000`
+            label, value = (f"{inline.group(1)}: {named.group(1)}", named.group(2)) if named else inline.groups()
+            fields.append(CoverField(label, value, line.page))
         while len(groups) >= 2:
             label, value = groups[-2], groups[-1]
             groups = groups[:-2]
-            values.append((value.x0, CoverField(label.text, value.text, line.page)))
+            text = label.text
+            while groups and label.x0 - groups[-1].x1 < LABEL_GAP * line.size and is_value(value.text):
+                text = f"{groups.pop().text} {text}"        # a label spread by a wide gap: `Donor: Adaptation  Fund`
+            values.append((value.x0, CoverField(text, value.text, line.page)))
         fields += [f for _, f in reversed(values)]
     return fields
 
@@ -231,6 +238,10 @@ def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | 
             sources.append(FundingStatement(cover_source(f, country), money[0].usd, money[0].printed,
                                             f"{f.label}: {f.value}", f.page))
     return total, sources
+
+
+def is_value(text: str) -> bool:
+    return parse_amount(text) is not None or bool(money_mentions(text))
 
 
 def bare_amount(value: str) -> tuple[Money, ...]:

@@ -95,7 +95,7 @@ def names_columns(groups: list[HeaderGroup]) -> bool:
     timing = sum(1 for g in groups if QUARTER.match(g.text.strip()) or YEAR.match(g.text.strip())
                  or PROJECT_YEAR.search(g.text))
     quarters = sum(1 for g in groups if QUARTER.match(g.text.strip()))
-    mostly_named = named * 2 >= len(groups) - timing     # not a justified line of prose, spread into words
+    mostly_named = named * 3 >= len(groups) - timing     # not a justified line of prose, spread into words
     return (named >= 2 or bool(named) and quarters >= 2) and mostly_named \
         and not any(is_data_text(g.text) for g in groups)
 
