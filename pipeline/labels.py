@@ -25,9 +25,28 @@ def header_role(text: str) -> tuple[str | None, int]:
     if not label:
         return None, 1
     role, scale = best_role(label)
-    if role is None:          # a header word broken in a narrow cell: `Descriptio` + `n`
-        role, scale = best_role(re.sub(r"(\w)\s+(\w{1,2})\b", r"\1\2", label))
+    if role is None:          # a header word broken in a narrow cell: `Descriptio` + `n`, `Countermeasu` + `res`
+        role, scale = best_role(mended_words(label))
     return role, scale
+
+
+def mended_words(label: str) -> str:
+    """A header whose words a narrow cell broke apart, joined again where
+    two pieces make a word of the header vocabulary."""
+    known = header_words()
+    pieces = label.split(" ")
+    words: list[str] = []
+    for piece in pieces:
+        if words and words[-1] not in known and (words[-1] + piece) in known:
+            words[-1] += piece
+        else:
+            words.append(piece)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=None)
+def header_words() -> frozenset[str]:
+    return frozenset(w for phrase in column_phrases() for w in phrase.split())
 
 
 @lru_cache(maxsize=None)
