@@ -24,7 +24,7 @@ from .numbers import parse_amount
 from .reference import country_aliases, vocabulary
 from .sections import Section
 from .text import flatten, normalise_label
-from .textgrid import word_groups
+from .textgrid import HeaderGroup, word_groups
 
 TITLE_LABEL = re.compile(r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I)
 COVER_PAGES = 3
@@ -89,11 +89,17 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
     under a value is that value wrapped onto the next line."""
     fields: list[CoverField] = []
     values: list[tuple[float, CoverField]] = []      # the previous line's values, by their left edge
+    labels: list[tuple[float, CoverField]] = []      # ... and its labels left open (`Donor (Swiss Agency for`)
     for line in lines:
         groups = word_groups(line)
-        wrapped = next((f for x0, f in values if len(groups) == 1 and abs(groups[0].x0 - x0) < 3), None)
+        lone = groups[0] if len(groups) == 1 else None
+        wrapped = next((f for x0, f in values if lone and abs(lone.x0 - x0) < 3), None)
         if wrapped is not None:
-            wrapped.value += " " + groups[0].text
+            wrapped.value += " " + lone.text
+            continue
+        open_label = next((f for x0, f in labels if lone and abs(lone.x0 - x0) < 3), None)
+        if open_label is not None:
+            open_label.label += " " + lone.text
             continue
         values = []
         inline = INLINE_FIELD.match(groups[0].text) if len(groups) == 1 else None
@@ -101,13 +107,17 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
             named = NAME_THEN_AMOUNT.match(inline.group(2))     # `Donor: Adaptation Fund 1,064,000`
             label, value = (f"{inline.group(1)}: {named.group(1)}", named.group(2)) if named else inline.groups()
             fields.append(CoverField(label, value, line.page))
+        labels = []
         while len(groups) >= 2:
             label, value = groups[-2], groups[-1]
             groups = groups[:-2]
-            text = label.text
             while groups and label.x0 - groups[-1].x1 < LABEL_GAP * line.size and is_value(value.text):
-                text = f"{groups.pop().text} {text}"        # a label spread by a wide gap: `Donor: Adaptation  Fund`
-            values.append((value.x0, CoverField(text, value.text, line.page)))
+                left = groups.pop()                     # a label spread by a wide gap: `Donor: Adaptation  Fund`
+                label = HeaderGroup(left.x0, label.x1, f"{left.text} {label.text}")
+            field = CoverField(label.text, value.text, line.page)
+            values.append((value.x0, field))
+            if label.text.count("(") > label.text.count(")"):
+                labels.append((label.x0, field))
         fields += [f for _, f in reversed(values)]
     return fields
 
