@@ -27,6 +27,8 @@ def header_role(text: str) -> tuple[str | None, int]:
     role, scale = best_role(label)
     if role is None:          # a header word broken in a narrow cell: `Descriptio` + `n`, `Countermeasu` + `res`
         role, scale = best_role(mended_words(label))
+    if role is None:          # a line broken after a slash: `Component/` + `Outcome`
+        role, scale = best_role(mended_words(re.sub(r"\s*/\s*", "/", label)))
     return role, scale
 
 

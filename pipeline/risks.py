@@ -37,6 +37,8 @@ def read_risks(tables: list[Table]) -> list[Risk]:
         no_col, impact_col = table.column("risk_no"), table.column("impact")
         for row in table.rows:
             number = flatten(row.get(no_col)) if no_col is not None else ""
+            if re.fullmatch(r"[\d\s]+", number):
+                number = re.sub(r"\s", "", number)     # `01` broken over two lines of a narrow column
             values = {f: flatten(row.get(table.column(f))) for f in FIELDS}
             if not any(values.values()):
                 continue

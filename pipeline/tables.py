@@ -177,7 +177,7 @@ def own_role(lines: list[str]) -> str | None:
 def runs_on(line: str) -> bool:
     """Whether a header line's sentence goes on in the next line."""
     words = normalise_label(line).split()
-    return not words or line.rstrip().endswith(",") or words[-1] in vocabulary()["small_title_words"]
+    return not words or line.rstrip().endswith((",", "/", "-")) or words[-1] in vocabulary()["small_title_words"]
 
 
 def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> None:

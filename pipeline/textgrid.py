@@ -133,9 +133,12 @@ def continues_header(header: list[TextLine], line: TextLine) -> bool:
 
 
 def numbers_year(group: HeaderGroup, above: list[HeaderGroup]) -> bool:
-    """A number under `Amount Year` (the header's `Year 1` wrapped)."""
-    return any(overlaps(group, a) and PROJECT_YEAR.search(f"{a.text} {group.text}") for a in above) \
-        and group.text.strip().isdigit()
+    """A number under `Amount Year` or `Q.` (the header's `Year 1`, `Q.1`
+    wrapped in a narrow column)."""
+    def completes(a: HeaderGroup) -> bool:
+        joined = f"{a.text} {group.text}"
+        return bool(PROJECT_YEAR.search(joined) or QUARTER.match(joined.split()[-2] + joined.split()[-1]))
+    return group.text.strip().isdigit() and any(overlaps(group, a) and completes(a) for a in above)
 
 
 def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:
