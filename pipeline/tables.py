@@ -82,13 +82,15 @@ class Table:
 
 
 def header_row_count(grid: Grid) -> int:
-    """Rows at the top that name columns (header words, years, quarters) and
-    hold no data; at most four."""
+    """Rows at the top that name columns and hold no data: a header word in
+    one of their cells, or years and quarters alone (a year in a row of
+    text is a date of the body); at most four."""
     count = 0
     for r in range(min(4, grid.n_rows)):
         texts = [grid.at(r, c).text.replace("\n", " ") for c in range(grid.n_cols)
                  if grid.starts_here(r, c) and grid.at(r, c).text.strip()]
-        if not texts or any(is_data_text(t) for t in texts) or not any(is_header_text(t) for t in texts):
+        named = any(header_role(t)[0] for t in texts) or all(is_header_text(t) for t in texts)
+        if not texts or any(is_data_text(t) for t in texts) or not named:
             break
         count = r + 1
     return count
