@@ -87,13 +87,22 @@ def header_row_count(grid: Grid) -> int:
     text is a date of the body); at most four."""
     count = 0
     for r in range(min(4, grid.n_rows)):
-        texts = [grid.at(r, c).text.replace("\n", " ") for c in range(grid.n_cols)
-                 if grid.starts_here(r, c) and grid.at(r, c).text.strip()]
-        named = any(header_role(t)[0] for t in texts) or all(is_header_text(t) for t in texts)
+        cells = {c: grid.at(r, c).text.replace("\n", " ") for c in range(grid.n_cols)
+                 if grid.starts_here(r, c) and grid.at(r, c).text.strip()}
+        texts = list(cells.values())
+        named = any(header_role(t)[0] for t in texts) or all(is_header_text(t) for t in texts) \
+            or r > 0 and all(exact_header(f"{own_line(grid, r - 1, c)} {t}") for c, t in cells.items())
         if not texts or any(is_data_text(t) for t in texts) or not named:
             break
         count = r + 1
     return count
+
+
+def own_line(grid: Grid, row: int, col: int) -> str:
+    """The last line of the cell over one column (`Source of`, whose `Funds`
+    fell into the row below)."""
+    cell = grid.at(row, col)
+    return cell.text.split("\n")[-1] if cell is not None and cell.col_span == 1 else ""
 
 
 def grid_columns(grid: Grid, n_header: int) -> list[Column]:
