@@ -34,6 +34,8 @@ class Plan:
         (2021, "1.2.2", "04000", "71600", "9,000"), (2021, "1.2.2", "30071", "74500", "5,000")])
     annex_reference: str = "Annex 1"
     second_annex_number: str = "2"
+    sheet_totals: dict[int, int] = field(default_factory=dict)   # year -> total row printed, if not the lines' sum
+    fund_names: dict[str, str] = field(default_factory=dict)     # fund code -> name printed before it
 
 
 def output_budget(plan: Plan, output: str) -> str:
@@ -92,8 +94,11 @@ def build(path: Path, plan: Plan) -> None:
             first = aid != previous
             sheet_rows.append([f"Activity {aid} Task {aid}" if first else None,
                                *[("X" if q in marks else "") if first else None for q in (1, 2, 3, 4)],
-                               "MoW" if first else None, fund, account, amount])
+                               "MoW" if first else None, f"{plan.fund_names.get(fund, '')} {fund}".strip(), account,
+                               amount])
             previous = aid
+        total = sum(int(a.replace(",", "")) for y, _, _, _, a in plan.lines if y == year)
+        sheet_rows.append([f"Total {year}", "", "", "", "", "", "", "", f"{plan.sheet_totals.get(year, total):,}"])
         w.table(TableSpec([200, 28, 28, 28, 28, 70, 80, 80, 70],
                           [["Indicative Activities", str(year), "<", "<", "<", "Resp. Party", "Source of Funds",
                             "Budget Description", "Amount"], ["", "Q1", "Q2", "Q3", "Q4", "", "", "", ""]], sheet_rows))
@@ -148,9 +153,14 @@ CASES = {
     "budget_sheet_quarters_vs_workplan": planted(sheet_quarters={"1.1.2": (4,)}),
     "duplicate_heading_number": planted(second_annex_number="1"),
     "cross_reference": planted(annex_reference="Annex 3"),
+    "table_total_vs_lines": planted(sheet_totals={2021: 29000}),
+    "funding_vs_budget": planted(fund_names={"04000": "UNDP", "30071": "Kenya"},
+                                 government="US$ 21,000", stated_total="US$ 57,000", framework_total="57"),
+    "activity_without_budget": planted(framework_ids={"1.1": ["1.1.1", "1.1.2"], "1.2": ["1.2.1", "1.2.2", "1.2.3"]}),
 }
 PAGED = {"stated_total_vs_framework_total": 1, "framework_total_vs_outputs": 2, "budget_activity_not_in_framework": 5,
-         "account_code_unknown": 4, "amount_not_positive": 4, "budget_sheet_quarters_vs_workplan": 4}
+         "account_code_unknown": 4, "amount_not_positive": 4, "budget_sheet_quarters_vs_workplan": 4,
+         "table_total_vs_lines": 5}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
