@@ -127,9 +127,11 @@ def continues_header(header: list[TextLine], line: TextLine) -> bool:
     gap = line.top - lowest(header).bottom
     above = [g for h in header for g in word_groups(h, HEADER_GROUP_GAP)]
     groups = word_groups(line)
-    if gap > HEADER_GAP * line.size or any(is_data_text(g.text) and not numbers_year(g, above) for g in groups):
-        return False
-    return gap < ROW_GAP * line.size or all(is_header_text(g.text) for g in groups)
+    size = line.size if any(w.upright for w in line.words) else min(w.size for w in line.words)
+    reach = HEADER_GAP * size + (0 if any(w.upright for w in line.words) else line.bottom - line.top)
+    if gap > reach or any(is_data_text(g.text) and not numbers_year(g, above) for g in groups):
+        return False                       # text set sideways hangs lower in its tall cell: its height counts
+    return gap < ROW_GAP * size or all(is_header_text(g.text) for g in groups)
 
 
 def numbers_year(group: HeaderGroup, above: list[HeaderGroup]) -> bool:
