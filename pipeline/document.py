@@ -89,7 +89,7 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
     under a value is that value wrapped onto the next line."""
     fields: list[CoverField] = []
     values: list[tuple[float, CoverField]] = []      # the previous line's values, by their left edge
-    labels: list[tuple[float, CoverField]] = []      # ... and its labels left open (`Donor (Swiss Agency for`)
+    labels: list[tuple[float, CoverField]] = []      # ... and its labels, which may wrap as well
     for line in lines:
         groups = word_groups(line)
         lone = groups[0] if len(groups) == 1 else None
@@ -97,9 +97,10 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
         if wrapped is not None:
             wrapped.value += " " + lone.text
             continue
-        open_label = next((f for x0, f in labels if lone and abs(lone.x0 - x0) < 3), None)
+        open_label = next((f for x0, f in labels if lone and abs(lone.x0 - x0) < 3
+                           and (label_runs_on(f.label) or not lone.text.rstrip().endswith(":"))), None)
         if open_label is not None:
-            open_label.label += " " + lone.text
+            open_label.label += " " + lone.text     # `Donor: Global` over `Environment Facility`
             continue
         values = []
         inline = INLINE_FIELD.match(groups[0].text) if len(groups) == 1 else None
@@ -116,8 +117,7 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
                 label = HeaderGroup(left.x0, label.x1, f"{left.text} {label.text}")
             field = CoverField(label.text, value.text, line.page)
             values.append((value.x0, field))
-            if label.text.count("(") > label.text.count(")"):
-                labels.append((label.x0, field))
+            labels.append((label.x0, field))
         fields += [f for _, f in reversed(values)]
     return fields
 
@@ -175,14 +175,27 @@ def country_names() -> dict[str, str]:
 
 
 def document_country(body: BodyText, fields: list[CoverField]) -> str:
-    """The country the cover names under a `Country` label; else the one
-    the document names most often, on its first pages if they name one,
-    else anywhere."""
+    """The country the cover names under a `Country` label, else the one
+    the running headers name (`UNDP Bhutan – Project Document`), else the
+    one the document names most often, on its first pages if they name one
+    (a cover may name only a donor, though: `Government of Denmark`)."""
     labelled = " ".join(f.value for f in fields if normalise_label(f.label) in vocabulary()["country_labels"])
     first_page = body.lines[0].page if body.lines else 1
     cover = [ln for ln in body.lines if ln.page < first_page + COVER_PAGES]
-    return most_named_country(labelled) or most_named_country(" ".join(ln.text for ln in cover)) or \
-        most_named_country(" ".join(ln.text for ln in body.lines))
+    everywhere = " ".join(ln.text for ln in body.lines)
+    for text in (labelled, " ".join(ln.text for ln in body.furniture), " ".join(ln.text for ln in cover), everywhere):
+        found = country_mentions(text)
+        if found:
+            code = Counter(code for code, _ in found).most_common(1)[0][0]
+            body_mentions = [m for m in country_mentions(everywhere) if m[0] == code]
+            return most_printed(code, body_mentions or found)
+    return ""
+
+
+def most_printed(code: str, mentions: list[tuple[str, str]]) -> str:
+    """The form a country is printed in most often (the first on a tie):
+    `Viet Nam`, `Lao PDR`, `Bahrain` rather than `Kingdom of Bahrain`."""
+    return Counter(printed for c, printed in mentions if c == code).most_common(1)[0][0]
 
 
 def most_named_country(text: str) -> str:
@@ -191,8 +204,7 @@ def most_named_country(text: str) -> str:
     found = country_mentions(text)
     if not found:
         return ""
-    code = Counter(code for code, _ in found).most_common(1)[0][0]
-    return Counter(printed for c, printed in found if c == code).most_common(1)[0][0]
+    return most_printed(Counter(code for code, _ in found).most_common(1)[0][0], found)
 
 
 def country_mentions(text: str) -> list[tuple[str, str]]:
@@ -248,6 +260,13 @@ def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | 
             sources.append(FundingStatement(cover_source(f, country), money[0].usd, money[0].printed,
                                             f"{f.label}: {f.value}", f.page))
     return total, sources
+
+
+def label_runs_on(label: str) -> bool:
+    """A label left open: an unclosed parenthesis, or a last word that
+    needs the next (`Government of`)."""
+    words = normalise_label(label).split()
+    return label.count("(") > label.count(")") or bool(words) and words[-1] in vocabulary()["source_connectors"]
 
 
 def is_value(text: str) -> bool:

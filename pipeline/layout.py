@@ -29,6 +29,7 @@ class BodyText:
     body_size: float
     right_margin: dict[int, float] = field(default_factory=dict)  # page -> usual right edge of text
     left_margin: dict[int, float] = field(default_factory=dict)
+    furniture: list[TextLine] = field(default_factory=list)       # running headers and footers removed
 
 
 def page_lines(page: Page) -> list[TextLine]:
@@ -81,6 +82,7 @@ def body_text(doc: Document) -> BodyText:
     body: list[TextLine] = []
     notes: list[TextLine] = []
     result = BodyText(body, notes, body_size)
+    result.furniture = [ln for page, lines in per_page for ln in lines if is_furniture(ln, page)]
     for page, lines in kept:
         split = footnote_start(lines, body_size, page)
         body.extend(lines[:split])
