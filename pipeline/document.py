@@ -29,6 +29,7 @@ from .textgrid import HeaderGroup, word_groups
 TITLE_LABEL = re.compile(r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I)
 COVER_PAGES = 3
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+WRAP_GAP = 0.6               # type sizes: a label wrapped onto the next line sits this close below it
 LABEL_GAP = 3.0              # type sizes: groups closer than this are one label, further apart two blocks
 MIN_COVER_AMOUNT = 1000      # a bare number under this on a cover is not an amount of money (a year, an id)
 INLINE_FIELD = re.compile(r"^([A-Z][\w .()/&-]{1,40}?):\s+(\S.*)$")
@@ -90,14 +91,17 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
     fields: list[CoverField] = []
     values: list[tuple[float, CoverField]] = []      # the previous line's values, by their left edge
     labels: list[tuple[float, CoverField]] = []      # ... and its labels, which may wrap as well
+    above: TextLine | None = None
     for line in lines:
         groups = word_groups(line)
         lone = groups[0] if len(groups) == 1 else None
+        tight = above is not None and line.top - above.bottom < WRAP_GAP * line.size
+        above = line
         wrapped = next((f for x0, f in values if lone and abs(lone.x0 - x0) < 3), None)
         if wrapped is not None:
             wrapped.value += " " + lone.text
             continue
-        open_label = next((f for x0, f in labels if lone and abs(lone.x0 - x0) < 3
+        open_label = next((f for x0, f in labels if lone and tight and abs(lone.x0 - x0) < 3
                            and (label_runs_on(f.label) or not lone.text.rstrip().endswith(":"))), None)
         if open_label is not None:
             open_label.label += " " + lone.text     # `Donor: Global` over `Environment Facility`
