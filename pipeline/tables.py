@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from itertools import takewhile
 
@@ -79,6 +80,13 @@ class Table:
 
     def columns_of(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role]
+
+    @cached_property
+    def marks_with_glyphs(self) -> bool:
+        """Whether the quarter grid marks with glyphs (X, a tick): then its
+        shading is decoration (bands of rows), never a mark."""
+        marks = vocabulary()["quarter_marks"]
+        return any(normalise_label(row.cells[c.index]) in marks for row in self.rows for c in self.quarter_columns)
 
 
 def header_row_count(grid: Grid) -> int:

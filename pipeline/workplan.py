@@ -41,10 +41,11 @@ def is_mark(text: str) -> bool:
 
 
 def quarter_marked(table: Table, row: Row, col: Column) -> bool:
-    """A mark glyph in the quarter's cell, or the cell shaded darker than
-    the row's other cells (a band of row shading marks nothing)."""
+    """A mark glyph in the quarter's cell, or, in a grid that marks by
+    shading, the cell shaded darker than the row's other cells (a band of
+    row shading marks nothing)."""
     text = row.cells[col.index].strip()
-    if text:
+    if text or table.marks_with_glyphs:
         return is_mark(text)
     others = sorted(row.shades[c.index] for c in table.columns if c.quarter is None)
     band = others[len(others) // 2] if others else 1.0
@@ -70,6 +71,7 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
     current: str | None = None
     sub = ""
     funded: set[tuple[str, int | None]] = set()
+    seen: set[tuple[str, int, int | None, str]] = set()
     for row in table.rows:
         item = line_item(table, row)
         label = item[1] if item else ""
@@ -86,10 +88,10 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
         for col in table.quarter_columns:       # a mark spanning several quarters marks each
             if not row.starts[col.index]:
                 continue
-            if quarter_marked(table, row, col):
-                year = col.year or default_year
-                if year is not None:
-                    marks.append(Mark(current, year, col.quarter, row.page, sub))
+            year = col.year or default_year
+            if year is not None and quarter_marked(table, row, col) and (current, year, col.quarter, sub) not in seen:
+                seen.add((current, year, col.quarter, sub))      # a shaded cell over several rows marks once
+                marks.append(Mark(current, year, col.quarter, row.page, sub))
         for year in funded_years(table, row, default_year):   # a plan by year: one row per activity and year
             if (current, year) not in funded:
                 funded.add((current, year))
