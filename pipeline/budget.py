@@ -9,7 +9,6 @@ Atlas reference table.  Subtotal and total rows are not lines.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .reference import account_codes
@@ -71,11 +70,16 @@ def row_quarters(table: Table, row: Row, marked: dict[int, bool]) -> tuple[int, 
     return tuple(c.quarter for c in table.quarter_columns if c.quarter is not None and marked[row.cell_ids[c.index]])
 
 
-def read_budget_table(table: Table) -> list[BudgetLine]:
+def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal]]:
+    """The table's budget lines, and its total rows with what they total."""
     party_col = table.column("party")
     fund_col, account_col, amount_col = table.column("fund"), table.column("account"), table.column("amount")
     year = table_year(table)
+    name = f"{year} {table.kind}" if year and not table.year_columns else table.kind
+    scale = amount_col.scale if amount_col is not None and not table.year_columns else 1
     lines: list[BudgetLine] = []
+    totals: list[PrintedTotal] = []
+    after_total = 0                      # the first line after the previous total row
     current_id: str | None = None
     current_label = current_party = ""
     marked: dict[int, bool] = {}
@@ -86,10 +90,13 @@ def read_budget_table(table: Table) -> list[BudgetLine]:
         party = flatten(row.get(party_col))
         if party or item is not None:   # a party cell left blank below a page break is the one above it
             current_party = party
-        if total_label(row):
-            continue
         amounts = amount_cells(table, row, amount_col, year)
-        if not amounts:
+        label = total_label(row)
+        if label:
+            totalled = lines[0 if is_grand_total(label) else after_total:]       # a copy: lines go on
+            totals += [PrintedTotal(label, line_year, value, totalled, scale, row.page, name)
+                       for line_year, value, _ in amounts if value is not None]
+            after_total = len(lines)
             continue
         for line_year, value, printed in amounts:
             code, account_printed = account_of(row.get(account_col))
@@ -98,7 +105,7 @@ def read_budget_table(table: Table) -> list[BudgetLine]:
                 responsible_party=current_party, fund_code=fund_of(row.get(fund_col)),
                 fund_printed=flatten(row.get(fund_col)), account_code=code, account_printed=account_printed,
                 amount_usd=value, amount_printed=printed, page=row.page, quarters=row_quarters(table, row, marked)))
-    return lines
+    return lines, totals
 
 
 def amount_cells(table: Table, row: Row, amount_col: Column | None, year: int | None) -> list[tuple[int | None, int | None, str]]:
@@ -120,50 +127,32 @@ def amount_cells(table: Table, row: Row, amount_col: Column | None, year: int | 
 
 @dataclass
 class PrintedTotal:
-    """A total or sub-total row's amount for one year, with the sum of the
-    lines it totals: the lines since the previous total row, or all the
-    table's lines for a grand total (`TOTAL`)."""
+    """A total or sub-total row's amount for one year, with the lines it
+    totals: those since the previous total row, or all the table's lines
+    for a grand total (`TOTAL`)."""
     label: str
     year: int | None
     amount_usd: int
-    lines_usd: int
-    lines: int
+    totalled: list[BudgetLine]
     scale: int
     page: int
     table: str
+
+    @property
+    def lines(self) -> list[int]:
+        """The amounts of the year's lines it totals."""
+        return [b.amount_usd for b in self.totalled if b.year == self.year and b.amount_usd is not None]
 
 
 def total_label(row: Row) -> str:
     return next((flatten(t) for t in row.cells if t.strip() and is_total(flatten(t))), "")
 
 
-def printed_totals(table: Table) -> list[PrintedTotal]:
-    """The total rows of one budget table, each with what its lines add up to."""
-    amount_col = table.column("amount")
-    year = table_year(table)
-    name = f"{year} {table.kind}" if year and not table.year_columns else table.kind
-    since: dict[int | None, list[int]] = defaultdict(list)       # amounts since the last total row, per year
-    every: dict[int | None, list[int]] = defaultdict(list)
-    found: list[PrintedTotal] = []
-    for row in table.rows:
-        label = total_label(row)
-        for line_year, value, _ in amount_cells(table, row, amount_col, year):
-            if value is None:
-                continue
-            if not label:
-                since[line_year].append(value)
-                every[line_year].append(value)
-                continue
-            scope = every if is_grand_total(label) else since
-            scale = amount_col.scale if amount_col is not None and not table.year_columns else 1
-            found.append(PrintedTotal(label, line_year, value, sum(scope[line_year]), len(scope[line_year]),
-                                      scale, row.page, name))
-            since[line_year] = []
-    return found
-
-
-def read_budget(tables: list[Table]) -> list[BudgetLine]:
+def read_budget(tables: list[Table]) -> tuple[list[BudgetLine], list[PrintedTotal]]:
     lines: list[BudgetLine] = []
+    totals: list[PrintedTotal] = []
     for table in (t for t in tables if t.kind == "budget"):
-        lines.extend(read_budget_table(table))
-    return lines
+        found, printed = read_budget_table(table)
+        lines += found
+        totals += printed
+    return lines, totals

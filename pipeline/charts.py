@@ -38,6 +38,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import blended_transform_factory
 
+from .tables import output_of
+
 Record = Mapping[str, Any]
 Tables = Mapping[str, Sequence[Record]]
 MANAGEMENT = "management"
@@ -75,10 +77,6 @@ def id_key(value: str) -> tuple:
     for part in re.split(r"[.\s]+", value):
         parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
     return tuple(parts)
-
-
-def parent_id(activity_id: str) -> str:
-    return activity_id.rsplit(".", 1)[0] if "." in activity_id else activity_id
 
 
 def outcome_of(output_id: str) -> int | None:
@@ -148,7 +146,7 @@ def activity_outputs(doc: Doc) -> dict[str, str]:
     for row in doc.rows("activities"):
         aid = text(row.get("activity_id"))
         if aid:
-            found.setdefault(aid, text(row.get("output_id")) or parent_id(aid))
+            found.setdefault(aid, text(row.get("output_id")) or output_of(aid))
     return found
 
 
@@ -157,7 +155,7 @@ def output_of_line(activity_id: str, outputs_of: Mapping[str, str]) -> str:
     numbering implies; lines without an activity are management costs."""
     if not activity_id:
         return MANAGEMENT
-    return outputs_of.get(activity_id) or parent_id(activity_id)
+    return outputs_of.get(activity_id) or output_of(activity_id)
 
 
 def plan_marks(doc: Doc) -> dict[str, set[tuple[int, int | None]]]:
@@ -184,7 +182,7 @@ def plan_rows(doc: Doc) -> list[PlanRow]:
         members[outputs_of[aid]].append(aid)
     for aid in marks:
         if aid not in outputs_of:
-            members[parent_id(aid)].append(aid)
+            members[output_of(aid)].append(aid)
     rows: list[PlanRow] = []
     for oid in sorted(set(outputs) | set(members), key=id_key):
         out = outputs.get(oid, {})

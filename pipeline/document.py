@@ -104,12 +104,12 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
         open_label = next((f for x0, f in labels if lone and tight and abs(lone.x0 - x0) < 3
                            and (label_runs_on(f.label) or not lone.text.rstrip().endswith(":"))), None)
         if open_label is not None:
-            open_label.label += " " + lone.text     # `Donor: Global` over `Environment Facility`
+            open_label.label += " " + lone.text     # `Donor: Global` over `Climate Facility`
             continue
         values = []
         inline = INLINE_FIELD.match(groups[0].text) if len(groups) == 1 else None
         if inline:                                # `Start Date: January 2020` set as running text
-            named = NAME_THEN_AMOUNT.match(inline.group(2))     # `Donor: Adaptation Fund 1,064,000`
+            named = NAME_THEN_AMOUNT.match(inline.group(2))     # `Donor: Climate Fund 500,000`
             label, value = (f"{inline.group(1)}: {named.group(1)}", named.group(2)) if named else inline.groups()
             fields.append(CoverField(label, value, line.page))
         labels = []
@@ -117,7 +117,7 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
             label, value = groups[-2], groups[-1]
             groups = groups[:-2]
             while groups and label.x0 - groups[-1].x1 < LABEL_GAP * line.size and is_value(value.text):
-                left = groups.pop()                     # a label spread by a wide gap: `Donor: Adaptation  Fund`
+                left = groups.pop()                     # a label spread by a wide gap: `Donor: Climate  Fund`
                 label = HeaderGroup(left.x0, label.x1, f"{left.text} {label.text}")
             field = CoverField(label.text, value.text, line.page)
             values.append((value.x0, field))
@@ -180,31 +180,30 @@ def country_names() -> dict[str, str]:
 
 def document_country(body: BodyText, fields: list[CoverField]) -> str:
     """The country the cover names under a `Country` label, else the one
-    the running headers name (`UNDP Bhutan – Project Document`), else the
-    one the document names most often, on its first pages if they name one
-    (a cover may name only a donor, though: `Government of Denmark`)."""
+    the running headers name (`UNDP <country> – Project Document`), else
+    the one the document names most often, on its first pages if they name
+    one (a cover may name only a donor, though: `Government of <donor>`)."""
     labelled = " ".join(f.value for f in fields if normalise_label(f.label) in vocabulary()["country_labels"])
     first_page = body.lines[0].page if body.lines else 1
     cover = [ln for ln in body.lines if ln.page < first_page + COVER_PAGES]
     everywhere = " ".join(ln.text for ln in body.lines)
-    for text in (labelled, " ".join(ln.text for ln in body.furniture), " ".join(ln.text for ln in cover), everywhere):
+    for text in (labelled, " ".join(ln.text for ln in body.furniture), " ".join(ln.text for ln in cover)):
         found = country_mentions(text)
         if found:
             code = Counter(code for code, _ in found).most_common(1)[0][0]
-            body_mentions = [m for m in country_mentions(everywhere) if m[0] == code]
-            return most_printed(code, body_mentions or found)
-    return ""
+            return most_printed(code, [m for m in country_mentions(everywhere) if m[0] == code] or found)
+    return most_named_country(everywhere)
 
 
 def most_printed(code: str, mentions: list[tuple[str, str]]) -> str:
     """The form a country is printed in most often (the first on a tie):
-    `Viet Nam`, `Lao PDR`, `Bahrain` rather than `Kingdom of Bahrain`."""
+    `Lao PDR`, `Netherlands` rather than `Kingdom of the Netherlands`."""
     return Counter(printed for c, printed in mentions if c == code).most_common(1)[0][0]
 
 
 def most_named_country(text: str) -> str:
     """The country named most often in `text`, in the form printed most
-    often (the first printed on a tie): `Viet Nam`, `Lao PDR`."""
+    often (the first printed on a tie): `Lao PDR`, `Côte d'Ivoire`."""
     found = country_mentions(text)
     if not found:
         return ""
@@ -279,7 +278,7 @@ def is_value(text: str) -> bool:
 
 def bare_amount(value: str) -> tuple[Money, ...]:
     """A cover value that is an amount alone, the currency left to its
-    label or the box's heading (`Regular (UNDP)   808,500`)."""
+    label or the box's heading (`Regular (UNDP)   500,000`)."""
     amount = parse_amount(value)
     if amount is None or amount < MIN_COVER_AMOUNT:
         return ()
@@ -293,9 +292,9 @@ def is_funding_row(f: CoverField) -> bool:
 
 def cover_source(f: CoverField, country: str) -> str:
     """The source a cover row names: `Regular | UNDP: 637,000` -> `UNDP`,
-    `Donor (Government of Denmark)` and `Donor: Labour Fund (Tamkeen)` ->
-    the name after the kind of source, `Government of Viet Nam (in kind)`
-    -> the name without the kind of contribution, `UNDP TRAC` -> `UNDP`."""
+    `Donor (Government of X)` and `Donor: Y Fund (Z)` -> the name after
+    the kind of source, `Government of X (in kind)` -> the name without the
+    kind of contribution, `UNDP TRAC` -> `UNDP`."""
     vocab = vocabulary()
     named = NAMED_VALUE.match(f.value)
     name = named.group(1) if named else f.label.strip(" :")

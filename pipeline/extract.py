@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .budget import BudgetLine, PrintedTotal, printed_totals, read_budget
+from .budget import BudgetLine, PrintedTotal, read_budget
 from .checks import run_checks
 from .document import cover_fields, document_country, document_title, start_year, stated_funding
 from .layout import body_text
@@ -58,9 +58,8 @@ def extract_document(doc: Document) -> Extraction:
     cover = cover_fields(doc, body, sections)
     date_project_years(tables, start_year(cover))
     marks, plan_activities = read_workplan(tables)
-    totals = [total for table in tables if table.kind == "budget" for total in printed_totals(table)]
-    ex = Extraction(doc, sections, tables, read_framework(tables), marks, plan_activities, read_budget(tables),
-                    totals)
+    budget, totals = read_budget(tables)
+    ex = Extraction(doc, sections, tables, read_framework(tables), marks, plan_activities, budget, totals)
     base = {"doc_id": doc.doc_id}
     src = {"source_file": Path(doc.path).name}
     country = document_country(body, cover)

@@ -110,7 +110,13 @@ def is_value_text(text: str) -> bool:
     t = text.strip()
     if YEAR.match(t):
         return False
-    return bool(CODE.match(t) or parse_amount(t) is not None or normalise_label(t) in vocabulary()["quarter_marks"])
+    return bool(CODE.match(t) or parse_amount(t) is not None or is_mark(t))
+
+
+def is_mark(text: str) -> bool:
+    """A quarter mark: X, a tick, a bullet ... (`data/vocabulary.json`)."""
+    label = normalise_label(text)
+    return bool(label) and label in vocabulary()["quarter_marks"]
 
 
 def is_data_text(text: str) -> bool:

@@ -72,7 +72,12 @@ def body_text(doc: Document) -> BodyText:
             return offset is not None and int(number.group(1)) - page.number == offset
         return repeated[furniture_key(line)] >= threshold
 
-    kept = [(page, [ln for ln in lines if not is_furniture(ln, page)]) for page, lines in per_page]
+    kept: list[tuple[Page, list[TextLine]]] = []
+    furniture: list[TextLine] = []
+    for page, lines in per_page:
+        flags = [is_furniture(ln, page) for ln in lines]
+        kept.append((page, [ln for ln, flag in zip(lines, flags) if not flag]))
+        furniture += [ln for ln, flag in zip(lines, flags) if flag]
     sizes: Counter[float] = Counter()
     for _, lines in kept:
         for ln in lines:
@@ -81,8 +86,7 @@ def body_text(doc: Document) -> BodyText:
 
     body: list[TextLine] = []
     notes: list[TextLine] = []
-    result = BodyText(body, notes, body_size)
-    result.furniture = [ln for page, lines in per_page for ln in lines if is_furniture(ln, page)]
+    result = BodyText(body, notes, body_size, furniture=furniture)
     for page, lines in kept:
         split = footnote_start(lines, body_size, page)
         body.extend(lines[:split])

@@ -18,7 +18,7 @@ from itertools import takewhile
 from .geometry import group_lines
 from .model import BBox, Document, Grid, Page
 from .labels import (ID_IN_CELL, OUTPUT_NUMBER, PROJECT_YEAR, QUARTER, YEAR, exact_header, header_role, is_data_text,
-                     is_header_text, is_value_text)
+                     is_header_text, is_mark, is_value_text)
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
 from .text import flatten, normalise_label
@@ -85,8 +85,7 @@ class Table:
     def marks_with_glyphs(self) -> bool:
         """Whether the quarter grid marks with glyphs (X, a tick): then its
         shading is decoration (bands of rows), never a mark."""
-        marks = vocabulary()["quarter_marks"]
-        return any(normalise_label(row.cells[c.index]) in marks for row in self.rows for c in self.quarter_columns)
+        return any(is_mark(row.cells[c.index]) for row in self.rows for c in self.quarter_columns)
 
 
 def header_row_count(grid: Grid) -> int:
@@ -139,17 +138,14 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
                 elif line:
                     words.append(line)
             text = " ".join(words)
-            relative = PROJECT_YEAR.search(text)
-            if relative and col.year is None:
-                col.year_no = int(relative.group(1))
             if text:
                 parts.append(text)
                 if cell.col_span == 1:
                     own = words
         col.header = " ".join(parts)
+        relative = PROJECT_YEAR.search(col.header) if col.year is None else None
+        col.year_no = int(relative.group(1)) if relative else None
         role = own_role(own) or header_role(col.header)[0] or (header_role(parts[0])[0] if parts else None)
-        if col.year is not None:
-            col.year_no = None
         dated = col.year is not None or col.year_no is not None
         if col.quarter is None and (not dated or role in YEARLY_TEXT_ROLES):
             col.role = role        # a year column of targets stays a targets column, with its year
@@ -418,9 +414,9 @@ def output_of(activity: str) -> str:
 
 def money(text: str, column: Column | None) -> int | None:
     """The amount a money cell prints: the amount alone, or the total of a
-    cell that splits it by source (`Total: USD 206,200` over `UNDP:
-    124,500` ...; without a total line, the parts added up)."""
-    value = parse_amount(text) if text.strip() else None
+    cell that splits it by source (`Total: USD 300,000` over `UNDP:
+    100,000` ...; without a total line, the parts added up)."""
+    value = parse_amount(text)
     if value is None:
         value = labelled_total(text)
     if value is None:
@@ -433,8 +429,8 @@ LABELLED_AMOUNT = re.compile(r"([^\d:]*?):?\s*(?:US\s*\$|USD|\$)?\s*(\d[\d,.]*\d
 
 
 def labelled_total(text: str) -> Decimal | None:
-    """`Total: USD 206,200 UNDP: 124,500 Denmark: 81,700` -> 206200;
-    `UNDP: 124,500 Denmark: 81,700` -> 206200; None for other text."""
+    """`Total: USD 300,000 UNDP: 100,000 Donor: 200,000` -> 300000;
+    `UNDP: 100,000 Donor: 200,000` -> 300000; None for other text."""
     parts = [(normalise_label(label), parse_amount(amount)) for label, amount in LABELLED_AMOUNT.findall(flatten(text))]
     if len(parts) < 2 and not any(label.startswith("total") for label, _ in parts) or \
             any(value is None or not label for label, value in parts):

@@ -127,20 +127,21 @@ def continues_header(header: list[TextLine], line: TextLine) -> bool:
     gap = line.top - lowest(header).bottom
     above = [g for h in header for g in word_groups(h, HEADER_GROUP_GAP)]
     groups = word_groups(line)
-    size = line.size if any(w.upright for w in line.words) else min(w.size for w in line.words)
-    reach = HEADER_GAP * size + (0 if any(w.upright for w in line.words) else line.bottom - line.top)
-    if gap > reach or any(is_data_text(g.text) and not numbers_year(g, above) for g in groups):
-        return False                       # text set sideways hangs lower in its tall cell: its height counts
+    sideways = not any(w.upright for w in line.words)    # hangs lower in its tall cell: its height counts
+    size = min(w.size for w in line.words) if sideways else line.size
+    reach = HEADER_GAP * size + (line.bottom - line.top if sideways else 0)
+    if gap > reach or any(is_data_text(g.text) and not finishes_heading(g, above) for g in groups):
+        return False
     return gap < ROW_GAP * size or all(is_header_text(g.text) for g in groups)
 
 
-def numbers_year(group: HeaderGroup, above: list[HeaderGroup]) -> bool:
-    """A number under `Amount Year` or `Q.` (the header's `Year 1`, `Q.1`
-    wrapped in a narrow column)."""
-    def completes(a: HeaderGroup) -> bool:
-        joined = f"{a.text} {group.text}"
-        return bool(PROJECT_YEAR.search(joined) or QUARTER.match(joined.split()[-2] + joined.split()[-1]))
-    return group.text.strip().isdigit() and any(overlaps(group, a) and completes(a) for a in above)
+def finishes_heading(group: HeaderGroup, above: list[HeaderGroup]) -> bool:
+    """A number under `Amount Year` or `Q.`: the rest of the heading `Year
+    1` or `Q.1`, wrapped in a narrow column."""
+    return group.text.strip().isdigit() and any(
+        overlaps(group, a) and bool(PROJECT_YEAR.search(f"{a.text} {group.text}")
+                                    or QUARTER.match(a.text.split()[-1] + group.text.strip()))
+        for a in above)
 
 
 def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:

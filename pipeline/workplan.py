@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .reference import vocabulary
+from .labels import is_mark
 from .results import is_total
 from .tables import Column, Row, Table, activity_id, line_item, money
-from .text import flatten, normalise_label
+from .text import flatten
 
 MARK_CONTRAST = 0.05     # a shaded mark is at least this much darker (grey level) than its row
 
@@ -33,11 +33,6 @@ class PlanActivity:
     title: str
     party: str
     page: int
-
-
-def is_mark(text: str) -> bool:
-    label = normalise_label(text)
-    return bool(label) and label in vocabulary()["quarter_marks"]
 
 
 def quarter_marked(table: Table, row: Row, col: Column) -> bool:
