@@ -6,6 +6,7 @@ of no activity and keeps that label.  Accounts printed as `71300 Local
 Consultants` or as the description alone are both resolved through the
 Atlas reference table.  Subtotal and total rows are not lines.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,19 +68,27 @@ def row_quarters(table: Table, row: Row, marked: dict[int, bool]) -> tuple[int, 
     for c in table.quarter_columns:
         if row.starts[c.index] or row.cell_ids[c.index] not in marked:
             marked[row.cell_ids[c.index]] = quarter_marked(table, row, c)
-    return tuple(c.quarter for c in table.quarter_columns if c.quarter is not None and marked[row.cell_ids[c.index]])
+    return tuple(
+        c.quarter
+        for c in table.quarter_columns
+        if c.quarter is not None and marked[row.cell_ids[c.index]]
+    )
 
 
 def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal]]:
     """The table's budget lines, and its total rows with what they total."""
     party_col = table.column("party")
-    fund_col, account_col, amount_col = table.column("fund"), table.column("account"), table.column("amount")
+    fund_col, account_col, amount_col = (
+        table.column("fund"),
+        table.column("account"),
+        table.column("amount"),
+    )
     year = table_year(table)
     name = f"{year} {table.kind}" if year and not table.year_columns else table.kind
     scale = amount_col.scale if amount_col is not None and not table.year_columns else 1
     lines: list[BudgetLine] = []
     totals: list[PrintedTotal] = []
-    after_total = 0                      # the first line after the previous total row
+    after_total = 0  # the first line after the previous total row
     current_id: str | None = None
     current_label = current_party = ""
     marked: dict[int, bool] = {}
@@ -88,27 +97,47 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
         if item is not None:
             current_id, current_label = item
         party = flatten(row.get(party_col))
-        if party or item is not None:   # a party cell left blank below a page break is the one above it
+        if (
+            party or item is not None
+        ):  # a party cell left blank below a page break is the one above it
             current_party = party
         amounts = amount_cells(table, row, amount_col, year)
         label = total_label(row)
         if label:
-            totalled = lines[0 if is_grand_total(label) else after_total:]       # a copy: lines go on
-            totals += [PrintedTotal(label, line_year, value, totalled, scale, row.page, name)
-                       for line_year, value, _ in amounts if value is not None]
+            totalled = lines[
+                0 if is_grand_total(label) else after_total :
+            ]  # a copy: lines go on
+            totals += [
+                PrintedTotal(label, line_year, value, totalled, scale, row.page, name)
+                for line_year, value, _ in amounts
+                if value is not None
+            ]
             after_total = len(lines)
             continue
         for line_year, value, printed in amounts:
             code, account_printed = account_of(row.get(account_col))
-            lines.append(BudgetLine(
-                year=line_year, activity_id=current_id, label="" if current_id else current_label,
-                responsible_party=current_party, fund_code=fund_of(row.get(fund_col)),
-                fund_printed=flatten(row.get(fund_col)), account_code=code, account_printed=account_printed,
-                amount_usd=value, amount_printed=printed, page=row.page, quarters=row_quarters(table, row, marked)))
+            lines.append(
+                BudgetLine(
+                    year=line_year,
+                    activity_id=current_id,
+                    label="" if current_id else current_label,
+                    responsible_party=current_party,
+                    fund_code=fund_of(row.get(fund_col)),
+                    fund_printed=flatten(row.get(fund_col)),
+                    account_code=code,
+                    account_printed=account_printed,
+                    amount_usd=value,
+                    amount_printed=printed,
+                    page=row.page,
+                    quarters=row_quarters(table, row, marked),
+                )
+            )
     return lines, totals
 
 
-def amount_cells(table: Table, row: Row, amount_col: Column | None, year: int | None) -> list[tuple[int | None, int | None, str]]:
+def amount_cells(
+    table: Table, row: Row, amount_col: Column | None, year: int | None
+) -> list[tuple[int | None, int | None, str]]:
     """(year, amount, printed) for each amount the row prints: one per
     non-zero year column in a plan by year, else the amount column."""
     if table.year_columns:
@@ -130,6 +159,7 @@ class PrintedTotal:
     """A total or sub-total row's amount for one year, with the lines it
     totals: those since the previous total row, or all the table's lines
     for a grand total (`TOTAL`)."""
+
     label: str
     year: int | None
     amount_usd: int
@@ -141,11 +171,17 @@ class PrintedTotal:
     @property
     def lines(self) -> list[int]:
         """The amounts of the year's lines it totals."""
-        return [b.amount_usd for b in self.totalled if b.year == self.year and b.amount_usd is not None]
+        return [
+            b.amount_usd
+            for b in self.totalled
+            if b.year == self.year and b.amount_usd is not None
+        ]
 
 
 def total_label(row: Row) -> str:
-    return next((flatten(t) for t in row.cells if t.strip() and is_total(flatten(t))), "")
+    return next(
+        (flatten(t) for t in row.cells if t.strip() and is_total(flatten(t))), ""
+    )
 
 
 def read_budget(tables: list[Table]) -> tuple[list[BudgetLine], list[PrintedTotal]]:

@@ -9,6 +9,7 @@ The per-document summary goes to stdout; failures, errors, the progress
 display and the `--verbose` log go to stderr.  The progress display is shown
 only when stderr is a terminal (never when it is piped or in CI).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,15 @@ from typing import Iterator, TextIO
 from .cluster import ClusterError
 from .errors import UsageError, shown
 from .export import FORMATS, foreign_outputs
-from .runner import DocumentResult, Observer, RunSummary, Settings, dataset_names, doc_id_of, run_batch
+from .runner import (
+    DocumentResult,
+    Observer,
+    RunSummary,
+    Settings,
+    dataset_names,
+    doc_id_of,
+    run_batch,
+)
 
 EXAMPLES = """examples:
   python -m pipeline extract raw/ --out output/
@@ -40,32 +49,68 @@ is a terminal, a progress display go to stderr.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline",
-                                     description="Extract a validated dataset from UNDP project-document PDFs.")
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline",
+        description="Extract a validated dataset from UNDP project-document PDFs.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract PDFs (files or folders) into a dataset folder",
-                        description="Extract PDFs (files or folders of PDFs) into CSV, JSON, Parquet and DuckDB.",
-                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex = sub.add_parser(
+        "extract",
+        help="extract PDFs (files or folders) into a dataset folder",
+        description="Extract PDFs (files or folders of PDFs) into CSV, JSON, Parquet and DuckDB.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ex.add_argument("inputs", nargs="+", help="PDF files or folders holding PDFs")
     ex.add_argument("--out", required=True, help="output folder (created if missing)")
-    ex.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1),
-                    help="documents extracted in parallel (default: number of cores; with --scheduler local, "
-                         "the Dask worker processes; ignored with a scheduler address)")
-    ex.add_argument("--timeout", type=float, default=300.0, help="seconds allowed per document (default 300)")
-    ex.add_argument("--memory-mb", type=int, default=4096,
-                    help="resident memory (RSS) each document's process may use, in MB (default 4096; 0 = no cap)")
-    ex.add_argument("--force", action="store_true", help="re-extract documents even when a cached result exists")
-    ex.add_argument("--format", default=",".join(FORMATS),
-                    help=f"comma-separated outputs among {','.join(FORMATS)} (default: all)")
-    ex.add_argument("--scheduler", metavar="ADDRESS",
-                    help="extract on a Dask cluster: its scheduler's address (tcp://HOST:PORT), or 'local' "
-                         "for a cluster of --workers processes on this machine; the workers must read the "
-                         "PDFs at the same paths and run the same pipeline version")
+    ex.add_argument(
+        "--workers",
+        type=int,
+        default=max(1, os.cpu_count() or 1),
+        help="documents extracted in parallel (default: number of cores; with --scheduler local, "
+        "the Dask worker processes; ignored with a scheduler address)",
+    )
+    ex.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="seconds allowed per document (default 300)",
+    )
+    ex.add_argument(
+        "--memory-mb",
+        type=int,
+        default=4096,
+        help="resident memory (RSS) each document's process may use, in MB (default 4096; 0 = no cap)",
+    )
+    ex.add_argument(
+        "--force",
+        action="store_true",
+        help="re-extract documents even when a cached result exists",
+    )
+    ex.add_argument(
+        "--format",
+        default=",".join(FORMATS),
+        help=f"comma-separated outputs among {','.join(FORMATS)} (default: all)",
+    )
+    ex.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="extract on a Dask cluster: its scheduler's address (tcp://HOST:PORT), or 'local' "
+        "for a cluster of --workers processes on this machine; the workers must read the "
+        "PDFs at the same paths and run the same pipeline version",
+    )
     talk = ex.add_mutually_exclusive_group()
-    talk.add_argument("--quiet", action="store_true", help="print nothing but errors (no summary, no progress)")
-    talk.add_argument("--verbose", action="store_true",
-                      help="log to stderr each document's cache decision, time and, on failure, "
-                           "the stage it was in")
+    talk.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (no summary, no progress)",
+    )
+    talk.add_argument(
+        "--verbose",
+        action="store_true",
+        help="log to stderr each document's cache decision, time and, on failure, "
+        "the stage it was in",
+    )
     return parser
 
 
@@ -74,8 +119,13 @@ def collect_pdfs(inputs: list[str]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            paths.extend(sorted(q for q in p.iterdir()       # broken links too: the batch tells what they are
-                                if q.suffix.lower() == ".pdf" and (q.is_file() or q.is_symlink())))
+            paths.extend(
+                sorted(
+                    q
+                    for q in p.iterdir()  # broken links too: the batch tells what they are
+                    if q.suffix.lower() == ".pdf" and (q.is_file() or q.is_symlink())
+                )
+            )
         elif p.is_file():
             paths.append(p)
         else:
@@ -89,7 +139,9 @@ def parse_formats(text: str) -> tuple[str, ...]:
     chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise UsageError(f"--format: unknown format(s) {', '.join(unknown) or '(none)'}; choose among {', '.join(FORMATS)}")
+        raise UsageError(
+            f"--format: unknown format(s) {', '.join(unknown) or '(none)'}; choose among {', '.join(FORMATS)}"
+        )
     return chosen
 
 
@@ -97,11 +149,17 @@ def check_limits(args: argparse.Namespace) -> None:
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1 (got {args.workers})")
     if not args.timeout > 0:
-        raise UsageError(f"--timeout must be a positive number of seconds (got {args.timeout:g})")
+        raise UsageError(
+            f"--timeout must be a positive number of seconds (got {args.timeout:g})"
+        )
     if args.memory_mb < 0:
-        raise UsageError(f"--memory-mb must be 0 (no cap) or more (got {args.memory_mb})")
+        raise UsageError(
+            f"--memory-mb must be 0 (no cap) or more (got {args.memory_mb})"
+        )
     if args.scheduler is not None and not args.scheduler.strip():
-        raise UsageError("--scheduler needs the address of a Dask scheduler (tcp://HOST:PORT) or 'local'")
+        raise UsageError(
+            "--scheduler needs the address of a Dask scheduler (tcp://HOST:PORT) or 'local'"
+        )
 
 
 def prepare_output(given: str) -> Path:
@@ -111,13 +169,17 @@ def prepare_output(given: str) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--out {text}: cannot create the folder ({exc.strerror or exc})") from exc
+        raise UsageError(
+            f"--out {text}: cannot create the folder ({exc.strerror or exc})"
+        ) from exc
     if not os.access(out, os.W_OK | os.X_OK):
         raise UsageError(f"--out {text}: the folder is not writable")
     foreign = foreign_outputs(out, dataset_names())
     if foreign:
-        raise UsageError(f"--out {text}: holds {', '.join(foreign)}, which this tool did not write and a run "
-                         "would replace; choose a new or empty folder, or move them away")
+        raise UsageError(
+            f"--out {text}: holds {', '.join(foreign)}, which this tool did not write and a run "
+            "would replace; choose a new or empty folder, or move them away"
+        )
     return out
 
 
@@ -133,7 +195,9 @@ class Reporter(Observer):
     progress display when stderr is a terminal (unless --quiet), and with
     --verbose a line per cache decision and per finished document."""
 
-    def __init__(self, verbose: bool = False, quiet: bool = False, stream: TextIO | None = None):
+    def __init__(
+        self, verbose: bool = False, quiet: bool = False, stream: TextIO | None = None
+    ):
         self.stream = stream if stream is not None else sys.stderr
         self.verbose = verbose
         self.show_progress = not quiet and is_terminal(self.stream)
@@ -143,20 +207,38 @@ class Reporter(Observer):
 
     def say(self, text: str) -> None:
         if self.bar is not None:
-            self.bar.write(text, file=self.stream)      # above the progress line, which is drawn again
+            self.bar.write(
+                text, file=self.stream
+            )  # above the progress line, which is drawn again
         else:
             print(text, file=self.stream, flush=True)
 
     def planned(self, total: int, to_extract: int, where: str) -> None:
         if self.verbose:
-            self.say(f"{total} document(s): {total - to_extract} from the cache, {to_extract} to extract {where}")
+            self.say(
+                f"{total} document(s): {total - to_extract} from the cache, {to_extract} to extract {where}"
+            )
         if self.show_progress and total:
             from tqdm import tqdm
-            tqdm.monitor_interval = 0          # no monitor thread: worker processes are forked from this one
-            sized = terminal_columns(self.stream) > 0     # a terminal that tells no size is taken as 80x24
-            self.bar = tqdm(total=total, desc="documents", unit="doc", file=self.stream, dynamic_ncols=sized,
-                            ncols=None if sized else 80, nrows=None if sized else 24, leave=False,
-                            mininterval=0.2, bar_format=BAR_FORMAT)
+
+            tqdm.monitor_interval = (
+                0  # no monitor thread: worker processes are forked from this one
+            )
+            sized = (
+                terminal_columns(self.stream) > 0
+            )  # a terminal that tells no size is taken as 80x24
+            self.bar = tqdm(
+                total=total,
+                desc="documents",
+                unit="doc",
+                file=self.stream,
+                dynamic_ncols=sized,
+                ncols=None if sized else 80,
+                nrows=None if sized else 24,
+                leave=False,
+                mininterval=0.2,
+                bar_format=BAR_FORMAT,
+            )
 
     def cache_decision(self, path: Path, decision: str) -> None:
         if self.verbose:
@@ -168,11 +250,15 @@ class Reporter(Observer):
 
     def show_stages(self) -> None:
         if self.bar is not None:
-            self.bar.set_postfix_str(", ".join(f"{shorten(doc)}: {stage}" for doc, stage in self.stages.items()))
+            self.bar.set_postfix_str(
+                ", ".join(
+                    f"{shorten(doc)}: {stage}" for doc, stage in self.stages.items()
+                )
+            )
 
     def tick(self) -> None:
         if self.bar is not None:
-            self.bar.refresh()            # the elapsed time goes on while a long document runs
+            self.bar.refresh()  # the elapsed time goes on while a long document runs
 
     def finished(self, result: DocumentResult) -> None:
         if self.stages.pop(result.doc_id, None) is not None:
@@ -180,14 +266,22 @@ class Reporter(Observer):
         if result.status == "failed":
             self.say(f"failed: {result.file}: {result.reason}")
             if self.verbose:
-                self.say(f"    after {result.seconds:.1f} s, in stage: {result.stage or 'before the extraction'}")
+                self.say(
+                    f"    after {result.seconds:.1f} s, in stage: {result.stage or 'before the extraction'}"
+                )
                 for line in result.detail.rstrip().splitlines():
                     self.say(f"    | {line}")
         elif self.verbose:
             records = sum(result.records.values())
-            how = "taken from the cache" if result.cached else f"extracted in {result.seconds:.1f} s"
-            self.say(f"{result.file}: {result.status}, {how} ({result.pages} pages, {records} records, "
-                     f"{result.issues} issues)")
+            how = (
+                "taken from the cache"
+                if result.cached
+                else f"extracted in {result.seconds:.1f} s"
+            )
+            self.say(
+                f"{result.file}: {result.status}, {how} ({result.pages} pages, {records} records, "
+                f"{result.issues} issues)"
+            )
         if self.bar is not None:
             self.bar.update(1)
 
@@ -198,7 +292,9 @@ class Reporter(Observer):
         if self.bar is not None:
             self.bar.set_postfix_str("writing the dataset")
         if self.verbose:
-            self.say(f"writing the dataset ({', '.join(formats)}) after {time.monotonic() - self.started_at:.1f} s")
+            self.say(
+                f"writing the dataset ({', '.join(formats)}) after {time.monotonic() - self.started_at:.1f} s"
+            )
 
     def close(self) -> None:
         if self.bar is not None:
@@ -221,18 +317,24 @@ def is_terminal(stream: TextIO) -> bool:
 
 
 def print_summary(summary: RunSummary) -> None:
-    print(f"{'document':40} {'status':8} {'source':9} {'pages':>5} {'records':>7} {'issues':>6} {'sec':>6}")
+    print(
+        f"{'document':40} {'status':8} {'source':9} {'pages':>5} {'records':>7} {'issues':>6} {'sec':>6}"
+    )
     for d in summary.documents:
         seconds = "-" if d.cached or d.status == "failed" else f"{d.seconds:.1f}"
-        print(f"{d.doc_id[:40]:40} {d.status:8} {d.source:9} {d.pages:5d} {sum(d.records.values()):7d} "
-              f"{d.issues:6d} {seconds:>6}")
+        print(
+            f"{d.doc_id[:40]:40} {d.status:8} {d.source:9} {d.pages:5d} {sum(d.records.values()):7d} "
+            f"{d.issues:6d} {seconds:>6}"
+        )
         counts = [f"{table} {n}" for table, n in d.records.items() if n]
         if counts:
             print(f"    {', '.join(counts)}")
     c = summary.counts()
     done = c["documents"] - c["failed"]
-    print(f"{done} of {c['documents']} documents extracted into {summary.out_dir} "
-          f"({c['extracted']} extracted now, {c['from_cache']} from the cache, {c['partial']} partial)")
+    print(
+        f"{done} of {c['documents']} documents extracted into {summary.out_dir} "
+        f"({c['extracted']} extracted now, {c['from_cache']} from the cache, {c['partial']} partial)"
+    )
 
 
 @contextmanager
@@ -255,7 +357,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)          # bad arguments: usage on stderr, exit code 2
+    args = parser.parse_args(argv)  # bad arguments: usage on stderr, exit code 2
     try:
         paths = collect_pdfs(args.inputs)
         formats = parse_formats(args.format)
@@ -264,8 +366,14 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    settings = Settings(workers=args.workers, timeout_s=args.timeout, memory_mb=args.memory_mb,
-                        force=args.force, formats=formats, scheduler=args.scheduler and args.scheduler.strip())
+    settings = Settings(
+        workers=args.workers,
+        timeout_s=args.timeout,
+        memory_mb=args.memory_mb,
+        force=args.force,
+        formats=formats,
+        scheduler=args.scheduler and args.scheduler.strip(),
+    )
     reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
     started = time.monotonic()
     try:
@@ -273,16 +381,25 @@ def main(argv: list[str] | None = None) -> int:
             summary = run_batch(paths, out, settings, observer=reporter)
     except KeyboardInterrupt:
         reporter.close()
-        print(f"interrupted: {shown(args.out)} keeps its last complete dataset", file=sys.stderr)
+        print(
+            f"interrupted: {shown(args.out)} keeps its last complete dataset",
+            file=sys.stderr,
+        )
         return 130
     except OSError as exc:
         reporter.close()
-        print(f"error: could not write the dataset to {shown(args.out)} ({shown(exc)}); "
-              "it keeps its last complete dataset", file=sys.stderr)
+        print(
+            f"error: could not write the dataset to {shown(args.out)} ({shown(exc)}); "
+            "it keeps its last complete dataset",
+            file=sys.stderr,
+        )
         return 1
     except ClusterError as exc:
         reporter.close()
-        print(f"error: {exc}; {shown(args.out)} keeps its last complete dataset", file=sys.stderr)
+        print(
+            f"error: {exc}; {shown(args.out)} keeps its last complete dataset",
+            file=sys.stderr,
+        )
         return 2
     reporter.close()
     if args.verbose:
@@ -290,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print_summary(summary)
     if summary.failed:
-        print(f"{len(summary.failed)} of {len(summary.documents)} documents failed "
-              f"(listed above and in {shown(out / 'run.json')})", file=sys.stderr)
+        print(
+            f"{len(summary.failed)} of {len(summary.documents)} documents failed "
+            f"(listed above and in {shown(out / 'run.json')})",
+            file=sys.stderr,
+        )
     return 1 if summary.failed else 0

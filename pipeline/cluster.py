@@ -22,6 +22,7 @@ run writes, byte for byte.  What differs on a cluster:
 * a worker that dies is replaced by Dask, which tries its document on another
   worker; after Dask's allowed failures the document is reported failed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,15 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
-from .runner import (Ended, Observer, Settings, code_fingerprint, extract_to_file, preload,
-                     run_forked)
+from .runner import (
+    Ended,
+    Observer,
+    Settings,
+    code_fingerprint,
+    extract_to_file,
+    preload,
+    run_forked,
+)
 
 CONNECT_TIMEOUT_S = 10.0
 WORKERS_TIMEOUT_S = 60.0
@@ -47,22 +55,33 @@ class ClusterError(Exception):
 
 # ------------------------------------------------------------------ on the worker
 
+
 def extract_on_worker(path: str, memory_mb: int, timeout_s: float) -> dict[str, Any]:
     """A Dask task: extract one document in a process of its own, on the
     worker this runs on; return its payload as JSON text (or the reason it
     failed), the stage it reached, the seconds it took, and the fingerprint
     of the code that made it."""
     started = time.monotonic()
-    answer = {"text": "", "reason": "", "stage": "", "seconds": 0.0,
-              "fingerprint": code_fingerprint(), "host": socket.gethostname()}
+    answer = {
+        "text": "",
+        "reason": "",
+        "stage": "",
+        "seconds": 0.0,
+        "fingerprint": code_fingerprint(),
+        "host": socket.gethostname(),
+    }
     if not os.access(path, os.R_OK):
-        answer["reason"] = (f"the Dask worker on {answer['host']} cannot read {path} "
-                            "(the PDFs must be at the same path on every worker)")
+        answer["reason"] = (
+            f"the Dask worker on {answer['host']} cannot read {path} "
+            "(the PDFs must be at the same path on every worker)"
+        )
         return answer
     if hasattr(os, "fork"):
-        preload()                      # imported once per worker; every document's process is forked with it
-        text, reason, stage, seconds = run_forked(path, memory_mb, timeout_s, task_cancelled())
-    else:                              # no fork: in the worker's own thread, under the worker's limits
+        preload()  # imported once per worker; every document's process is forked with it
+        text, reason, stage, seconds = run_forked(
+            path, memory_mb, timeout_s, task_cancelled()
+        )
+    else:  # no fork: in the worker's own thread, under the worker's limits
         with tempfile.TemporaryDirectory(prefix="prodoc-") as folder:
             target = os.path.join(folder, "payload.json")
             extract_to_file(path, target, 0)
@@ -79,6 +98,7 @@ def task_cancelled():
     stopped at once instead of running to the time limit."""
     try:
         from distributed import get_worker
+
         worker = get_worker()
         key = worker.get_current_task()
     except Exception:
@@ -90,46 +110,61 @@ def task_cancelled():
             return task is None or task.state in ("cancelled", "released", "forgotten")
         except Exception:
             return False
+
     return cancelled
 
 
 # ------------------------------------------------------------------ on this machine
 
+
 def connect(settings: Settings):
     """A Dask client for `settings.scheduler`, and the LocalCluster started
     for it (None for a cluster given by address)."""
     from distributed import Client, LocalCluster
+
     cluster = None
     try:
         if settings.scheduler == "local":
-            cluster = LocalCluster(n_workers=settings.workers, threads_per_worker=1, processes=True,
-                                   host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=settings.workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             client = Client(cluster)
         else:
             client = Client(settings.scheduler, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as exc:
         if cluster is not None:
             cluster.close()
-        raise ClusterError(f"cannot connect to the Dask scheduler at {settings.scheduler} ({exc})") from exc
+        raise ClusterError(
+            f"cannot connect to the Dask scheduler at {settings.scheduler} ({exc})"
+        ) from exc
     try:
         client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
     except (OSError, TimeoutError) as exc:
         client.close()
         if cluster is not None:
             cluster.close()
-        raise ClusterError(f"the Dask scheduler at {settings.scheduler} has no workers "
-                           f"(none joined within {WORKERS_TIMEOUT_S:g} s)") from exc
+        raise ClusterError(
+            f"the Dask scheduler at {settings.scheduler} has no workers "
+            f"(none joined within {WORKERS_TIMEOUT_S:g} s)"
+        ) from exc
     return client, cluster
 
 
-def run_dask(jobs: list[tuple[Path, Path]], settings: Settings,
-             observer: Observer | None = None) -> Iterator[Ended]:
+def run_dask(
+    jobs: list[tuple[Path, Path]], settings: Settings, observer: Observer | None = None
+) -> Iterator[Ended]:
     """Like `runner.run_processes`, on the Dask cluster: yield (path, cache
     target, seconds, failure reason or "", stage reached) as each document
     ends; a result is written to its cache target before it is yielded."""
     if not jobs:
         return
     from distributed import wait
+
     observer = observer or Observer()
     client, cluster = connect(settings)
     mine = code_fingerprint()
@@ -141,9 +176,15 @@ def run_dask(jobs: list[tuple[Path, Path]], settings: Settings,
             slots = max(1, sum(client.nthreads().values()))
             while pending and len(running) < slots:
                 number, (path, target) = pending.pop(0)
-                future = client.submit(extract_on_worker, str(path.resolve()), settings.memory_mb,
-                                       settings.timeout_s, key=f"prodoc-{run_id}-{number}",
-                                       pure=False, retries=0)
+                future = client.submit(
+                    extract_on_worker,
+                    str(path.resolve()),
+                    settings.memory_mb,
+                    settings.timeout_s,
+                    key=f"prodoc-{run_id}-{number}",
+                    pure=False,
+                    retries=0,
+                )
                 running[future] = (path, target, time.monotonic())
                 observer.started(path)
             try:
@@ -160,9 +201,14 @@ def run_dask(jobs: list[tuple[Path, Path]], settings: Settings,
                 elif elapsed > settings.timeout_s + GRACE_S:
                     del running[future]
                     future.cancel()
-                    yield (path, target, elapsed,
-                           f"took longer than the {settings.timeout_s:g} s time limit "
-                           f"(no result from the Dask cluster within {elapsed:.0f} s)", "")
+                    yield (
+                        path,
+                        target,
+                        elapsed,
+                        f"took longer than the {settings.timeout_s:g} s time limit "
+                        f"(no result from the Dask cluster within {elapsed:.0f} s)",
+                        "",
+                    )
     finally:
         if running:
             client.cancel(list(running))
@@ -177,17 +223,34 @@ def ended(future, path: Path, target: Path, elapsed: float, fingerprint: str) ->
     if future.status != "finished":
         try:
             exc = future.exception(timeout=5)
-        except Exception as err:                        # cancelled, or the scheduler is gone
+        except Exception as err:  # cancelled, or the scheduler is gone
             exc = err
         name = type(exc).__name__
         if name == "KilledWorker":
-            return path, target, elapsed, f"the Dask workers running it died ({exc})", ""
-        return path, target, elapsed, f"the Dask cluster could not run the extraction ({name}: {exc})", ""
+            return (
+                path,
+                target,
+                elapsed,
+                f"the Dask workers running it died ({exc})",
+                "",
+            )
+        return (
+            path,
+            target,
+            elapsed,
+            f"the Dask cluster could not run the extraction ({name}: {exc})",
+            "",
+        )
     answer = future.result()
     if answer["fingerprint"] != fingerprint:
-        return (path, target, elapsed,
-                f"the Dask worker on {answer['host']} runs other pipeline code (code {answer['fingerprint']}, "
-                f"here {fingerprint}): install the same version of the pipeline on the workers", "")
+        return (
+            path,
+            target,
+            elapsed,
+            f"the Dask worker on {answer['host']} runs other pipeline code (code {answer['fingerprint']}, "
+            f"here {fingerprint}): install the same version of the pipeline on the workers",
+            "",
+        )
     seconds = float(answer["seconds"])
     if answer["reason"]:
         return path, target, seconds, answer["reason"], answer["stage"]

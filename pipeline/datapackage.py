@@ -18,6 +18,7 @@ foreign keys; the resource descriptions state them in words instead: a
 work-plan row or budget line may name an activity that the results framework
 lacks, and that contradiction is reported in `issues.csv`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,15 +38,28 @@ Record = dict[str, Any]
 Tables = Mapping[str, Sequence[Mapping[str, Any]]]
 
 # reading order of the resources; tables not named here follow alphabetically
-ORDER = ("documents", "funding", "sections", "outcomes", "outputs", "targets", "activities", "workplan",
-         "budget_lines", "risks", "issues", "money_statements", "tables")
+ORDER = (
+    "documents",
+    "funding",
+    "sections",
+    "outcomes",
+    "outputs",
+    "targets",
+    "activities",
+    "workplan",
+    "budget_lines",
+    "risks",
+    "issues",
+    "money_statements",
+    "tables",
+)
 
 
 @dataclass(frozen=True)
 class Key:
     table: str
     fields: tuple[str, ...]
-    always: bool = False          # unique by construction, declared without looking at the data
+    always: bool = False  # unique by construction, declared without looking at the data
 
 
 @dataclass(frozen=True)
@@ -54,7 +68,7 @@ class Reference:
     fields: tuple[str, ...]
     target: str
     target_fields: tuple[str, ...]
-    always: bool = False          # holds by construction, declared without looking at the data
+    always: bool = False  # holds by construction, declared without looking at the data
 
 
 PRIMARY_KEYS = (
@@ -69,34 +83,39 @@ PRIMARY_KEYS = (
 )
 
 REFERENCES = (
-    Reference("outputs", ("doc_id", "outcome_no"), "outcomes", ("doc_id", "outcome_no")),
+    Reference(
+        "outputs", ("doc_id", "outcome_no"), "outcomes", ("doc_id", "outcome_no")
+    ),
     Reference("targets", ("doc_id", "output_id"), "outputs", ("doc_id", "output_id")),
-    Reference("activities", ("doc_id", "output_id"), "outputs", ("doc_id", "output_id")),
+    Reference(
+        "activities", ("doc_id", "output_id"), "outputs", ("doc_id", "output_id")
+    ),
 )
 
 # what the tables say about each other where no foreign key can promise it
 NOTES = {
     "issues": "A document that could not be read at all has rows here but no row in documents.csv.",
     "activities": "output_id names the output of outputs.csv that the activity numbering implies "
-                  "(activities 1.2.x sit under output 1.2); where the framework lists no activities, "
-                  "they come from the work plan and their output may be missing from outputs.csv.",
+    "(activities 1.2.x sit under output 1.2); where the framework lists no activities, "
+    "they come from the work plan and their output may be missing from outputs.csv.",
     "workplan": "activity_id is the number printed in the work-plan grid. It usually names an activity "
-                "of activities.csv (same doc_id), but a work plan may number its rows differently from the "
-                "results framework or list activities the framework lacks; such rows are kept as printed and "
-                "reported in issues.csv (checks workplan_activity_numbering, "
-                "workplan_activity_not_in_framework), so no foreign key is declared.",
+    "of activities.csv (same doc_id), but a work plan may number its rows differently from the "
+    "results framework or list activities the framework lacks; such rows are kept as printed and "
+    "reported in issues.csv (checks workplan_activity_numbering, "
+    "workplan_activity_not_in_framework), so no foreign key is declared.",
     "budget_lines": "activity_id is the activity number printed in the budget sheet; empty for lines that "
-                    "belong to no activity (then label names the line: Overhead, GMS ...). It usually names an "
-                    "activity of activities.csv (same doc_id), but budget sheets may cite activities the "
-                    "results framework lacks; such lines are kept as printed and reported in issues.csv "
-                    "(check budget_activity_not_in_framework), so no foreign key is declared. "
-                    "The output of a line is the output_id of its activity.",
+    "belong to no activity (then label names the line: Overhead, GMS ...). It usually names an "
+    "activity of activities.csv (same doc_id), but budget sheets may cite activities the "
+    "results framework lacks; such lines are kept as printed and reported in issues.csv "
+    "(check budget_activity_not_in_framework), so no foreign key is declared. "
+    "The output of a line is the output_id of its activity.",
     "outputs": "budget_usd is the results framework's own figure; where it differs from the budget sheets, "
-               "issues.csv says so (check output_budget_vs_budget_sheets).",
+    "issues.csv says so (check output_budget_vs_budget_sheets).",
 }
 
 
 # ------------------------------------------------------------------ fields from the JSON Schemas
+
 
 def json_types(prop: Mapping[str, Any]) -> list[str]:
     kinds = prop.get("type", "string")
@@ -109,13 +128,19 @@ def field_type(prop: Mapping[str, Any]) -> str:
     for kind in ("integer", "number", "boolean", "string"):
         if kind in kinds:
             return kind
-    return {"array": "array", "object": "object"}.get(kinds[0], "any") if kinds else "any"
+    return (
+        {"array": "array", "object": "object"}.get(kinds[0], "any") if kinds else "any"
+    )
 
 
 def table_pattern(pattern: str) -> str | None:
     """A JSON Schema pattern (a search) as a Table Schema pattern (matched
     against the whole value), or None where it has no exact equivalent."""
-    if not (pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$")):
+    if not (
+        pattern.startswith("^")
+        and pattern.endswith("$")
+        and not pattern.endswith("\\$")
+    ):
         return None
     inner = pattern[1:-1]
     depth, escaped, in_class = 0, False, False
@@ -133,7 +158,7 @@ def table_pattern(pattern: str) -> str | None:
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
-            return None                       # ^a|b$ is not the whole-value match (a|b)
+            return None  # ^a|b$ is not the whole-value match (a|b)
         elif ch in "^$":
             return None
     return inner
@@ -149,7 +174,9 @@ def allows_empty(prop: Mapping[str, Any]) -> bool:
     return pattern is None or re.search(pattern, "") is not None
 
 
-def field_descriptor(name: str, prop: Mapping[str, Any], required: bool) -> dict[str, Any]:
+def field_descriptor(
+    name: str, prop: Mapping[str, Any], required: bool
+) -> dict[str, Any]:
     kind = field_type(prop)
     field: dict[str, Any] = {"name": name, "type": kind}
     if prop.get("title"):
@@ -186,12 +213,17 @@ def field_descriptor(name: str, prop: Mapping[str, Any], required: bool) -> dict
 def table_schema(table: str) -> dict[str, Any]:
     schema = schemas()[table]
     required = set(schema.get("required", []))
-    return {"fields": [field_descriptor(name, prop, name in required)
-                       for name, prop in schema["properties"].items()],
-            "missingValues": list(MISSING_VALUES)}
+    return {
+        "fields": [
+            field_descriptor(name, prop, name in required)
+            for name, prop in schema["properties"].items()
+        ],
+        "missingValues": list(MISSING_VALUES),
+    }
 
 
 # ------------------------------------------------------------------ keys checked against the data
+
 
 def cell(value: Any) -> str | None:
     """A value as a CSV cell reads back: empty and None are both null."""
@@ -202,7 +234,9 @@ def cell(value: Any) -> str | None:
     return str(value)
 
 
-def key_values(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> Iterable[tuple[str | None, ...]]:
+def key_values(
+    rows: Iterable[Mapping[str, Any]], fields: Sequence[str]
+) -> Iterable[tuple[str | None, ...]]:
     for row in rows:
         yield tuple(cell(row.get(f)) for f in fields)
 
@@ -217,12 +251,20 @@ def key_holds(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> bool:
     return True
 
 
-def reference_holds(rows: Sequence[Mapping[str, Any]], fields: Sequence[str],
-                    target_rows: Sequence[Mapping[str, Any]], target_fields: Sequence[str]) -> bool:
+def reference_holds(
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[str],
+    target_rows: Sequence[Mapping[str, Any]],
+    target_fields: Sequence[str],
+) -> bool:
     """Every row whose reference is not wholly empty finds its target (a
     partly empty reference finds none)."""
     targets = set(key_values(target_rows, target_fields))
-    return all(values in targets for values in key_values(rows, fields) if any(v is not None for v in values))
+    return all(
+        values in targets
+        for values in key_values(rows, fields)
+        if any(v is not None for v in values)
+    )
 
 
 def doc_references(present: Sequence[str]) -> list[Reference]:
@@ -230,40 +272,57 @@ def doc_references(present: Sequence[str]) -> list[Reference]:
     except in issues, which also reports documents that failed as a whole."""
     if "documents" not in present:
         return []
-    return [Reference(t, ("doc_id",), "documents", ("doc_id",), always=t != "issues")
-            for t in present if t != "documents" and "doc_id" in schemas()[t]["properties"]]
+    return [
+        Reference(t, ("doc_id",), "documents", ("doc_id",), always=t != "issues")
+        for t in present
+        if t != "documents" and "doc_id" in schemas()[t]["properties"]
+    ]
 
 
-def declared_keys(present: Sequence[str], tables: Tables | None) -> dict[str, tuple[str, ...]]:
+def declared_keys(
+    present: Sequence[str], tables: Tables | None
+) -> dict[str, tuple[str, ...]]:
     keys: dict[str, tuple[str, ...]] = {}
     for key in PRIMARY_KEYS:
         if key.table not in present or key.table in keys:
             continue
         if not set(key.fields) <= set(schemas()[key.table]["properties"]):
             continue
-        if tables is None and key.always or tables is not None and key_holds(tables.get(key.table, []), key.fields):
+        if (
+            tables is None
+            and key.always
+            or tables is not None
+            and key_holds(tables.get(key.table, []), key.fields)
+        ):
             keys[key.table] = key.fields
     return keys
 
 
-def declared_references(present: Sequence[str], keys: Mapping[str, tuple[str, ...]],
-                        tables: Tables | None) -> list[Reference]:
+def declared_references(
+    present: Sequence[str], keys: Mapping[str, tuple[str, ...]], tables: Tables | None
+) -> list[Reference]:
     declared = []
     for ref in [*doc_references(present), *REFERENCES]:
         if ref.table not in present or keys.get(ref.target) != ref.target_fields:
-            continue                      # a reference points at the primary key of a table in the package
+            continue  # a reference points at the primary key of a table in the package
         if not set(ref.fields) <= set(schemas()[ref.table]["properties"]):
             continue
         if tables is None:
             ok = ref.always
         else:
-            ok = reference_holds(tables.get(ref.table, []), ref.fields, tables.get(ref.target, []), ref.target_fields)
+            ok = reference_holds(
+                tables.get(ref.table, []),
+                ref.fields,
+                tables.get(ref.target, []),
+                ref.target_fields,
+            )
         if ok:
             declared.append(ref)
     return declared
 
 
 # ------------------------------------------------------------------ the descriptor
+
 
 def ordered(tables: Iterable[str]) -> list[str]:
     names = set(tables)
@@ -273,19 +332,25 @@ def ordered(tables: Iterable[str]) -> list[str]:
     return [t for t in ORDER if t in names] + sorted(names - set(ORDER))
 
 
-def resource_description(table: str, key: tuple[str, ...] | None, candidate: Key | None) -> str:
+def resource_description(
+    table: str, key: tuple[str, ...] | None, candidate: Key | None
+) -> str:
     parts = [schemas()[table].get("description", "").strip()]
     if key:
         parts.append(f"Primary key: {', '.join(key)}.")
     elif candidate:
-        parts.append(f"({', '.join(candidate.fields)}) is meant to identify a row, but documents can repeat or "
-                     "omit it, and this dataset does not satisfy it, so no primary key is declared.")
+        parts.append(
+            f"({', '.join(candidate.fields)}) is meant to identify a row, but documents can repeat or "
+            "omit it, and this dataset does not satisfy it, so no primary key is declared."
+        )
     if table in NOTES:
         parts.append(NOTES[table])
     return " ".join(p for p in parts if p)
 
 
-def descriptor(tables_present: list[str], tables: Tables | None = None) -> dict[str, Any]:
+def descriptor(
+    tables_present: list[str], tables: Tables | None = None
+) -> dict[str, Any]:
     """The Data Package descriptor for the CSVs of `tables_present`.
 
     `tables` (records per table, as written) lets the keys and references
@@ -302,44 +367,72 @@ def descriptor(tables_present: list[str], tables: Tables | None = None) -> dict[
         assert [f["name"] for f in schema["fields"]] == columns(table)
         if table in keys:
             schema["primaryKey"] = list(keys[table])
-        fks = [{"fields": list(r.fields), "reference": {"resource": r.target, "fields": list(r.target_fields)}}
-               for r in references if r.table == table]
+        fks = [
+            {
+                "fields": list(r.fields),
+                "reference": {"resource": r.target, "fields": list(r.target_fields)},
+            }
+            for r in references
+            if r.table == table
+        ]
         if fks:
             schema["foreignKeys"] = fks
         checked_candidate = candidates.get(table) if tables is not None else None
-        resources.append({
-            "name": table,
-            "path": f"{table}.csv",
-            "profile": "tabular-data-resource",
-            "title": schemas()[table].get("title", table),
-            "description": resource_description(table, keys.get(table), checked_candidate),
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "dialect": {"delimiter": ",", "doubleQuote": True, "quoteChar": '"', "header": True,
-                        "lineTerminator": "\n"},
-            "schema": schema,
-        })
+        resources.append(
+            {
+                "name": table,
+                "path": f"{table}.csv",
+                "profile": "tabular-data-resource",
+                "title": schemas()[table].get("title", table),
+                "description": resource_description(
+                    table, keys.get(table), checked_candidate
+                ),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {
+                    "delimiter": ",",
+                    "doubleQuote": True,
+                    "quoteChar": '"',
+                    "header": True,
+                    "lineTerminator": "\n",
+                },
+                "schema": schema,
+            }
+        )
     return {
         "profile": "tabular-data-package",
         "name": "undp-prodocs",
         "title": "UNDP project documents: sections, results framework, work plan, budget, risks",
-        "description": ("Records extracted from UNDP project-document PDFs, one CSV per record type, every "
-                        "document in the same file, told apart by doc_id. An empty cell means unknown or not "
-                        "stated; money is in whole US dollars. issues.csv lists where a document contradicts "
-                        "itself. The same records are also in json/, parquet/ and prodocs.duckdb."),
+        "description": (
+            "Records extracted from UNDP project-document PDFs, one CSV per record type, every "
+            "document in the same file, told apart by doc_id. An empty cell means unknown or not "
+            "stated; money is in whole US dollars. issues.csv lists where a document contradicts "
+            "itself. The same records are also in json/, parquet/ and prodocs.duckdb."
+        ),
         "version": __version__,
-        "keywords": ["UNDP", "project document", "results framework", "work plan", "budget"],
+        "keywords": [
+            "UNDP",
+            "project document",
+            "results framework",
+            "work plan",
+            "budget",
+        ],
         "resources": resources,
     }
 
 
 def descriptor_bytes(tables_present: list[str], tables: Tables | None = None) -> bytes:
     """The descriptor as the bytes of `datapackage.json` (stable: same input, same bytes)."""
-    return (json.dumps(descriptor(tables_present, tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (
+        json.dumps(descriptor(tables_present, tables), ensure_ascii=False, indent=2)
+        + "\n"
+    ).encode("utf-8")
 
 
-def read_csv_tables(folder: Path, tables_present: Iterable[str]) -> dict[str, list[Record]]:
+def read_csv_tables(
+    folder: Path, tables_present: Iterable[str]
+) -> dict[str, list[Record]]:
     tables = {}
     for table in tables_present:
         with open(folder / f"{table}.csv", encoding="utf-8", newline="") as fh:
@@ -347,7 +440,9 @@ def read_csv_tables(folder: Path, tables_present: Iterable[str]) -> dict[str, li
     return tables
 
 
-def write_descriptor(out_dir: Path, tables_present: list[str], tables: Tables | None = None) -> Path:
+def write_descriptor(
+    out_dir: Path, tables_present: list[str], tables: Tables | None = None
+) -> Path:
     """Write `datapackage.json` beside the CSVs in `out_dir` and return its path.
 
     Keys and references are checked against `tables` when given, else

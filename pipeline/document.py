@@ -7,6 +7,7 @@ read from the sentence that states the total budget: each amount with the
 source named after it (`US$ 1.725 million is from UNDP`), else from the
 cover table.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,15 +27,23 @@ from .sections import Section
 from .text import flatten, normalise_label
 from .textgrid import HeaderGroup, word_groups
 
-TITLE_LABEL = re.compile(r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I)
+TITLE_LABEL = re.compile(
+    r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I
+)
 COVER_PAGES = 3
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-WRAP_GAP = 0.6               # type sizes: a label wrapped onto the next line sits this close below it
-LABEL_GAP = 3.0              # type sizes: groups closer than this are one label, further apart two blocks
-MIN_COVER_AMOUNT = 1000      # a bare number under this on a cover is not an amount of money (a year, an id)
+WRAP_GAP = (
+    0.6  # type sizes: a label wrapped onto the next line sits this close below it
+)
+LABEL_GAP = (
+    3.0  # type sizes: groups closer than this are one label, further apart two blocks
+)
+MIN_COVER_AMOUNT = 1000  # a bare number under this on a cover is not an amount of money (a year, an id)
 INLINE_FIELD = re.compile(r"^([A-Z][\w .()/&-]{1,40}?):\s+(\S.*)$")
-NAME_THEN_AMOUNT = re.compile(r"^(\D*[A-Za-z)]\D*?)\s+((?:US\s*\$|USD|\$)?\s*\d[\d,.']*\d)$")
-NAMED_VALUE = re.compile(r"^\s*([^:\d]+?)\s*:")                 # `UNDP: US$ 637,000`
+NAME_THEN_AMOUNT = re.compile(
+    r"^(\D*[A-Za-z)]\D*?)\s+((?:US\s*\$|USD|\$)?\s*\d[\d,.']*\d)$"
+)
+NAMED_VALUE = re.compile(r"^\s*([^:\d]+?)\s*:")  # `UNDP: US$ 637,000`
 PARENTHESISED = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<note>[^()]+)\)$")
 
 
@@ -62,7 +71,9 @@ class CoverField:
     page: int
 
 
-def cover_fields(doc: Document, body: BodyText, sections: list[Section]) -> list[CoverField]:
+def cover_fields(
+    doc: Document, body: BodyText, sections: list[Section]
+) -> list[CoverField]:
     """Label | value pairs of the cover: the rows of two-column grids, and
     lines of word groups (`Total resources required   US$ 904,000`) on the
     page or inside a box (a resources box beside the outcome text).  The
@@ -74,12 +85,20 @@ def cover_fields(doc: Document, body: BodyText, sections: list[Section]) -> list
     last_cover_page = max(first, min(first + COVER_PAGES - 1, heading_page - 1))
     for page in (p for p in doc.pages if p.number <= last_cover_page):
         for grid in page.grids:
-            boxed = {id(cell): line_fields(cell.lines) for cell in grid.cells if len(cell.lines) > 1}
+            boxed = {
+                id(cell): line_fields(cell.lines)
+                for cell in grid.cells
+                if len(cell.lines) > 1
+            }
             fields += [f for found in boxed.values() for f in found]
             if grid.n_cols == 2:
-                fields += [CoverField(flatten(grid.text(r, 0)), flatten(grid.text(r, 1)), page.number)
-                           for r in range(grid.n_rows)
-                           if grid.text(r, 0).strip() and not boxed.get(id(grid.at(r, 1)))]
+                fields += [
+                    CoverField(
+                        flatten(grid.text(r, 0)), flatten(grid.text(r, 1)), page.number
+                    )
+                    for r in range(grid.n_rows)
+                    if grid.text(r, 0).strip() and not boxed.get(id(grid.at(r, 1)))
+                ]
     return fields + line_fields([ln for ln in body.lines if ln.page <= last_cover_page])
 
 
@@ -89,8 +108,12 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
     2,027,000` holds two: the cover's two blocks side by side); a lone group
     under a value is that value wrapped onto the next line."""
     fields: list[CoverField] = []
-    values: list[tuple[float, CoverField]] = []      # the previous line's values, by their left edge
-    labels: list[tuple[float, CoverField]] = []      # ... and its labels, which may wrap as well
+    values: list[
+        tuple[float, CoverField]
+    ] = []  # the previous line's values, by their left edge
+    labels: list[
+        tuple[float, CoverField]
+    ] = []  # ... and its labels, which may wrap as well
     above: TextLine | None = None
     for line in lines:
         groups = word_groups(line)
@@ -101,23 +124,46 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
         if wrapped is not None:
             wrapped.value += " " + lone.text
             continue
-        open_label = next((f for x0, f in labels if lone and tight and abs(lone.x0 - x0) < 3
-                           and (label_runs_on(f.label) or not lone.text.rstrip().endswith(":"))), None)
+        open_label = next(
+            (
+                f
+                for x0, f in labels
+                if lone
+                and tight
+                and abs(lone.x0 - x0) < 3
+                and (label_runs_on(f.label) or not lone.text.rstrip().endswith(":"))
+            ),
+            None,
+        )
         if open_label is not None:
-            open_label.label += " " + lone.text     # `Donor: Global` over `Climate Facility`
+            open_label.label += (
+                " " + lone.text
+            )  # `Donor: Global` over `Climate Facility`
             continue
         values = []
         inline = INLINE_FIELD.match(groups[0].text) if len(groups) == 1 else None
-        if inline:                                # `Start Date: January 2020` set as running text
-            named = NAME_THEN_AMOUNT.match(inline.group(2))     # `Donor: Climate Fund 500,000`
-            label, value = (f"{inline.group(1)}: {named.group(1)}", named.group(2)) if named else inline.groups()
+        if inline:  # `Start Date: January 2020` set as running text
+            named = NAME_THEN_AMOUNT.match(
+                inline.group(2)
+            )  # `Donor: Climate Fund 500,000`
+            label, value = (
+                (f"{inline.group(1)}: {named.group(1)}", named.group(2))
+                if named
+                else inline.groups()
+            )
             fields.append(CoverField(label, value, line.page))
         labels = []
         while len(groups) >= 2:
             label, value = groups[-2], groups[-1]
             groups = groups[:-2]
-            while groups and label.x0 - groups[-1].x1 < LABEL_GAP * line.size and is_value(value.text):
-                left = groups.pop()                     # a label spread by a wide gap: `Donor: Climate  Fund`
+            while (
+                groups
+                and label.x0 - groups[-1].x1 < LABEL_GAP * line.size
+                and is_value(value.text)
+            ):
+                left = (
+                    groups.pop()
+                )  # a label spread by a wide gap: `Donor: Climate  Fund`
                 label = HeaderGroup(left.x0, label.x1, f"{left.text} {label.text}")
             field = CoverField(label.text, value.text, line.page)
             values.append((value.x0, field))
@@ -129,22 +175,36 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
 def start_year(cover: list[CoverField]) -> int | None:
     """The year of the cover's start date (`Start Date: 1 January 2018`,
     `Programme Period: 2016-2018`)."""
-    for labels in ("start_date_labels", "period_labels"):      # a start date, else the first year of a period
+    for labels in (
+        "start_date_labels",
+        "period_labels",
+    ):  # a start date, else the first year of a period
         for f in cover:
             year = YEAR.search(f.value)
-            if year and normalise_label(f.label).startswith(tuple(vocabulary()[labels])):
+            if year and normalise_label(f.label).startswith(
+                tuple(vocabulary()[labels])
+            ):
                 return int(year.group())
     return None
 
 
-def document_title(body: BodyText, sections: list[Section], cover: list[CoverField]) -> str:
-    labelled = [f"{f.label}: {f.value}" for f in cover] + [p for s in sections for p in s.paragraphs]
+def document_title(
+    body: BodyText, sections: list[Section], cover: list[CoverField]
+) -> str:
+    labelled = [f"{f.label}: {f.value}" for f in cover] + [
+        p for s in sections for p in s.paragraphs
+    ]
     for text in labelled:
         m = TITLE_LABEL.match(text)
         title = m.group("title").strip() if m else ""
         if len(title) > 10:
             return without_neighbours(title)
-    return cover_title([ln for ln in body.lines if ln.page == body.lines[0].page] if body.lines else [], body.body_size)
+    return cover_title(
+        [ln for ln in body.lines if ln.page == body.lines[0].page]
+        if body.lines
+        else [],
+        body.body_size,
+    )
 
 
 def without_neighbours(title: str) -> str:
@@ -156,8 +216,12 @@ def without_neighbours(title: str) -> str:
 
 def cover_title(lines: list[TextLine], body_size: float) -> str:
     generic = vocabulary()["cover_generic"]
-    candidates = [ln for ln in lines if ln.size >= body_size + 1.5
-                  and not any(normalise_label(ln.text).startswith(g) for g in generic)]
+    candidates = [
+        ln
+        for ln in lines
+        if ln.size >= body_size + 1.5
+        and not any(normalise_label(ln.text).startswith(g) for g in generic)
+    ]
     if not candidates:
         return ""
     size = max(ln.size for ln in candidates)
@@ -174,7 +238,9 @@ def country_names() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value:
                 names[normalise_label(value)] = country.alpha_3
-    names.update({normalise_label(alias): code for alias, code in country_aliases().items()})
+    names.update(
+        {normalise_label(alias): code for alias, code in country_aliases().items()}
+    )
     return names
 
 
@@ -183,15 +249,25 @@ def document_country(body: BodyText, fields: list[CoverField]) -> str:
     the running headers name (`UNDP <country> – Project Document`), else
     the one the document names most often, on its first pages if they name
     one (a cover may name only a donor, though: `Government of <donor>`)."""
-    labelled = " ".join(f.value for f in fields if normalise_label(f.label) in vocabulary()["country_labels"])
+    labelled = " ".join(
+        f.value
+        for f in fields
+        if normalise_label(f.label) in vocabulary()["country_labels"]
+    )
     first_page = body.lines[0].page if body.lines else 1
     cover = [ln for ln in body.lines if ln.page < first_page + COVER_PAGES]
     everywhere = " ".join(ln.text for ln in body.lines)
-    for text in (labelled, " ".join(ln.text for ln in body.furniture), " ".join(ln.text for ln in cover)):
+    for text in (
+        labelled,
+        " ".join(ln.text for ln in body.furniture),
+        " ".join(ln.text for ln in cover),
+    ):
         found = country_mentions(text)
         if found:
             code = Counter(code for code, _ in found).most_common(1)[0][0]
-            return most_printed(code, [m for m in country_mentions(everywhere) if m[0] == code] or found)
+            return most_printed(
+                code, [m for m in country_mentions(everywhere) if m[0] == code] or found
+            )
     return most_named_country(everywhere)
 
 
@@ -243,7 +319,9 @@ def funding_paragraph(sections: list[Section]) -> tuple[str, int | None] | None:
     return None
 
 
-def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | None, list[FundingStatement]]:
+def cover_funding(
+    cover: list[CoverField], country: str
+) -> tuple[StatedTotal | None, list[FundingStatement]]:
     """Total and sources from a cover table: `Total resources required`,
     then rows such as `Regular | UNDP: US$ 637,000` or `Government | US$ ...`."""
     vocab = vocabulary()
@@ -255,13 +333,22 @@ def cover_funding(cover: list[CoverField], country: str) -> tuple[StatedTotal | 
         if not money:
             continue
         if any(label.startswith(t) for t in vocab["cover_total_labels"]):
-            total = total or StatedTotal(money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page)
+            total = total or StatedTotal(
+                money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page
+            )
             continue
         if any(label.startswith(s) for s in vocab["cover_skip_labels"]):
             continue
         if is_funding_row(f):
-            sources.append(FundingStatement(cover_source(f, country), money[0].usd, money[0].printed,
-                                            f"{f.label}: {f.value}", f.page))
+            sources.append(
+                FundingStatement(
+                    cover_source(f, country),
+                    money[0].usd,
+                    money[0].printed,
+                    f"{f.label}: {f.value}",
+                    f.page,
+                )
+            )
     return total, sources
 
 
@@ -269,7 +356,11 @@ def label_runs_on(label: str) -> bool:
     """A label left open: an unclosed parenthesis, or a last word that
     needs the next (`Government of`)."""
     words = normalise_label(label).split()
-    return label.count("(") > label.count(")") or bool(words) and words[-1] in vocabulary()["source_connectors"]
+    return (
+        label.count("(") > label.count(")")
+        or bool(words)
+        and words[-1] in vocabulary()["source_connectors"]
+    )
 
 
 def is_value(text: str) -> bool:
@@ -287,7 +378,9 @@ def bare_amount(value: str) -> tuple[Money, ...]:
 
 def is_funding_row(f: CoverField) -> bool:
     label = normalise_label(f.label)
-    return bool(NAMED_VALUE.match(f.value)) or any(label.startswith(s) for s in vocabulary()["funding_labels"])
+    return bool(NAMED_VALUE.match(f.value)) or any(
+        label.startswith(s) for s in vocabulary()["funding_labels"]
+    )
 
 
 def cover_source(f: CoverField, country: str) -> str:
@@ -306,11 +399,14 @@ def cover_source(f: CoverField, country: str) -> str:
         name = m.group("name")
     elif m and normalise_label(m.group("name")) in vocab["funding_labels"]:
         name = m.group("note")
-    return government_named(vocab["funding_aliases"].get(normalise_label(name), name), country)
+    return government_named(
+        vocab["funding_aliases"].get(normalise_label(name), name), country
+    )
 
 
-def stated_funding(sections: list[Section], country: str,
-                   cover: list[CoverField]) -> tuple[StatedTotal | None, list[FundingStatement]]:
+def stated_funding(
+    sections: list[Section], country: str, cover: list[CoverField]
+) -> tuple[StatedTotal | None, list[FundingStatement]]:
     """From the sentence stating the total budget, else from the cover table."""
     found = funding_paragraph(sections)
     if found is None:
@@ -320,11 +416,15 @@ def stated_funding(sections: list[Section], country: str,
     total: StatedTotal | None = None
     sources: list[FundingStatement] = []
     for i, m in enumerate(mentions):
-        before = para[mentions[i - 1].end if i else 0:m.start].lower()
-        if total is None and any(p in before for p in vocabulary()["total_budget_phrases"]):
+        before = para[mentions[i - 1].end if i else 0 : m.start].lower()
+        if total is None and any(
+            p in before for p in vocabulary()["total_budget_phrases"]
+        ):
             total = StatedTotal(m.usd, m.printed, para, page)
             continue
-        tail = para[m.end:mentions[i + 1].start if i + 1 < len(mentions) else len(para)]
+        tail = para[
+            m.end : mentions[i + 1].start if i + 1 < len(mentions) else len(para)
+        ]
         source = source_after(tail, country)
         if source:
             sources.append(FundingStatement(source, m.usd, m.printed, para, page))
@@ -357,7 +457,10 @@ def government_named(source: str, country: str) -> str:
     """A source that is a government but names no country (`the Chinese
     Government`, `Govt.`) is the government of the document's country; one
     that names its country (`Government of Norway`) stays as printed."""
-    if country and any(g in source.lower().split() for g in vocabulary()["government_words"]) \
-            and not country_mentions(source):
+    if (
+        country
+        and any(g in source.lower().split() for g in vocabulary()["government_words"])
+        and not country_mentions(source)
+    ):
         return f"Government of {country}"
     return source

@@ -1,4 +1,5 @@
 """Errors that name the file and a plain reason."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,10 @@ def shown(text: str | Path) -> str:
 
 
 def escape(ch: str) -> str:
-    if "\udc80" <= ch <= "\udcff":                 # a byte that is not UTF-8, as Python reads file names
-        return f"\\x{ord(ch) - 0xdc00:02x}"
+    if (
+        "\udc80" <= ch <= "\udcff"
+    ):  # a byte that is not UTF-8, as Python reads file names
+        return f"\\x{ord(ch) - 0xDC00:02x}"
     return ch.encode("unicode_escape").decode("ascii")
 
 
@@ -34,7 +37,9 @@ class UsageError(Exception):
 def describe_content(head: bytes) -> str:
     """What a file that is not a PDF seems to be, from its first bytes."""
     start = head.lstrip()
-    if start[:1] == b"<" and (b"<html" in head.lower() or b"<!doctype html" in head.lower()):
+    if start[:1] == b"<" and (
+        b"<html" in head.lower() or b"<!doctype html" in head.lower()
+    ):
         return "an HTML page (a failed download?)"
     if head.startswith(b"PK\x03\x04"):
         return "a ZIP archive (a Word or Excel file?)"

@@ -22,6 +22,7 @@ dataset replaces it in one switch.  Where the file system has no symbolic
 links, the files are moved in one by one instead (each move is atomic, the
 set of them is not).
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,8 +49,8 @@ VERSIONS = ".versions"
 CURRENT = ".current"
 LOCK = ".lock"
 DUCKDB_FILE = "prodocs.duckdb"
-RUN_FILE = "run.json"                                     # the runner's account of the run
-VERSION_NAME = re.compile(r"\d{8}-\d{6}-\d+-\d+")          # as new_version_dir names them
+RUN_FILE = "run.json"  # the runner's account of the run
+VERSION_NAME = re.compile(r"\d{8}-\d{6}-\d+-\d+")  # as new_version_dir names them
 Record = dict[str, Any]
 
 
@@ -70,7 +71,14 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([(name, arrow_type(prop)) for name, prop in props.items()])
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")          # what makes a spreadsheet read a cell as a formula
+FORMULA_START = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+)  # what makes a spreadsheet read a cell as a formula
 NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d*)?|\.\d+)")
 
 
@@ -88,7 +96,11 @@ def inert(text: str) -> str:
     """Text that a spreadsheet would run as a formula (it starts with = + -
     @, a tab or a carriage return) with a `'` before it, as is common
     practice for CSV; a number such as -1,200 is left as it is."""
-    return "'" + text if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text) else text
+    return (
+        "'" + text
+        if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text)
+        else text
+    )
 
 
 def write_csv(path: Path, table: str, rows: Iterable[Record]) -> None:
@@ -103,27 +115,43 @@ def write_csv(path: Path, table: str, rows: Iterable[Record]) -> None:
 def write_json(path: Path, table: str, rows: list[Record]) -> None:
     cols = columns(table)
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump([{c: row.get(c) for c in cols} for row in rows], fh, ensure_ascii=False, indent=1)
+        json.dump(
+            [{c: row.get(c) for c in cols} for row in rows],
+            fh,
+            ensure_ascii=False,
+            indent=1,
+        )
         fh.write("\n")
 
 
 def write_parquet(path: Path, table: str, rows: list[Record]) -> None:
     schema = arrow_schema(table)
-    data = pa.Table.from_pylist([{c: row.get(c) for c in schema.names} for row in rows], schema=schema)
+    data = pa.Table.from_pylist(
+        [{c: row.get(c) for c in schema.names} for row in rows], schema=schema
+    )
     pq.write_table(data, path)
 
 
-def write_duckdb(path: Path, tables: dict[str, list[Record]], parquet_dir: Path) -> None:
+def write_duckdb(
+    path: Path, tables: dict[str, list[Record]], parquet_dir: Path
+) -> None:
     con = duckdb.connect(str(path))
     try:
         for table in sorted(tables):
-            con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)', [str(parquet_dir / f"{table}.parquet")])
+            con.execute(
+                f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)',
+                [str(parquet_dir / f"{table}.parquet")],
+            )
     finally:
         con.close()
 
 
-def write_dataset(tables: dict[str, list[Record]], out_dir: Path, formats: Iterable[str] = FORMATS,
-                  extra_files: dict[str, bytes] | None = None) -> Path:
+def write_dataset(
+    tables: dict[str, list[Record]],
+    out_dir: Path,
+    formats: Iterable[str] = FORMATS,
+    extra_files: dict[str, bytes] | None = None,
+) -> Path:
     """Write every table in every chosen format (plus `extra_files`) as a new
     version of `out_dir`, then make it the current one; return its folder.
     Files of `out_dir` that are not outputs, such as the cache, are kept."""
@@ -133,7 +161,10 @@ def write_dataset(tables: dict[str, list[Record]], out_dir: Path, formats: Itera
     with output_lock(out_dir):
         foreign = foreign_outputs(out_dir, ours)
         if foreign:
-            raise FileExistsError(errno.EEXIST, f"{', '.join(foreign)}: not written by this tool, not replaced")
+            raise FileExistsError(
+                errno.EEXIST,
+                f"{', '.join(foreign)}: not written by this tool, not replaced",
+            )
         remove_leftovers(out_dir)
         version = new_version_dir(out_dir)
         try:
@@ -160,8 +191,12 @@ def foreign_outputs(out_dir: Path, names: Iterable[str]) -> list[str]:
     plain files is a dataset of this tool when its `run.json` is one."""
     present = sorted(n for n in names if os.path.lexists(out_dir / n))
     if (out_dir / CURRENT).is_symlink():
-        return [n for n in present if not (out_dir / n).is_symlink()
-                or os.readlink(out_dir / n) != f"{CURRENT}/{n}"]
+        return [
+            n
+            for n in present
+            if not (out_dir / n).is_symlink()
+            or os.readlink(out_dir / n) != f"{CURRENT}/{n}"
+        ]
     return [] if RUN_FILE in present and is_run_file(out_dir / RUN_FILE) else present
 
 
@@ -173,8 +208,12 @@ def is_run_file(path: Path) -> bool:
     return isinstance(run, dict) and {"version", "counts", "documents"} <= set(run)
 
 
-def write_files(folder: Path, tables: dict[str, list[Record]], formats: set[str],
-                extra_files: dict[str, bytes]) -> None:
+def write_files(
+    folder: Path,
+    tables: dict[str, list[Record]],
+    formats: set[str],
+    extra_files: dict[str, bytes],
+) -> None:
     parquet_dir = folder / "parquet"
     json_dir = folder / "json"
     for table in sorted(schemas()):
@@ -188,7 +227,9 @@ def write_files(folder: Path, tables: dict[str, list[Record]], formats: set[str]
             parquet_dir.mkdir(exist_ok=True)
             write_parquet(parquet_dir / f"{table}.parquet", table, rows)
     if "duckdb" in formats:
-        write_duckdb(folder / DUCKDB_FILE, {t: tables.get(t, []) for t in schemas()}, parquet_dir)
+        write_duckdb(
+            folder / DUCKDB_FILE, {t: tables.get(t, []) for t in schemas()}, parquet_dir
+        )
         if "parquet" not in formats:
             shutil.rmtree(parquet_dir)
     for name, content in extra_files.items():
@@ -198,6 +239,7 @@ def write_files(folder: Path, tables: dict[str, list[Record]], formats: set[str]
 
 
 # ------------------------------------------------------------------ versions and the switch
+
 
 @contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
@@ -268,18 +310,22 @@ def publish(version: Path, out_dir: Path, ours: set[str]) -> None:
         return
     if not (out_dir / CURRENT).is_symlink():
         adopt_plain_files(out_dir, ours)
-    for name in names:                      # links resolve once `.current` names the new version
+    for name in names:  # links resolve once `.current` names the new version
         entry = out_dir / name
         if entry.is_symlink() or not os.path.lexists(entry):
             if not entry.is_symlink() or os.readlink(entry) != f"{CURRENT}/{name}":
                 point(out_dir, name, f"{CURRENT}/{name}")
-    point(out_dir, CURRENT, f"{VERSIONS}/{version.name}")      # the switch
+    point(out_dir, CURRENT, f"{VERSIONS}/{version.name}")  # the switch
     fsync_path(out_dir)
     for entry in sorted(out_dir.iterdir()):
         if entry.name in names and not entry.is_symlink():
-            replace_with_link(out_dir, entry.name)             # a plain file in the way of a link
-        elif entry.is_symlink() and os.readlink(entry).startswith(f"{CURRENT}/") and not entry.exists():
-            entry.unlink()                                     # an output this run did not write
+            replace_with_link(out_dir, entry.name)  # a plain file in the way of a link
+        elif (
+            entry.is_symlink()
+            and os.readlink(entry).startswith(f"{CURRENT}/")
+            and not entry.exists()
+        ):
+            entry.unlink()  # an output this run did not write
 
 
 def point(out_dir: Path, name: str, target: str) -> None:
@@ -292,7 +338,9 @@ def point(out_dir: Path, name: str, target: str) -> None:
 
 def replace_with_link(out_dir: Path, name: str) -> None:
     entry = out_dir / name
-    if entry.is_dir() and not entry.is_symlink():     # a folder cannot be renamed over: move it aside first
+    if (
+        entry.is_dir() and not entry.is_symlink()
+    ):  # a folder cannot be renamed over: move it aside first
         aside = out_dir / f".{name}.tmp-old-{os.getpid()}"
         remove(aside)
         os.replace(entry, aside)
@@ -306,7 +354,9 @@ def adopt_plain_files(out_dir: Path, ours: set[str]) -> None:
     """Turn the plain output files of an earlier run into a version folder
     and link to them: their content stays readable and unchanged until the
     new version is switched in."""
-    found = sorted(n for n in ours if (out_dir / n).exists() and not (out_dir / n).is_symlink())
+    found = sorted(
+        n for n in ours if (out_dir / n).exists() and not (out_dir / n).is_symlink()
+    )
     if not found:
         return
     previous = new_version_dir(out_dir)

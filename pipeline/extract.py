@@ -4,6 +4,7 @@ Runs the stages in order (page objects -> body text and tables -> drafts ->
 records) and returns plain dicts shaped by the JSON Schemas in `schemas/`.
 No file is written here.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,14 +16,28 @@ from typing import Any
 from . import __version__
 from .budget import BudgetLine, PrintedTotal, read_budget
 from .checks import run_checks
-from .document import cover_fields, document_country, document_title, start_year, stated_funding
+from .document import (
+    cover_fields,
+    document_country,
+    document_title,
+    start_year,
+    stated_funding,
+)
 from .layout import body_text
 from .model import Document
 from .nlp import money_mentions, target_timing
 from .reader import read_pdf
 from .reference import account_codes
-from .results import (Framework, OutcomeDraft, outcome_blocks, outcome_cell_parts, read_framework, resolve_parties,
-                      split_indicators, target_items)
+from .results import (
+    Framework,
+    OutcomeDraft,
+    outcome_blocks,
+    outcome_cell_parts,
+    read_framework,
+    resolve_parties,
+    split_indicators,
+    target_items,
+)
 from .risks import read_risks
 from .sections import Section, split_sections
 from .tables import Table, date_project_years, find_tables, output_of
@@ -36,6 +51,7 @@ NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
 @dataclass
 class Extraction:
     """Everything read from one document, before any file is written."""
+
     doc: Document
     sections: list[Section]
     tables: list[Table]
@@ -59,62 +75,157 @@ def extract_document(doc: Document) -> Extraction:
     date_project_years(tables, start_year(cover))
     marks, plan_activities = read_workplan(tables)
     budget, totals = read_budget(tables)
-    ex = Extraction(doc, sections, tables, read_framework(tables), marks, plan_activities, budget, totals)
+    ex = Extraction(
+        doc,
+        sections,
+        tables,
+        read_framework(tables),
+        marks,
+        plan_activities,
+        budget,
+        totals,
+    )
     base = {"doc_id": doc.doc_id}
     src = {"source_file": Path(doc.path).name}
     country = document_country(body, cover)
     years = sorted({m.year for m in marks} or {b.year for b in ex.budget if b.year})
-    ex.records["documents"].append({
-        **base, "title": document_title(body, sections, cover), "country": country,
-        "start_year": years[0] if years else None, "end_year": years[-1] if years else None,
-        "pages": len(doc.pages), **src, "sha256": doc.sha256, "pipeline_version": __version__})
+    ex.records["documents"].append(
+        {
+            **base,
+            "title": document_title(body, sections, cover),
+            "country": country,
+            "start_year": years[0] if years else None,
+            "end_year": years[-1] if years else None,
+            "pages": len(doc.pages),
+            **src,
+            "sha256": doc.sha256,
+            "pipeline_version": __version__,
+        }
+    )
     ex.records["sections"] = [
-        {**base, "seq": i, "level": s.heading.level, "number": s.heading.number, "title": s.heading.title,
-         "page_start": s.heading.page, "text": s.text, "printed": s.heading.printed, **src}
-        for i, s in enumerate(sections, 1)]
+        {
+            **base,
+            "seq": i,
+            "level": s.heading.level,
+            "number": s.heading.number,
+            "title": s.heading.title,
+            "page_start": s.heading.page,
+            "text": s.text,
+            "printed": s.heading.printed,
+            **src,
+        }
+        for i, s in enumerate(sections, 1)
+    ]
     total, sources = stated_funding(sections, country, cover)
-    ex.records["funding"] = [{**base, "source": f.source, "amount_usd": f.amount_usd, "printed": f.printed,
-                              "page": f.page, **src} for f in sources]
+    ex.records["funding"] = [
+        {
+            **base,
+            "source": f.source,
+            "amount_usd": f.amount_usd,
+            "printed": f.printed,
+            "page": f.page,
+            **src,
+        }
+        for f in sources
+    ]
     ex.records["money_statements"] = money_records(sections, base, src)
     add_results(ex, base, src)
-    ex.records["workplan"] = [{**base, "activity_id": m.activity_id, "year": m.year, "quarter": m.quarter,
-                               "sub_activity": m.sub_activity, "page": m.page, **src} for m in marks]
+    ex.records["workplan"] = [
+        {
+            **base,
+            "activity_id": m.activity_id,
+            "year": m.year,
+            "quarter": m.quarter,
+            "sub_activity": m.sub_activity,
+            "page": m.page,
+            **src,
+        }
+        for m in marks
+    ]
     descriptions = account_codes()
     ex.records["budget_lines"] = [
-        {**base, "year": b.year, "activity_id": b.activity_id, "label": b.label,
-         "responsible_party": b.responsible_party, "fund_code": b.fund_code or None,
-         "account_code": b.account_code or None, "account_description": descriptions.get(b.account_code, ""),
-         "amount_usd": b.amount_usd, "fund_printed": b.fund_printed, "account_printed": b.account_printed,
-         "amount_printed": b.amount_printed, "quarters": ";".join(map(str, b.quarters)), "page": b.page, **src}
-        for b in ex.budget]
+        {
+            **base,
+            "year": b.year,
+            "activity_id": b.activity_id,
+            "label": b.label,
+            "responsible_party": b.responsible_party,
+            "fund_code": b.fund_code or None,
+            "account_code": b.account_code or None,
+            "account_description": descriptions.get(b.account_code, ""),
+            "amount_usd": b.amount_usd,
+            "fund_printed": b.fund_printed,
+            "account_printed": b.account_printed,
+            "amount_printed": b.amount_printed,
+            "quarters": ";".join(map(str, b.quarters)),
+            "page": b.page,
+            **src,
+        }
+        for b in ex.budget
+    ]
     ex.records["risks"] = [
-        {**base, "risk_no": r.risk_no, "description": r.fields["description"], "category": r.fields["category"],
-         "impact": r.impact, "probability": r.probability, "countermeasures": r.fields["countermeasures"],
-         "owner": r.fields["owner"], "author": r.fields["author"], "date_identified": r.fields["date_identified"],
-         "last_update": r.fields["last_update"], "status": r.fields["status"], "page": r.page, **src}
-        for r in read_risks(tables)]
+        {
+            **base,
+            "risk_no": r.risk_no,
+            "description": r.fields["description"],
+            "category": r.fields["category"],
+            "impact": r.impact,
+            "probability": r.probability,
+            "countermeasures": r.fields["countermeasures"],
+            "owner": r.fields["owner"],
+            "author": r.fields["author"],
+            "date_identified": r.fields["date_identified"],
+            "last_update": r.fields["last_update"],
+            "status": r.fields["status"],
+            "page": r.page,
+            **src,
+        }
+        for r in read_risks(tables)
+    ]
     ex.records["tables"] = [
-        {**base, "table_no": i, "kind": t.kind, "pages": ";".join(map(str, t.pages)),
-         "bbox": " ".join(f"{v:.1f}" for v in t.bbox), "n_rows": len(t.rows), "n_cols": len(t.columns),
-         "header": " | ".join(c.header or c.role or "" for c in t.columns),
-         "caption": t.caption, "reader": "ruled" if t.ruled else "text", **src}
-        for i, t in enumerate(ex.tables, 1)]
-    ex.records["issues"] = [{**base, **finding, **src} for finding in run_checks(ex, total)]
+        {
+            **base,
+            "table_no": i,
+            "kind": t.kind,
+            "pages": ";".join(map(str, t.pages)),
+            "bbox": " ".join(f"{v:.1f}" for v in t.bbox),
+            "n_rows": len(t.rows),
+            "n_cols": len(t.columns),
+            "header": " | ".join(c.header or c.role or "" for c in t.columns),
+            "caption": t.caption,
+            "reader": "ruled" if t.ruled else "text",
+            **src,
+        }
+        for i, t in enumerate(ex.tables, 1)
+    ]
+    ex.records["issues"] = [
+        {**base, **finding, **src} for finding in run_checks(ex, total)
+    ]
     return ex
 
 
 def add_results(ex: Extraction, base: Record, src: Record) -> None:
     fw = ex.framework
     blocks = outcome_blocks(ex.sections)
-    outcomes = fw.outcomes or [OutcomeDraft(no) for no in sorted(blocks)]    # frameworks without an outcome column
+    outcomes = fw.outcomes or [
+        OutcomeDraft(no) for no in sorted(blocks)
+    ]  # frameworks without an outcome column
     for outcome in outcomes:
         block = blocks.get(outcome.outcome_no, {})
         _, cell_statement = outcome_cell_parts(outcome.text)
-        ex.records["outcomes"].append({
-            **base, "outcome_no": outcome.outcome_no, "title": block.get("title", ""),
-            "statement": block.get("statement") or cell_statement, "baseline": block.get("baseline", ""),
-            "indicators": " ; ".join(split_indicators(block.get("indicators", ""))),
-            "statement_framework": cell_statement, "page": min(outcome.pages, default=None), **src})
+        ex.records["outcomes"].append(
+            {
+                **base,
+                "outcome_no": outcome.outcome_no,
+                "title": block.get("title", ""),
+                "statement": block.get("statement") or cell_statement,
+                "baseline": block.get("baseline", ""),
+                "indicators": " ; ".join(split_indicators(block.get("indicators", ""))),
+                "statement_framework": cell_statement,
+                "page": min(outcome.pages, default=None),
+                **src,
+            }
+        )
     plan = {a.activity_id: a for a in ex.plan_activities}
     parties = resolve_parties(fw.outputs)
     planned_budget = planned_output_budgets(ex.budget)
@@ -122,33 +233,76 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
         if out.output_id is None:
             continue
         targets = target_items(out.targets)
-        outcome_no = out.outcome_no if out.outcome_no is not None or len(outcomes) != 1 else outcomes[0].outcome_no
-        ex.records["outputs"].append({
-            **base, "output_id": out.output_id, "outcome_no": outcome_no, "title": flatten(out.title),
-            "targets": " ; ".join(targets),
-            "budget_usd": out.budget if out.budget is not None else planned_budget.get(out.output_id),
-            "responsible_parties": "; ".join(parties[i]),
-            "responsible_parties_printed": " | ".join(flatten(p) for p in out.parties), "baseline": flatten(out.baseline),
-            "pages": ";".join(map(str, sorted(out.pages))), **src})
+        outcome_no = (
+            out.outcome_no
+            if out.outcome_no is not None or len(outcomes) != 1
+            else outcomes[0].outcome_no
+        )
+        ex.records["outputs"].append(
+            {
+                **base,
+                "output_id": out.output_id,
+                "outcome_no": outcome_no,
+                "title": flatten(out.title),
+                "targets": " ; ".join(targets),
+                "budget_usd": out.budget
+                if out.budget is not None
+                else planned_budget.get(out.output_id),
+                "responsible_parties": "; ".join(parties[i]),
+                "responsible_parties_printed": " | ".join(
+                    flatten(p) for p in out.parties
+                ),
+                "baseline": flatten(out.baseline),
+                "pages": ";".join(map(str, sorted(out.pages))),
+                **src,
+            }
+        )
         for seq, target in enumerate(targets, 1):
             timing = target_timing(target)
-            ex.records["targets"].append({
-                **base, "output_id": out.output_id, "seq": seq, "text": target, "year": timing.year,
-                "quarter": timing.quarter, "ongoing": timing.ongoing, "page": min(out.pages, default=None), **src})
+            ex.records["targets"].append(
+                {
+                    **base,
+                    "output_id": out.output_id,
+                    "seq": seq,
+                    "text": target,
+                    "year": timing.year,
+                    "quarter": timing.quarter,
+                    "ongoing": timing.ongoing,
+                    "page": min(out.pages, default=None),
+                    **src,
+                }
+            )
         for act in out.activities:
             planned = plan.get(act.activity_id)
-            ex.records["activities"].append({
-                **base, "activity_id": act.activity_id, "output_id": out.output_id, "title": flatten(act.title),
-                "responsible_party": planned.party if planned else "",
-                "title_workplan": planned.title if planned else "", "page": min(act.pages, default=None), **src})
-    if not ex.records["activities"]:       # no framework activities: the work plan's
+            ex.records["activities"].append(
+                {
+                    **base,
+                    "activity_id": act.activity_id,
+                    "output_id": out.output_id,
+                    "title": flatten(act.title),
+                    "responsible_party": planned.party if planned else "",
+                    "title_workplan": planned.title if planned else "",
+                    "page": min(act.pages, default=None),
+                    **src,
+                }
+            )
+    if not ex.records["activities"]:  # no framework activities: the work plan's
         seen: set[str] = set()
         for a in ex.plan_activities:
             if a.activity_id not in seen:
                 seen.add(a.activity_id)
-                ex.records["activities"].append({
-                    **base, "activity_id": a.activity_id, "output_id": output_of(a.activity_id),
-                    "title": a.title, "responsible_party": a.party, "title_workplan": a.title, "page": a.page, **src})
+                ex.records["activities"].append(
+                    {
+                        **base,
+                        "activity_id": a.activity_id,
+                        "output_id": output_of(a.activity_id),
+                        "title": a.title,
+                        "responsible_party": a.party,
+                        "title_workplan": a.title,
+                        "page": a.page,
+                        **src,
+                    }
+                )
 
 
 def planned_output_budgets(lines: list[BudgetLine]) -> dict[str, int]:
@@ -158,7 +312,13 @@ def planned_output_budgets(lines: list[BudgetLine]) -> dict[str, int]:
     totals: dict[str, int] = defaultdict(int)
     for b in lines:
         numbered = NUMBERED_PART.match(b.label)
-        key = output_of(b.activity_id) if b.activity_id else numbered.group(1) if numbered else None
+        key = (
+            output_of(b.activity_id)
+            if b.activity_id
+            else numbered.group(1)
+            if numbered
+            else None
+        )
         if key and b.amount_usd:
             totals[key] += b.amount_usd
     return totals
@@ -169,7 +329,15 @@ def money_records(sections: list[Section], base: Record, src: Record) -> list[Re
     for section in sections:
         for para in section.paragraphs:
             for m in money_mentions(para):
-                records.append({**base, "amount_usd": m.usd, "printed": m.printed, "context": para,
-                                "section": f"{section.heading.number} {section.heading.title}".strip(),
-                                "page": section.heading.page, **src})
+                records.append(
+                    {
+                        **base,
+                        "amount_usd": m.usd,
+                        "printed": m.printed,
+                        "context": para,
+                        "section": f"{section.heading.number} {section.heading.title}".strip(),
+                        "page": section.heading.page,
+                        **src,
+                    }
+                )
     return records

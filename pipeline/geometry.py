@@ -1,11 +1,14 @@
 """Small geometric helpers shared by the layout stages."""
+
 from __future__ import annotations
 
 from typing import Iterable
 
 from .model import BBox, Fill, TextLine, Word
 
-CELL_FILL_WIDTH = 1.5     # a fill wider than this many times a cell shades a row band, not the cell
+CELL_FILL_WIDTH = (
+    1.5  # a fill wider than this many times a cell shades a row band, not the cell
+)
 
 
 def cluster(values: Iterable[float], tolerance: float) -> list[float]:
@@ -42,7 +45,9 @@ def group_lines(words: list[Word], page: int) -> list[TextLine]:
             top, bottom = extents[-1]
             overlap = min(bottom, w.bottom) - max(top, w.top)
             if overlap >= 0.5 * min(w.bottom - w.top, bottom - top):
-                lines[-1].append(w)      # the line keeps its first word's extent, so lines never chain
+                lines[-1].append(
+                    w
+                )  # the line keeps its first word's extent, so lines never chain
                 continue
         lines.append([w])
         extents.append((w.top, w.bottom))
@@ -52,7 +57,10 @@ def group_lines(words: list[Word], page: int) -> list[TextLine]:
 def cell_shade(cell: BBox, fills: list[Fill]) -> float:
     """The grey level of the darkest fill that is the cell's own (covering
     most of it, not a band much wider than it); 1.0 for a white cell."""
-    return min((f.grey for f in fills if covers(f.bbox, cell) and fits(f.bbox, cell)), default=1.0)
+    return min(
+        (f.grey for f in fills if covers(f.bbox, cell) and fits(f.bbox, cell)),
+        default=1.0,
+    )
 
 
 def fits(fill: BBox, cell: BBox) -> bool:

@@ -1,5 +1,6 @@
 """What a table cell's text is: a column header, a year, a quarter, a code,
 an amount, an activity number.  Shared by the ruled and unruled readers."""
+
 from __future__ import annotations
 
 import re
@@ -9,13 +10,25 @@ from .numbers import parse_amount
 from .reference import vocabulary
 from .text import normalise_label
 
-YEAR = re.compile(r"^(?:FY\s*|(?:Y|Year)\s*\d{1,2}\s*[:\-–]?\s*)?((?:19|20)\d\d)$", re.I)   # `2017`, `FY2017`, `Y1 2017`
-QUARTER = re.compile(r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$", re.I)
-MAX_HEADER_EXTRA_WORDS = 3   # a header is its phrase plus at most a few words (`Expected outputs 2019`)
-PROJECT_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b", re.I)     # `Amount Year 2`, `Y1`
+YEAR = re.compile(
+    r"^(?:FY\s*|(?:Y|Year)\s*\d{1,2}\s*[:\-–]?\s*)?((?:19|20)\d\d)$", re.I
+)  # `2017`, `FY2017`, `Y1 2017`
+QUARTER = re.compile(
+    r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$",
+    re.I,
+)
+MAX_HEADER_EXTRA_WORDS = (
+    3  # a header is its phrase plus at most a few words (`Expected outputs 2019`)
+)
+PROJECT_YEAR = re.compile(
+    r"\b(?:year|yr|y)\s*(\d{1,2})\b", re.I
+)  # `Amount Year 2`, `Y1`
 OUTPUT_NUMBER = re.compile(r"^(?:intended\s+|expected\s+)?output\s*\d", re.I)
 CODE = re.compile(r"^\d{5,6}$")
-ID_IN_CELL = re.compile(r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*", re.I)
+ID_IN_CELL = re.compile(
+    r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*",
+    re.I,
+)
 
 
 @lru_cache(maxsize=4096)
@@ -25,9 +38,11 @@ def header_role(text: str) -> tuple[str | None, int]:
     if not label:
         return None, 1
     role, scale = best_role(label)
-    if role is None:          # a header word broken in a narrow cell: `Descriptio` + `n`, `Countermeasu` + `res`
+    if (
+        role is None
+    ):  # a header word broken in a narrow cell: `Descriptio` + `n`, `Countermeasu` + `res`
         role, scale = best_role(mended_words(label))
-    if role is None:          # a line broken after a slash: `Component/` + `Outcome`
+    if role is None:  # a line broken after a slash: `Component/` + `Outcome`
         role, scale = best_role(mended_words(re.sub(r"\s*/\s*", "/", label)))
     return role, scale
 
@@ -87,9 +102,11 @@ def best_role(label: str) -> tuple[str | None, int]:
         if end == len(label):
             score = 100 + end
         elif UNIT_AFTER_PHRASE.match(label, end) or (
-                label[end] == " " and " " in phrase
-                and len(label.split()) - len(phrase.split()) <= MAX_HEADER_EXTRA_WORDS):
-            score = end      # several words, or a phrase then a unit or another name: `Budget ('000 $)`
+            label[end] == " "
+            and " " in phrase
+            and len(label.split()) - len(phrase.split()) <= MAX_HEADER_EXTRA_WORDS
+        ):
+            score = end  # several words, or a phrase then a unit or another name: `Budget ('000 $)`
         else:
             continue
         found.extend((-score, order, role) for order, role in index[phrase])

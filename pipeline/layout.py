@@ -4,6 +4,7 @@ Words outside ruled tables are grouped into lines; running headers and
 footers, page numbers and footnotes are set apart, so the section stage sees
 only body lines.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,27 +15,40 @@ from statistics import median
 from .geometry import contains, group_lines
 from .model import Document, Page, TextLine
 
-MARGIN_SHARE = 0.09        # top/bottom share of the page where running furniture lives
-REPEAT_SHARE = 0.3         # a margin line on this share of pages (and >= 2) is furniture
-PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+MARGIN_SHARE = 0.09  # top/bottom share of the page where running furniture lives
+REPEAT_SHARE = 0.3  # a margin line on this share of pages (and >= 2) is furniture
+PAGE_NUMBER = re.compile(
+    r"^(?:page\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
+)
 MIN_LINES_FOR_MARGINS = 3  # fewer lines on a page say nothing about its text edges
-FOOTNOTE_START = re.compile(r"^(?:\d{1,3}(?!\d)(?![.,]\d)|[*†‡])\s*\S")   # a note number, not an amount (`380,000`)
+FOOTNOTE_START = re.compile(
+    r"^(?:\d{1,3}(?!\d)(?![.,]\d)|[*†‡])\s*\S"
+)  # a note number, not an amount (`380,000`)
 
 
 @dataclass
 class BodyText:
     """The running text of a document, tables and page furniture removed."""
+
     lines: list[TextLine]
     footnotes: list[TextLine]
     body_size: float
-    right_margin: dict[int, float] = field(default_factory=dict)  # page -> usual right edge of text
+    right_margin: dict[int, float] = field(
+        default_factory=dict
+    )  # page -> usual right edge of text
     left_margin: dict[int, float] = field(default_factory=dict)
-    furniture: list[TextLine] = field(default_factory=list)       # running headers and footers removed
+    furniture: list[TextLine] = field(
+        default_factory=list
+    )  # running headers and footers removed
 
 
 def page_lines(page: Page) -> list[TextLine]:
     """Lines of the page's words that are not inside a ruled table."""
-    words = [w for w in page.words if not any(contains(g.bbox, w.x_mid, w.y_mid) for g in page.grids)]
+    words = [
+        w
+        for w in page.words
+        if not any(contains(g.bbox, w.x_mid, w.y_mid) for g in page.grids)
+    ]
     return group_lines(words, page.number)
 
 
@@ -43,23 +57,31 @@ def furniture_key(line: TextLine) -> str:
 
 
 def in_margin(line: TextLine, page: Page) -> bool:
-    return line.bottom < page.height * MARGIN_SHARE or line.top > page.height * (1 - MARGIN_SHARE)
+    return line.bottom < page.height * MARGIN_SHARE or line.top > page.height * (
+        1 - MARGIN_SHARE
+    )
 
 
 def page_number_offset(per_page: list[tuple[Page, list[TextLine]]]) -> int | None:
     """The usual difference between a printed page number and the PDF page."""
     offsets = Counter(
         int(m.group(1)) - page.number
-        for page, lines in per_page for ln in lines if in_margin(ln, page)
-        for m in [PAGE_NUMBER.match(ln.text.strip())] if m)
+        for page, lines in per_page
+        for ln in lines
+        if in_margin(ln, page)
+        for m in [PAGE_NUMBER.match(ln.text.strip())]
+        if m
+    )
     return offsets.most_common(1)[0][0] if offsets else None
 
 
 def body_text(doc: Document) -> BodyText:
     per_page = [(page, page_lines(page)) for page in doc.pages]
     repeated = Counter(
-        key for page, lines in per_page
-        for key in {furniture_key(ln) for ln in lines if in_margin(ln, page)} if key.strip("# ")
+        key
+        for page, lines in per_page
+        for key in {furniture_key(ln) for ln in lines if in_margin(ln, page)}
+        if key.strip("# ")
     )
     threshold = max(2, REPEAT_SHARE * len(doc.pages))
     offset = page_number_offset(per_page)
@@ -92,7 +114,9 @@ def body_text(doc: Document) -> BodyText:
         body.extend(lines[:split])
         notes.extend(lines[split:])
         if split >= MIN_LINES_FOR_MARGINS:
-            result.right_margin[page.number] = sorted(ln.x1 for ln in lines[:split])[int(0.9 * (split - 1))]
+            result.right_margin[page.number] = sorted(ln.x1 for ln in lines[:split])[
+                int(0.9 * (split - 1))
+            ]
             result.left_margin[page.number] = median(ln.x0 for ln in lines[:split])
     return result
 

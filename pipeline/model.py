@@ -4,11 +4,14 @@ Data flows one way: the reader builds `Document`/`Page` objects once, layout
 stages derive `TextLine`s and `Grid`s from them, extractors turn those into
 records.  Nothing here touches the PDF file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (PDF points, top-left origin)
+BBox = tuple[
+    float, float, float, float
+]  # x0, top, x1, bottom (PDF points, top-left origin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +23,7 @@ class Word:
     bottom: float
     font: str
     size: float
-    upright: bool = True       # False: a line of text set sideways, read as one word
+    upright: bool = True  # False: a line of text set sideways, read as one word
 
     @property
     def bold(self) -> bool:
@@ -39,6 +42,7 @@ class Word:
 @dataclass(frozen=True)
 class Fill:
     """A filled rectangle (cell shading); colour as a 0-1 grey level."""
+
     bbox: BBox
     grey: float
 
@@ -46,6 +50,7 @@ class Fill:
 @dataclass
 class TextLine:
     """Words that share a baseline, left to right."""
+
     page: int
     words: list[Word]
 
@@ -53,7 +58,9 @@ class TextLine:
     def text(self) -> str:
         """The line's text with footnote marks (raised, smaller words) left out."""
         size = self.size
-        baseline = max((w.bottom for w in self.words if w.size >= 0.85 * size), default=self.bottom)
+        baseline = max(
+            (w.bottom for w in self.words if w.size >= 0.85 * size), default=self.bottom
+        )
         marks = [w.size < 0.8 * size and w.bottom < baseline - 1 for w in self.words]
         return join_words(self.words, skip=marks)
 
@@ -96,7 +103,12 @@ def join_words(words: list[Word], skip: list[bool] | None = None) -> str:
     prev: Word | None = None
     for i, w in enumerate(words):
         sideways = not (w.upright and prev is not None and prev.upright)
-        if prev is not None and out and out[-1] != " " and (sideways or w.x0 - prev.x1 > 0.15 * min(w.size, prev.size)):
+        if (
+            prev is not None
+            and out
+            and out[-1] != " "
+            and (sideways or w.x0 - prev.x1 > 0.15 * min(w.size, prev.size))
+        ):
             out.append(" ")
         if not (skip and skip[i]):
             out.append(w.text)
@@ -107,13 +119,14 @@ def join_words(words: list[Word], skip: list[bool] | None = None) -> str:
 @dataclass
 class Cell:
     """One cell of a ruled grid; spans are counted in grid rows/columns."""
+
     row: int
     col: int
     row_span: int
     col_span: int
     bbox: BBox
     lines: list[TextLine] = field(default_factory=list)
-    shade: float = 1.0          # grey level of the darkest fill over it: 1 = white, 0 = black
+    shade: float = 1.0  # grey level of the darkest fill over it: 1 = white, 0 = black
 
     @property
     def text(self) -> str:
@@ -125,13 +138,16 @@ class Grid:
     """A table as a grid of cells, spans resolved: `at(r, c)` returns the
     cell covering that position, so a spanning cell is seen from every
     position it covers."""
+
     page: int
     bbox: BBox
     col_edges: list[float]
     row_edges: list[float]
     cells: list[Cell]
     ruled: bool = True
-    column_names: list[str] = field(default_factory=list)   # header texts of an unruled table's columns
+    column_names: list[str] = field(
+        default_factory=list
+    )  # header texts of an unruled table's columns
     _index: dict[tuple[int, int], Cell] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

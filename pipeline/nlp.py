@@ -5,6 +5,7 @@ An EntityRuler tags stated amounts of money (`US$ 4.237 million`, `USD
 `on-going from 1st Q, 2008`); small functions turn the spans into values.
 The pipeline is built once per process.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,18 +32,60 @@ def nlp() -> Language:
     quarters = list(vocabulary()["ordinal_quarters"])
     number = {"LIKE_NUM": True}
     ruler = pipeline.add_pipe("entity_ruler")
-    ruler.add_patterns([
-        {"label": "MONEY", "pattern": [{"LOWER": {"IN": CURRENCY}}, {"ORTH": "$", "OP": "?"}, number,
-                                       {"LOWER": {"IN": scales}, "OP": "?"}]},
-        {"label": "MONEY", "pattern": [number, {"LOWER": {"IN": scales}, "OP": "?"}, {"LOWER": {"IN": CURRENCY}}]},
-        {"label": "QUARTER", "pattern": [{"LOWER": {"IN": quarters}}, {"LOWER": {"IN": ["q", "q.", "quarter", "qtr", "qtr."]}},
-                                         {"IS_PUNCT": True, "OP": "*"}, {"SHAPE": "dddd"}]},
-        {"label": "QUARTER", "pattern": [{"LOWER": {"IN": ["q1", "q2", "q3", "q4"]}}, {"IS_PUNCT": True, "OP": "*"},
-                                         {"SHAPE": "dddd"}]},
-        {"label": "ONGOING", "pattern": [{"LOWER": "on"}, {"ORTH": "-", "OP": "?"}, {"LOWER": "going"}]},
-        {"label": "ONGOING", "pattern": [{"LOWER": {"IN": ["ongoing", "continuous", "continuing"]}}]},
-        {"label": "YEAR", "pattern": [{"SHAPE": "dddd", "TEXT": {"REGEX": r"^(19|20)\d\d$"}}]},
-    ])
+    ruler.add_patterns(
+        [
+            {
+                "label": "MONEY",
+                "pattern": [
+                    {"LOWER": {"IN": CURRENCY}},
+                    {"ORTH": "$", "OP": "?"},
+                    number,
+                    {"LOWER": {"IN": scales}, "OP": "?"},
+                ],
+            },
+            {
+                "label": "MONEY",
+                "pattern": [
+                    number,
+                    {"LOWER": {"IN": scales}, "OP": "?"},
+                    {"LOWER": {"IN": CURRENCY}},
+                ],
+            },
+            {
+                "label": "QUARTER",
+                "pattern": [
+                    {"LOWER": {"IN": quarters}},
+                    {"LOWER": {"IN": ["q", "q.", "quarter", "qtr", "qtr."]}},
+                    {"IS_PUNCT": True, "OP": "*"},
+                    {"SHAPE": "dddd"},
+                ],
+            },
+            {
+                "label": "QUARTER",
+                "pattern": [
+                    {"LOWER": {"IN": ["q1", "q2", "q3", "q4"]}},
+                    {"IS_PUNCT": True, "OP": "*"},
+                    {"SHAPE": "dddd"},
+                ],
+            },
+            {
+                "label": "ONGOING",
+                "pattern": [
+                    {"LOWER": "on"},
+                    {"ORTH": "-", "OP": "?"},
+                    {"LOWER": "going"},
+                ],
+            },
+            {
+                "label": "ONGOING",
+                "pattern": [{"LOWER": {"IN": ["ongoing", "continuous", "continuing"]}}],
+            },
+            {
+                "label": "YEAR",
+                "pattern": [{"SHAPE": "dddd", "TEXT": {"REGEX": r"^(19|20)\d\d$"}}],
+            },
+        ]
+    )
     return pipeline
 
 
@@ -50,7 +93,7 @@ def nlp() -> Language:
 class Money:
     usd: int
     printed: str
-    start: int      # character offsets in the text
+    start: int  # character offsets in the text
     end: int
 
 

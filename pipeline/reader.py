@@ -3,6 +3,7 @@
 This is the only module that opens PDF files.  Everything later works on the
 returned `Document`, so every other stage can be tested on in-memory pages.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,18 +25,26 @@ from .model import BBox, Cell, Document, Fill, Grid, Page, Word
 from .text import flatten
 from .textgrid import text_grids
 
-EDGE_SNAP = 2.0          # points: cell borders closer than this are one grid line
+EDGE_SNAP = 2.0  # points: cell borders closer than this are one grid line
 MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
-THIN_RULE = 2.0          # points: a filled rectangle thinner than this is a rule, not shading
-WHITE = 0.95             # fills lighter than this grey level are not shading
-TABLE_RUNS_ON = 0.75     # an unruled table ending below this share of the page height may go on overleaf
-SIDEWAYS_SHARE = 0.6     # a page whose text runs mostly up or down the page is read turned upright
+THIN_RULE = 2.0  # points: a filled rectangle thinner than this is a rule, not shading
+WHITE = 0.95  # fills lighter than this grey level are not shading
+TABLE_RUNS_ON = 0.75  # an unruled table ending below this share of the page height may go on overleaf
+SIDEWAYS_SHARE = (
+    0.6  # a page whose text runs mostly up or down the page is read turned upright
+)
 
-WORD_SETTINGS = {"x_tolerance": 2, "y_tolerance": 3, "extra_attrs": ["fontname", "size"]}
-BAND_SHARE = 0.3         # a text line's characters sit within this share of the type size of its top
+WORD_SETTINGS = {
+    "x_tolerance": 2,
+    "y_tolerance": 3,
+    "extra_attrs": ["fontname", "size"],
+}
+BAND_SHARE = (
+    0.3  # a text line's characters sit within this share of the type size of its top
+)
 
 TABLE_SETTINGS = {
-    "vertical_strategy": "explicit",       # the page's rulings (`ruling_edges`), not every rectangle's sides
+    "vertical_strategy": "explicit",  # the page's rulings (`ruling_edges`), not every rectangle's sides
     "horizontal_strategy": "explicit",
     "snap_tolerance": 3,
     "join_tolerance": 3,
@@ -63,11 +72,14 @@ def read_pdf(path: Path) -> Document:
         head = fh.read(1024)
     if b"%PDF-" not in head:
         from .errors import describe_content
+
         raise DocumentError(path, f"not a PDF: {describe_content(head)}")
     sha = file_sha256(path)
     pages: list[Page] = []
-    pictures = 0            # images drawn on the pages
-    source: pdfium.PdfDocument | None = None     # opened for the first page printed sideways
+    pictures = 0  # images drawn on the pages
+    source: pdfium.PdfDocument | None = (
+        None  # opened for the first page printed sideways
+    )
     try:
         with pdfplumber.open(path) as pdf:
             for p in pdf.pages:
@@ -80,7 +92,7 @@ def read_pdf(path: Path) -> Document:
                 else:
                     pages.append(read_page(p, carried))
                 pictures += len(p.images)
-                p.close()           # frees the page's parsed objects: memory stays flat over long files
+                p.close()  # frees the page's parsed objects: memory stays flat over long files
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
@@ -95,7 +107,9 @@ def read_pdf(path: Path) -> Document:
         # would go here, turning the pictures into `Word`s page by page,
         # before the document is given up on.
         if pictures:
-            raise DocumentError(path, "scanned PDF: no text layer (OCR is not supported yet)")
+            raise DocumentError(
+                path, "scanned PDF: no text layer (OCR is not supported yet)"
+            )
         raise DocumentError(path, f"no text on any of its {len(pages)} page(s)")
     return Document(path=str(path), doc_id=path.stem, sha256=sha, pages=pages)
 
@@ -103,7 +117,9 @@ def read_pdf(path: Path) -> Document:
 def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:
     """A plain reason for an error raised while parsing a PDF; `path` lets a
     file that stops short be called truncated."""
-    while exc.args and isinstance(exc.args[0], BaseException):   # pdfplumber wraps pdfminer's errors
+    while exc.args and isinstance(
+        exc.args[0], BaseException
+    ):  # pdfplumber wraps pdfminer's errors
         exc = exc.args[0]
     name = type(exc).__name__
     text = str(exc) or name
@@ -111,7 +127,7 @@ def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:
     if "password" in low or "encrypt" in low:
         return "encrypted PDF: a password is needed to open it"
     if path is not None:
-        try:                    # every complete PDF ends with an end-of-file marker
+        try:  # every complete PDF ends with an end-of-file marker
             with open(path, "rb") as fh:
                 fh.seek(0, 2)
                 fh.seek(max(0, fh.tell() - 2048))
@@ -124,7 +140,9 @@ def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:
         return "damaged PDF (objects nested too deeply or in a loop)"
     if len(text) > 100:
         text = text[:97] + "..."
-    if isinstance(exc, PDFSyntaxError) or any(k in low for k in ("syntax", "xref", "eof", "trailer", "malformed")):
+    if isinstance(exc, PDFSyntaxError) or any(
+        k in low for k in ("syntax", "xref", "eof", "trailer", "malformed")
+    ):
         return f"damaged PDF ({text})"
     return f"unreadable PDF ({name}: {text})"
 
@@ -156,8 +174,9 @@ def sideways_turn(page: pdfplumber.page.Page) -> int:
 
 
 @contextmanager
-def turned_page(source: pdfium.PdfDocument, page: pdfplumber.page.Page,
-                turn: int) -> Iterator[pdfplumber.page.Page]:
+def turned_page(
+    source: pdfium.PdfDocument, page: pdfplumber.page.Page, turn: int
+) -> Iterator[pdfplumber.page.Page]:
     """`page` of `source` (the same file) alone in an in-memory PDF that shows
     it turned by `turn` more degrees, opened with pdfplumber."""
     single = pdfium.PdfDocument.new()
@@ -172,29 +191,48 @@ def turned_page(source: pdfium.PdfDocument, page: pdfplumber.page.Page,
         yield pdf.pages[0]
 
 
-def read_page(page: pdfplumber.page.Page, carried: Grid | None = None, number: int | None = None) -> Page:
+def read_page(
+    page: pdfplumber.page.Page, carried: Grid | None = None, number: int | None = None
+) -> Page:
     """One page's words, fills and grids; `number` overrides the page's own
     number (a page read from a turned copy)."""
     number = number or page.page_number
     words = page_words(page.chars)
     fills = [
-        Fill((r["x0"], r["top"], r["x1"], r["bottom"]), grey_level(r.get("non_stroking_color")))
+        Fill(
+            (r["x0"], r["top"], r["x1"], r["bottom"]),
+            grey_level(r.get("non_stroking_color")),
+        )
         for r in page.rects
-        if r.get("fill") and grey_level(r.get("non_stroking_color")) < WHITE
-        and r["width"] > 3 and r["height"] > 3
+        if r.get("fill")
+        and grey_level(r.get("non_stroking_color")) < WHITE
+        and r["width"] > 3
+        and r["height"] > 3
     ]
-    result = Page(number=number, width=float(page.width), height=float(page.height),
-                  rotation=int(page.rotation or 0) % 360, words=words, fills=fills)
+    result = Page(
+        number=number,
+        width=float(page.width),
+        height=float(page.height),
+        rotation=int(page.rotation or 0) % 360,
+        words=words,
+        fills=fills,
+    )
     edges = ruling_edges(page)
     across = [e for e in edges if e["orientation"] == "h"] + open_ends(edges)
     upright = [e for e in edges if e["orientation"] == "v"]
     if len(edges) >= MIN_RULES_FOR_TABLE and len(across) >= 2 and len(upright) >= 2:
-        settings = {**TABLE_SETTINGS, "explicit_horizontal_lines": across, "explicit_vertical_lines": upright}
+        settings = {
+            **TABLE_SETTINGS,
+            "explicit_horizontal_lines": across,
+            "explicit_vertical_lines": upright,
+        }
         for table in page.find_tables(settings):
             grid = build_grid(number, [tuple(c) for c in table.cells], words, fills)
             if grid is not None and not header_band(grid, float(page.height)):
                 result.grids.append(grid)
-    result.grids.extend(text_grids(result, result.grids, horizontal_rules(page), carried))
+    result.grids.extend(
+        text_grids(result, result.grids, horizontal_rules(page), carried)
+    )
     return result
 
 
@@ -204,14 +242,38 @@ def page_words(chars: list[dict]) -> list[Word]:
     cell's `Source of Funds` turned on its side) is one word per line of it,
     read in its own direction."""
     upright = [c for c in chars if c["upright"]]
-    found = [w for band in text_bands(upright) for w in extract_words(band, **WORD_SETTINGS)]
-    for up in (True, False):         # pdfminer sizes turned characters by their width: not a word boundary
+    found = [
+        w for band in text_bands(upright) for w in extract_words(band, **WORD_SETTINGS)
+    ]
+    for up in (
+        True,
+        False,
+    ):  # pdfminer sizes turned characters by their width: not a word boundary
         turned = [c for c in chars if not c["upright"] and (c["matrix"][1] > 0) == up]
-        found += [{**w, "size": w["x1"] - w["x0"], "upright": False} for w in extract_words(
-            turned, **{**WORD_SETTINGS, "extra_attrs": ["fontname"]}, keep_blank_chars=True,
-            char_dir_rotated="btt" if up else "ttb", line_dir_rotated="ltr" if up else "rtl")]
-    return [Word(w["text"].strip(), w["x0"], w["x1"], w["top"], w["bottom"], w.get("fontname", ""),
-                 float(w.get("size", 0)), w.get("upright", True)) for w in found if w["text"].strip()]
+        found += [
+            {**w, "size": w["x1"] - w["x0"], "upright": False}
+            for w in extract_words(
+                turned,
+                **{**WORD_SETTINGS, "extra_attrs": ["fontname"]},
+                keep_blank_chars=True,
+                char_dir_rotated="btt" if up else "ttb",
+                line_dir_rotated="ltr" if up else "rtl",
+            )
+        ]
+    return [
+        Word(
+            w["text"].strip(),
+            w["x0"],
+            w["x1"],
+            w["top"],
+            w["bottom"],
+            w.get("fontname", ""),
+            float(w.get("size", 0)),
+            w.get("upright", True),
+        )
+        for w in found
+        if w["text"].strip()
+    ]
 
 
 def text_bands(chars: list[dict]) -> list[list[dict]]:
@@ -225,7 +287,9 @@ def text_bands(chars: list[dict]) -> list[list[dict]]:
     bands: list[list[tuple[int, dict]]] = []
     anchor = 0.0
     for i, char in sorted(enumerate(chars), key=lambda ic: ic[1]["top"]):
-        if bands and char["top"] - anchor <= min(WORD_SETTINGS["y_tolerance"], BAND_SHARE * char["size"]):
+        if bands and char["top"] - anchor <= min(
+            WORD_SETTINGS["y_tolerance"], BAND_SHARE * char["size"]
+        ):
             bands[-1].append((i, char))
         else:
             bands.append([(i, char)])
@@ -249,9 +313,17 @@ def ruling_edges(page: pdfplumber.page.Page) -> list[dict[str, object]]:
     stroked rectangles, and filled rectangles thin enough to be lines.  A
     filled rectangle of some size is shading (a shaded cell, a band of row
     shading, a shaded header), whose sides are no rules."""
-    ruled = [r for r in page.rects if r.get("stroke") or min(r["width"], r["height"]) < THIN_RULE]
-    return [e for obj in [*page.lines, *page.curves, *ruled] for e in obj_to_edges(obj)
-            if e["orientation"] in ("h", "v")]
+    ruled = [
+        r
+        for r in page.rects
+        if r.get("stroke") or min(r["width"], r["height"]) < THIN_RULE
+    ]
+    return [
+        e
+        for obj in [*page.lines, *page.curves, *ruled]
+        for e in obj_to_edges(obj)
+        if e["orientation"] in ("h", "v")
+    ]
 
 
 def open_ends(edges: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -266,28 +338,54 @@ def open_ends(edges: list[dict[str, object]]) -> list[dict[str, object]]:
     if not across:
         return []
     closing = []
-    for y, inward in ((max(e["top"] for e in across), -1), (min(e["top"] for e in across), 1)):
-        ends = [e["x0"] for e in upright if abs((e["bottom"] if inward < 0 else e["top"]) - y) <= tolerance
-                and inward * ((e["top"] + e["bottom"]) / 2 - y) > tolerance]
+    for y, inward in (
+        (max(e["top"] for e in across), -1),
+        (min(e["top"] for e in across), 1),
+    ):
+        ends = [
+            e["x0"]
+            for e in upright
+            if abs((e["bottom"] if inward < 0 else e["top"]) - y) <= tolerance
+            and inward * ((e["top"] + e["bottom"]) / 2 - y) > tolerance
+        ]
         if len(ends) < 2:
             continue
         left, right = min(ends), max(ends)
         reach = left
-        for x0, x1 in sorted((e["x0"], e["x1"]) for e in across if abs(e["top"] - y) <= tolerance):
+        for x0, x1 in sorted(
+            (e["x0"], e["x1"]) for e in across if abs(e["top"] - y) <= tolerance
+        ):
             if x0 > reach + tolerance:
                 break
             reach = max(reach, x1)
         if reach < right - tolerance:
-            closing.append({"object_type": "line", "x0": left, "x1": right, "top": y, "bottom": y,
-                            "width": right - left, "height": 0.0})
+            closing.append(
+                {
+                    "object_type": "line",
+                    "x0": left,
+                    "x1": right,
+                    "top": y,
+                    "bottom": y,
+                    "width": right - left,
+                    "height": 0.0,
+                }
+            )
     return closing
 
 
 def horizontal_rules(page: pdfplumber.page.Page) -> list[tuple[float, float, float]]:
     """(x0, x1, y) of the page's horizontal rulings, drawn as lines or as
     thin rectangles."""
-    rules = [(ln["x0"], ln["x1"], ln["top"]) for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 1]
-    rules += [(r["x0"], r["x1"], (r["top"] + r["bottom"]) / 2) for r in page.rects if r["height"] < 2 and r["width"] > 10]
+    rules = [
+        (ln["x0"], ln["x1"], ln["top"])
+        for ln in page.lines
+        if abs(ln["top"] - ln["bottom"]) < 1
+    ]
+    rules += [
+        (r["x0"], r["x1"], (r["top"] + r["bottom"]) / 2)
+        for r in page.rects
+        if r["height"] < 2 and r["width"] > 10
+    ]
     return rules
 
 
@@ -307,7 +405,9 @@ def grey_level(colour: object) -> float:
     return 1.0
 
 
-def build_grid(page_no: int, boxes: list[BBox], words: list[Word], fills: list[Fill]) -> Grid | None:
+def build_grid(
+    page_no: int, boxes: list[BBox], words: list[Word], fills: list[Fill]
+) -> Grid | None:
     """Turn cell boxes into a `Grid` with row/column spans and the words of
     each cell (a word belongs to the cell holding its centre)."""
     if len(boxes) < 2:
@@ -315,7 +415,7 @@ def build_grid(page_no: int, boxes: list[BBox], words: list[Word], fills: list[F
     col_edges = cluster([b[0] for b in boxes] + [b[2] for b in boxes], EDGE_SNAP)
     row_edges = cluster([b[1] for b in boxes] + [b[3] for b in boxes], EDGE_SNAP)
     if len(col_edges) < 3 or len(row_edges) < 2:
-        return None          # one column: a box or a band of row shading, not a table
+        return None  # one column: a box or a band of row shading, not a table
     cells: list[Cell] = []
     for x0, top, x1, bottom in boxes:
         c0, c1 = nearest(col_edges, x0), nearest(col_edges, x1)
@@ -323,8 +423,13 @@ def build_grid(page_no: int, boxes: list[BBox], words: list[Word], fills: list[F
         if c1 <= c0 or r1 <= r0:
             continue
         cells.append(Cell(r0, c0, r1 - r0, c1 - c0, (x0, top, x1, bottom)))
-    grid = Grid(page_no, (col_edges[0], row_edges[0], col_edges[-1], row_edges[-1]),
-                col_edges, row_edges, cells)
+    grid = Grid(
+        page_no,
+        (col_edges[0], row_edges[0], col_edges[-1], row_edges[-1]),
+        col_edges,
+        row_edges,
+        cells,
+    )
     members: dict[int, list[Word]] = {}
     for w in words:
         r = bisect_right(row_edges, w.y_mid) - 1

@@ -7,6 +7,7 @@ row adds its text to what is open.  Output ids follow the activity numbering
 and indicators come from the "Outcome One: ..." blocks of the text where the
 document has them, else from the table's outcome cell.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,10 +18,15 @@ from .sections import Section
 from .tables import Row, Table, activity_id, money, output_of
 from .text import flatten, normalise_label, split_items, split_parties
 
-OUTCOME_LABEL = re.compile(r"^(?:programme\s+|project\s+|country\s+programme\s+)?outcome\s*(?P<no>\w+)?\s*[:.\-–]?\s*", re.I)
+OUTCOME_LABEL = re.compile(
+    r"^(?:programme\s+|project\s+|country\s+programme\s+)?outcome\s*(?P<no>\w+)?\s*[:.\-–]?\s*",
+    re.I,
+)
 OUTPUT_BASELINE = re.compile(r"\bbaseline\s*:\s*", re.I)
-OUTPUT_LABEL = re.compile(r"^(?:intended\s+|expected\s+)?output\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I)
-MAX_TOTAL_QUALIFIER = 3    # words after a total word: `Total Output 2 (USD)`
+OUTPUT_LABEL = re.compile(
+    r"^(?:intended\s+|expected\s+)?output\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I
+)
+MAX_TOTAL_QUALIFIER = 3  # words after a total word: `Total Output 2 (USD)`
 
 
 @dataclass
@@ -37,11 +43,13 @@ class OutputDraft:
     title: str = ""
     targets: str = ""
     budget: int | None = None
-    parties: list[str] = field(default_factory=list)   # the party cells printed for the output
+    parties: list[str] = field(
+        default_factory=list
+    )  # the party cells printed for the output
     activities: list[ActivityDraft] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
     cell_id: int = 0
-    baseline: str = ""            # an output baseline printed in the output's own cell
+    baseline: str = ""  # an output baseline printed in the output's own cell
 
     @property
     def output_id(self) -> str | None:
@@ -67,7 +75,9 @@ class Framework:
     outputs: list[OutputDraft]
     total: int | None = None
     total_page: int | None = None
-    other_budget: int = 0          # amounts on framework rows outside any output (management, GMS)
+    other_budget: int = (
+        0  # amounts on framework rows outside any output (management, GMS)
+    )
 
 
 def number_value(token: str | None) -> int | None:
@@ -88,9 +98,14 @@ def is_total(text: str) -> bool:
         if label == word or label.startswith(word + " for "):
             return True
         if label.startswith(word + " "):
-            rest = [t for t in re.split(r"[\s:()]+", label[len(word):]) if t.strip("-")]
+            rest = [
+                t for t in re.split(r"[\s:()]+", label[len(word) :]) if t.strip("-")
+            ]
             return len(rest) <= MAX_TOTAL_QUALIFIER and all(
-                t in vocab["total_qualifiers"] or re.fullmatch(r"[\d.\-–/]+|[ivx]+|[a-z]", t) for t in rest)
+                t in vocab["total_qualifiers"]
+                or re.fullmatch(r"[\d.\-–/]+|[ivx]+|[a-z]", t)
+                for t in rest
+            )
     return False
 
 
@@ -104,14 +119,23 @@ def read_framework(tables: list[Table]) -> Framework:
     fw = Framework([], [])
     for table in (t for t in tables if t.kind == "results_framework"):
         read_framework_table(table, fw)
-    for out in fw.outputs:            # numbering implied by the activities (`2.1.3` sits under outcome 2)
-        if out.activities and out.outcome_no is None and out.activities[0].activity_id.count(".") >= 2:
+    for out in (
+        fw.outputs
+    ):  # numbering implied by the activities (`2.1.3` sits under outcome 2)
+        if (
+            out.activities
+            and out.outcome_no is None
+            and out.activities[0].activity_id.count(".") >= 2
+        ):
             out.outcome_no = int(out.activities[0].activity_id.split(".")[0])
     return fw
 
 
 def read_framework_table(table: Table, fw: Framework) -> None:
-    col = {role: table.column(role) for role in ("outcome", "output", "activity", "amount", "party")}
+    col = {
+        role: table.column(role)
+        for role in ("outcome", "output", "activity", "amount", "party")
+    }
     outcome: OutcomeDraft | None = None
     output: OutputDraft | None = None
     activity: ActivityDraft | None = None
@@ -120,9 +144,13 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         if not any(t.strip() for t in row.cells):
             continue
         first_act_line = starting_text(row, col["activity"]).split("\n")[0]
-        if is_total(first_act_line) or any(is_total(t) for t in row.cells[:2] if t.strip()):
+        if is_total(first_act_line) or any(
+            is_total(t) for t in row.cells[:2] if t.strip()
+        ):
             amount_col = col["amount"]
-            fw.total = money(flatten(row.get(amount_col)), amount_col) if amount_col else None
+            fw.total = (
+                money(flatten(row.get(amount_col)), amount_col) if amount_col else None
+            )
             fw.total_page = row.page
             continue
         text = starting_text(row, col["outcome"])
@@ -133,7 +161,11 @@ def read_framework_table(table: Table, fw: Framework) -> None:
                 m = OUTCOME_LABEL.match(text)
                 no = number_value(m.group("no")) if m else None
                 if no is None:
-                    no = (outcome.outcome_no or 0) + 1 if outcome and outcome.outcome_no else len(fw.outcomes) + 1
+                    no = (
+                        (outcome.outcome_no or 0) + 1
+                        if outcome and outcome.outcome_no
+                        else len(fw.outcomes) + 1
+                    )
                 outcome = OutcomeDraft(no, text)
                 fw.outcomes.append(outcome)
             outcome.pages.add(row.page)
@@ -143,27 +175,37 @@ def read_framework_table(table: Table, fw: Framework) -> None:
                 continue_output_cell(output, text)
             else:
                 m = OUTPUT_LABEL.match(text)
-                title, baseline = split_baseline(text[m.end():] if m else text)
-                output = OutputDraft(outcome.outcome_no if outcome else None, m.group("no") if m else None,
-                                     title, baseline=baseline.strip(), cell_id=row.cell_ids[col["output"].index])
+                title, baseline = split_baseline(text[m.end() :] if m else text)
+                output = OutputDraft(
+                    outcome.outcome_no if outcome else None,
+                    m.group("no") if m else None,
+                    title,
+                    baseline=baseline.strip(),
+                    cell_id=row.cell_ids[col["output"].index],
+                )
                 fw.outputs.append(output)
                 activity = None
         if output is None:
             continue
         output.pages.add(row.page)
-        for column in table.columns_of("targets"):      # one column, or one per year
+        for column in table.columns_of("targets"):  # one column, or one per year
             text = starting_text(row, column)
             if text:
                 output.targets += ("\n\n" if output.targets else "") + text
         text = starting_text(row, col["party"])
         if text:
-            output.parties.append(text)           # one cell per output, or one per activity
+            output.parties.append(text)  # one cell per output, or one per activity
         amount_col = col["amount"]
         act_text = starting_text(row, col["activity"])
-        in_output = (col["output"] is not None and row.cell_ids[col["output"].index] == output.cell_id) \
-            or bool(activity_id(act_text)[0])
-        if amount_col is not None and row.starts[amount_col.index] \
-                and row.cell_ids[amount_col.index] not in seen_amount_cells:
+        in_output = (
+            col["output"] is not None
+            and row.cell_ids[col["output"].index] == output.cell_id
+        ) or bool(activity_id(act_text)[0])
+        if (
+            amount_col is not None
+            and row.starts[amount_col.index]
+            and row.cell_ids[amount_col.index] not in seen_amount_cells
+        ):
             seen_amount_cells.add(row.cell_ids[amount_col.index])
             value = money(flatten(row.get(amount_col)), amount_col)
             if value is not None and in_output:
@@ -195,7 +237,7 @@ def continue_output_cell(output: OutputDraft, rest: str) -> None:
 def split_baseline(text: str) -> tuple[str, str]:
     """(title, baseline) of an output cell that also prints `Baseline: ...`."""
     found = OUTPUT_BASELINE.search(text)
-    return (text[:found.start()], text[found.end():]) if found else (text, "")
+    return (text[: found.start()], text[found.end() :]) if found else (text, "")
 
 
 def rest_from_page_above(row: Row, text: str, label: re.Pattern[str]) -> bool:
@@ -220,7 +262,11 @@ def resolve_parties(outputs: list[OutputDraft]) -> dict[int, list[str]]:
         parties: list[str] = []
         for cell in out.parties:
             label = normalise_label(cell).strip(" -")
-            names = previous if any(label == s or label.startswith(s) for s in same) else split_parties(cell)
+            names = (
+                previous
+                if any(label == s or label.startswith(s) for s in same)
+                else split_parties(cell)
+            )
             parties += [n for n in names if n not in parties]
         result[i] = parties
         previous = parties
@@ -231,8 +277,11 @@ def resolve_parties(outputs: list[OutputDraft]) -> dict[int, list[str]]:
 
 INTENDED_OUTCOME = re.compile(r"^intended outcome\b", re.I)
 # `Outcome One: <title>`, `CPD Outcome 1 – <title>: <statement>`
-OUTCOME_PARAGRAPH = re.compile(r"^(?:[A-Z]{2,6}\s+|programme\s+|country\s+programme\s+)?outcome\s+(?P<no>\w+)"
-                               r"\s*[:\-–]\s*(?P<rest>.+)$", re.I | re.S)
+OUTCOME_PARAGRAPH = re.compile(
+    r"^(?:[A-Z]{2,6}\s+|programme\s+|country\s+programme\s+)?outcome\s+(?P<no>\w+)"
+    r"\s*[:\-–]\s*(?P<rest>.+)$",
+    re.I | re.S,
+)
 TITLE_THEN_STATEMENT = re.compile(r"^([^:]{3,100}):\s+(.{20,})$", re.S)
 MAX_OUTCOME_TITLE = 200
 ENUMERATOR = re.compile(r"^\s*\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*")
@@ -254,26 +303,48 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
             no = number_value(m.group("no")) if m else None
             titled = TITLE_THEN_STATEMENT.match(m.group("rest")) if m else None
             if no is not None and (len(para) < MAX_OUTCOME_TITLE or titled):
-                title, statement = (titled.group(1), titled.group(2)) if titled else (m.group("rest"), "")
-                current = {"title": title.strip(), "statement": statement.strip(), "baseline": "", "indicators": ""}
+                title, statement = (
+                    (titled.group(1), titled.group(2))
+                    if titled
+                    else (m.group("rest"), "")
+                )
+                current = {
+                    "title": title.strip(),
+                    "statement": statement.strip(),
+                    "baseline": "",
+                    "indicators": "",
+                }
                 found[no] = current
                 continue
             if INTENDED_OUTCOME.match(para) and intended is None:
                 statement = para.split(":", 1)[1].strip() if ":" in para else ""
-                intended = current = {"title": "", "statement": statement, "baseline": "", "indicators": ""}
+                intended = current = {
+                    "title": "",
+                    "statement": statement,
+                    "baseline": "",
+                    "indicators": "",
+                }
                 continue
             if current is None:
                 continue
             label = BLOCK_LABEL.match(para)
             if label:
-                key = "baseline" if label.group(1).lower().startswith("baseline") else "indicators"
-                current[key] = para[label.end():].strip()
+                key = (
+                    "baseline"
+                    if label.group(1).lower().startswith("baseline")
+                    else "indicators"
+                )
+                current[key] = para[label.end() :].strip()
             elif not current["statement"]:
                 current["statement"] = para.strip()
-        if not found and intended is not None:     # one outcome, as the country programme states it
+        if (
+            not found and intended is not None
+        ):  # one outcome, as the country programme states it
             found[1] = intended
         score = sum(bool(v["baseline"]) + bool(v["indicators"]) for v in found.values())
-        if score > sum(bool(v["baseline"]) + bool(v["indicators"]) for v in best.values()):
+        if score > sum(
+            bool(v["baseline"]) + bool(v["indicators"]) for v in best.values()
+        ):
             best = found
     return best
 
@@ -282,19 +353,27 @@ def labelled_parts(para: str) -> list[str]:
     """A paragraph cut before each block label it holds (`... per cent
     Indicators: Number of ...`): the label starts a part of its own."""
     cuts = [m.start() for m in INNER_LABEL.finditer(para)]
-    return [para[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(para)]) if para[a:b].strip()]
+    return [
+        para[a:b].strip()
+        for a, b in zip([0, *cuts], [*cuts, len(para)])
+        if para[a:b].strip()
+    ]
 
 
 def split_indicators(text: str) -> list[str]:
     """`(1) Youth unemployment rate; (2) ...` -> the indicators, without their numbers."""
-    return [ENUMERATOR.sub("", p).strip() for p in text.split(";") if ENUMERATOR.sub("", p).strip()]
+    return [
+        ENUMERATOR.sub("", p).strip()
+        for p in text.split(";")
+        if ENUMERATOR.sub("", p).strip()
+    ]
 
 
 def outcome_cell_parts(text: str) -> tuple[str, str]:
     """(title, statement) of a framework outcome cell `Outcome 2\\n<statement>`."""
     flat = flatten(text)
     m = OUTCOME_LABEL.match(flat)
-    return "", flat[m.end():].strip() if m else flat
+    return "", flat[m.end() :].strip() if m else flat
 
 
 def target_items(text: str) -> list[str]:

@@ -1,4 +1,5 @@
 """Stage 4d: the risk log -> one record per risk."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,16 @@ from .text import flatten
 
 PROBABILITY = re.compile(r"\bP\s*[=:]\s*(\d)\b|probability\s*[=:]?\s*(\d)\b", re.I)
 IMPACT = re.compile(r"\bI\s*[=:]\s*(\d)\b", re.I)
-FIELDS = ("description", "category", "countermeasures", "owner", "author", "date_identified", "last_update", "status")
+FIELDS = (
+    "description",
+    "category",
+    "countermeasures",
+    "owner",
+    "author",
+    "date_identified",
+    "last_update",
+    "status",
+)
 
 
 @dataclass
@@ -38,15 +48,29 @@ def read_risks(tables: list[Table]) -> list[Risk]:
         for row in table.rows:
             number = flatten(row.get(no_col)) if no_col is not None else ""
             if re.fullmatch(r"[\d\s]+", number):
-                number = re.sub(r"\s", "", number)     # `01` broken over two lines of a narrow column
+                number = re.sub(
+                    r"\s", "", number
+                )  # `01` broken over two lines of a narrow column
             values = {f: flatten(row.get(table.column(f))) for f in FIELDS}
             if not any(values.values()):
                 continue
-            if not number and risks and (no_col is None or not row.starts[no_col.index]):
+            if (
+                not number
+                and risks
+                and (no_col is None or not row.starts[no_col.index])
+            ):
                 for f, v in values.items():
                     if v and row.starts[table.column(f).index]:
                         risks[-1].fields[f] = f"{risks[-1].fields[f]} {v}".strip()
                 continue
-            impact, probability = split_impact(row.get(impact_col)) if impact_col is not None else ("", "")
-            risks.append(Risk(number or str(len(risks) + 1), values, impact, probability, row.page))
+            impact, probability = (
+                split_impact(row.get(impact_col))
+                if impact_col is not None
+                else ("", "")
+            )
+            risks.append(
+                Risk(
+                    number or str(len(risks) + 1), values, impact, probability, row.page
+                )
+            )
     return risks

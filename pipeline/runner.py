@@ -19,6 +19,7 @@ at work: reader, tables, budget...) on a small shared page, so that a
 document stopped by the time limit or the memory cap is reported with the
 stage it was in, and a progress display can show it.
 """
+
 from __future__ import annotations
 
 import errno
@@ -54,7 +55,9 @@ from .validate import schemas, validate_records
 
 CACHE_DIR = ".cache"
 REPORTS = "reports"
-CACHE_FILE = re.compile(r"[0-9a-f]{32}-[0-9a-f]{16}\.json(?:\.part-(\d+))?")    # as cache_key names them
+CACHE_FILE = re.compile(
+    r"[0-9a-f]{32}-[0-9a-f]{16}\.json(?:\.part-(\d+))?"
+)  # as cache_key names them
 Record = dict[str, Any]
 
 
@@ -65,26 +68,30 @@ class Settings:
     memory_mb: int = 4096
     force: bool = False
     formats: tuple[str, ...] = FORMATS
-    scheduler: str | None = None      # a Dask scheduler's address, or "local": run the extractions there
+    scheduler: str | None = (
+        None  # a Dask scheduler's address, or "local": run the extractions there
+    )
 
 
 @dataclass
 class DocumentResult:
     file: str
     doc_id: str
-    status: str                       # "ok", "partial" (findings about missing parts) or "failed"
+    status: str  # "ok", "partial" (findings about missing parts) or "failed"
     reason: str = ""
     pages: int = 0
     records: dict[str, int] = field(default_factory=dict)
     issues: int = 0
     seconds: float = 0.0
-    cached: bool = False              # taken from the cache: not extracted in this run
-    detail: str = ""                  # for an unexpected error: where it happened
-    stage: str = ""                   # for a failure: the stage of the extraction it happened in
+    cached: bool = False  # taken from the cache: not extracted in this run
+    detail: str = ""  # for an unexpected error: where it happened
+    stage: str = ""  # for a failure: the stage of the extraction it happened in
 
     @property
     def source(self) -> str:
-        return "-" if self.status == "failed" else "cache" if self.cached else "extracted"
+        return (
+            "-" if self.status == "failed" else "cache" if self.cached else "extracted"
+        )
 
 
 @dataclass
@@ -92,7 +99,9 @@ class RunSummary:
     documents: list[DocumentResult]
     out_dir: str
     version: str = __version__
-    warnings: list[str] = field(default_factory=list)     # what the run told that failed no document
+    warnings: list[str] = field(
+        default_factory=list
+    )  # what the run told that failed no document
 
     @property
     def failed(self) -> list[DocumentResult]:
@@ -103,17 +112,33 @@ class RunSummary:
         return [d for d in self.documents if d.cached and d.status != "failed"]
 
     def counts(self) -> dict[str, int]:
-        return {"documents": len(self.documents),
-                "extracted": sum(d.status != "failed" and not d.cached for d in self.documents),
-                "from_cache": len(self.cached),
-                "partial": sum(d.status == "partial" for d in self.documents),
-                "failed": len(self.failed)}
+        return {
+            "documents": len(self.documents),
+            "extracted": sum(
+                d.status != "failed" and not d.cached for d in self.documents
+            ),
+            "from_cache": len(self.cached),
+            "partial": sum(d.status == "partial" for d in self.documents),
+            "failed": len(self.failed),
+        }
 
     def to_json(self) -> str:
-        return json.dumps({"version": self.version, "out_dir": self.out_dir, "counts": self.counts(),
-                           "documents": [{**asdict(d), "source": d.source} for d in self.documents],
-                           "warnings": self.warnings},
-                          indent=1, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "version": self.version,
+                    "out_dir": self.out_dir,
+                    "counts": self.counts(),
+                    "documents": [
+                        {**asdict(d), "source": d.source} for d in self.documents
+                    ],
+                    "warnings": self.warnings,
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
 
 class Observer:
@@ -147,15 +172,25 @@ class Observer:
 
 # ------------------------------------------------------------------ stages of an extraction
 
-STAGES = {                  # the pipeline module at work -> the stage as the user is told
-    "reader": "reading the PDF", "layout": "page layout", "sections": "sections",
-    "tables": "tables", "textgrid": "tables", "results": "results framework", "workplan": "work plan",
-    "budget": "budget sheets", "risks": "risk log", "document": "document facts", "nlp": "money and dates",
-    "checks": "consistency checks", "extract": "assembling records", "model": "assembling records",
+STAGES = {  # the pipeline module at work -> the stage as the user is told
+    "reader": "reading the PDF",
+    "layout": "page layout",
+    "sections": "sections",
+    "tables": "tables",
+    "textgrid": "tables",
+    "results": "results framework",
+    "workplan": "work plan",
+    "budget": "budget sheets",
+    "risks": "risk log",
+    "document": "document facts",
+    "nlp": "money and dates",
+    "checks": "consistency checks",
+    "extract": "assembling records",
+    "model": "assembling records",
 }
 STARTING, WRITING = "starting", "writing the result"
 OUT_OF_MEMORY = "out of memory (the machine has no more)"
-UNWRITABLE = 3              # the exit code of a worker that could not write its result
+UNWRITABLE = 3  # the exit code of a worker that could not write its result
 BOARD_SIZE = 64
 
 
@@ -167,7 +202,7 @@ def stage_of(frames: Iterable[FrameType]) -> str | None:
     inside = [i for i, name in enumerate(stack) if name == f"{__package__}.extract"]
     if not inside:
         return None
-    for name in stack[inside[-1] + 1:]:
+    for name in stack[inside[-1] + 1 :]:
         if name.startswith(f"{__package__}."):
             module = name.rsplit(".", 1)[1]
             return STAGES.get(module, module)
@@ -207,8 +242,12 @@ def read_board(board: mmap.mmap | None) -> str:
     return board[:].rstrip(b"\0").decode("utf-8", "replace")
 
 
-def watch_stages(board: mmap.mmap | None, memory_mb: int, over: Callable[[str], None],
-                 interval: float = 0.1) -> threading.Event:
+def watch_stages(
+    board: mmap.mmap | None,
+    memory_mb: int,
+    over: Callable[[str], None],
+    interval: float = 0.1,
+) -> threading.Event:
     """In the extraction process: ten times a second, post the stage the main
     thread is in, and call `over(stage)` when the process's resident memory
     is over `memory_mb` (0: no cap); set the returned event to stop."""
@@ -228,7 +267,9 @@ def watch_stages(board: mmap.mmap | None, memory_mb: int, over: Callable[[str], 
 
     try:
         threading.Thread(target=watch, name="stage-watch", daemon=True).start()
-    except RuntimeError:         # no thread to be had: the stages go unreported, the memory unwatched
+    except (
+        RuntimeError
+    ):  # no thread to be had: the stages go unreported, the memory unwatched
         pass
     return stop
 
@@ -237,7 +278,7 @@ def resident_mb() -> float:
     """This process's resident memory (RSS) in MB; 0 where /proc does not tell."""
     try:
         with open("/proc/self/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, IndexError):
         return 0.0
 
@@ -248,8 +289,14 @@ def code_fingerprint() -> str:
     result is reused only by the exact pipeline that made it."""
     digest = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent
-    for path in sorted([*root.rglob("*.py"), *root.rglob("*.json"), *root.rglob("*.csv"),
-                        *(root.parent / "schemas").glob("*.json")]):
+    for path in sorted(
+        [
+            *root.rglob("*.py"),
+            *root.rglob("*.json"),
+            *root.rglob("*.csv"),
+            *(root.parent / "schemas").glob("*.json"),
+        ]
+    ):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -258,7 +305,9 @@ def code_fingerprint() -> str:
 def cache_key(sha256: str, name: str) -> str:
     """The cache file of a document: its content and file name (records carry
     the name as `doc_id` and `source_file`), then the code fingerprint."""
-    digest = hashlib.sha256(f"{sha256}\0{name}".encode("utf-8", "surrogateescape")).hexdigest()
+    digest = hashlib.sha256(
+        f"{sha256}\0{name}".encode("utf-8", "surrogateescape")
+    ).hexdigest()
     return f"{digest[:32]}-{code_fingerprint()}.json"
 
 
@@ -275,7 +324,9 @@ def file_sha(path: Path, limit_s: float) -> str | None:
     return digest.hexdigest()
 
 
-ALIAS = re.compile(rb"(?<!\d)(\d+)\s+(\d+)\s+obj\s*(\d+)\s+(\d+)\s+R\s*endobj")    # an object that is a reference
+ALIAS = re.compile(
+    rb"(?<!\d)(\d+)\s+(\d+)\s+obj\s*(\d+)\s+(\d+)\s+R\s*endobj"
+)  # an object that is a reference
 
 
 def reference_loop(path: str) -> str:
@@ -284,9 +335,12 @@ def reference_loop(path: str) -> str:
     would follow until the time limit, as "6 0 R -> 7 0 R -> 6 0 R"; ""
     when there is none (objects in compressed object streams are not seen)."""
     try:
-        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        with (
+            open(path, "rb") as fh,
+            mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data,
+        ):
             alias = {m.group(1, 2): m.group(3, 4) for m in ALIAS.finditer(data)}
-    except (OSError, ValueError):          # unreadable or empty: the reader tells
+    except (OSError, ValueError):  # unreadable or empty: the reader tells
         return ""
     done: set[tuple[bytes, bytes]] = set()
     for ref in alias:
@@ -296,27 +350,44 @@ def reference_loop(path: str) -> str:
             ref = alias[ref]
         if ref in chain:
             members = list(chain)
-            return " -> ".join(f"{int(n)} {int(g)} R" for n, g in members[members.index(ref):] + [ref])
+            return " -> ".join(
+                f"{int(n)} {int(g)} R" for n, g in members[members.index(ref) :] + [ref]
+            )
         done.update(chain)
     return ""
 
 
 # ------------------------------------------------------------------ the worker process
 
-def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | None = None) -> None:
+
+def extract_to_file(
+    path: str, target: str, memory_mb: int, board: mmap.mmap | None = None
+) -> None:
     """Child process: extract one document and write its records (or its
     error, with the stage it happened in) as JSON to `target`; post the
     stage reached on `board` as it goes."""
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle: it stops its workers
+        signal.signal(
+            signal.SIGINT, signal.SIG_IGN
+        )  # Ctrl-C is the parent's to handle: it stops its workers
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
-    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)   # warnings about damaged but readable files
+    logging.getLogger("pdfminer").setLevel(
+        logging.CRITICAL
+    )  # warnings about damaged but readable files
 
-    def out_of_memory(stage: str) -> None:          # in the watching thread: the main one is still at work
+    def out_of_memory(
+        stage: str,
+    ) -> None:  # in the watching thread: the main one is still at work
         code = 0
         try:
-            write_payload(target, {"error": f"out of memory (over the {memory_mb} MB limit)", "stage": stage})
+            write_payload(
+                target,
+                {
+                    "error": f"out of memory (over the {memory_mb} MB limit)",
+                    "stage": stage,
+                },
+            )
         except SystemExit as exc:
             code = exc.code
         os._exit(code)
@@ -325,9 +396,12 @@ def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | N
     stop = watch_stages(board, memory_mb, out_of_memory)
     try:
         from .extract import extract_file
+
         loop = reference_loop(path)
         if loop:
-            raise DocumentError(path, f"damaged PDF: its objects refer to each other in a loop ({loop})")
+            raise DocumentError(
+                path, f"damaged PDF: its objects refer to each other in a loop ({loop})"
+            )
         records = extract_file(Path(path))
         payload: dict[str, Any] = {"records": records, "checksum": checksum(records)}
     except DocumentError as exc:
@@ -335,11 +409,19 @@ def extract_to_file(path: str, target: str, memory_mb: int, board: mmap.mmap | N
     except MemoryError as exc:
         payload = {"error": OUT_OF_MEMORY, "stage": traceback_stage(exc.__traceback__)}
     except RecursionError as exc:
-        payload = {"error": "too deeply nested to read (recursion limit reached)",
-                   "detail": traceback.format_exc(limit=-3), "stage": traceback_stage(exc.__traceback__)}
-    except Exception as exc:  # a bug or a pathological file: report it, keep the batch going
-        payload = {"error": f"extraction failed ({type(exc).__name__}: {exc})",
-                   "detail": traceback.format_exc(limit=-5), "stage": traceback_stage(exc.__traceback__)}
+        payload = {
+            "error": "too deeply nested to read (recursion limit reached)",
+            "detail": traceback.format_exc(limit=-3),
+            "stage": traceback_stage(exc.__traceback__),
+        }
+    except (
+        Exception
+    ) as exc:  # a bug or a pathological file: report it, keep the batch going
+        payload = {
+            "error": f"extraction failed ({type(exc).__name__}: {exc})",
+            "detail": traceback.format_exc(limit=-5),
+            "stage": traceback_stage(exc.__traceback__),
+        }
     stop.set()
     post(board, WRITING)
     try:
@@ -353,7 +435,7 @@ def write_payload(target: str, payload: dict[str, Any]) -> None:
     (a full disk, a read-only folder) ends the process with exit code
     `UNWRITABLE`, a plain reason for the batch to give instead of a traceback."""
     tmp = f"{target}.part-{os.getpid()}"
-    try:               # a file name that is not UTF-8 stays as an escape (the batch names the document apart)
+    try:  # a file name that is not UTF-8 stays as an escape (the batch names the document apart)
         with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
             json.dump(payload, fh, ensure_ascii=False)
         os.replace(tmp, target)
@@ -366,8 +448,9 @@ def die_with_parent() -> None:
     killed run leaves no extraction running on."""
     try:
         import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
 
@@ -384,17 +467,25 @@ def preload() -> None:
 
 # ------------------------------------------------------------------ the batch
 
-Ended = tuple[Path, Path, float, str, str]      # path, cache target, seconds, failure reason or "", stage
+Ended = tuple[
+    Path, Path, float, str, str
+]  # path, cache target, seconds, failure reason or "", stage
 
 
-def run_batch(paths: list[Path], out_dir: Path, settings: Settings,
-              progress: Callable[[DocumentResult], None] | None = None,
-              observer: Observer | None = None) -> RunSummary:
+def run_batch(
+    paths: list[Path],
+    out_dir: Path,
+    settings: Settings,
+    progress: Callable[[DocumentResult], None] | None = None,
+    observer: Observer | None = None,
+) -> RunSummary:
     out_dir = Path(out_dir)
     observer = observer or Observer()
     warnings: list[str] = []
     with results_folder(out_dir / CACHE_DIR, observer, warnings) as scratch:
-        return extract_batch(paths, out_dir, scratch, settings, progress, observer, warnings)
+        return extract_batch(
+            paths, out_dir, scratch, settings, progress, observer, warnings
+        )
 
 
 def warn(observer: Observer, warnings: list[str], text: str) -> None:
@@ -404,7 +495,9 @@ def warn(observer: Observer, warnings: list[str], text: str) -> None:
 
 
 @contextmanager
-def results_folder(cache: Path, observer: Observer, warnings: list[str]) -> Iterator[Path]:
+def results_folder(
+    cache: Path, observer: Observer, warnings: list[str]
+) -> Iterator[Path]:
     """Where the workers write their results: the cache, or, when it cannot
     be written (read-only, full, not a folder), a temporary folder removed
     at the end; the run then goes on without caching, and says so."""
@@ -412,17 +505,26 @@ def results_folder(cache: Path, observer: Observer, warnings: list[str]) -> Iter
         cache.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=cache).close()
     except OSError as exc:
-        warn(observer, warnings,
-             f"the cache {shown(cache)} cannot be written ({exc.strerror or exc}): going on without it")
+        warn(
+            observer,
+            warnings,
+            f"the cache {shown(cache)} cannot be written ({exc.strerror or exc}): going on without it",
+        )
         with tempfile.TemporaryDirectory(prefix="prodoc-results-") as folder:
             yield Path(folder)
         return
     yield cache
 
 
-def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Settings,
-                  progress: Callable[[DocumentResult], None] | None, observer: Observer,
-                  warnings: list[str]) -> RunSummary:
+def extract_batch(
+    paths: list[Path],
+    out_dir: Path,
+    scratch: Path,
+    settings: Settings,
+    progress: Callable[[DocumentResult], None] | None,
+    observer: Observer,
+    warnings: list[str],
+) -> RunSummary:
     """The batch, with the results of its extractions written to `scratch`
     (the cache, where it can be written)."""
     cache = out_dir / CACHE_DIR
@@ -436,22 +538,49 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
         if progress:
             progress(result)
 
-    def fail(path: Path, reason: str, seconds: float = 0.0, detail: str = "", stage: str = "") -> None:
-        results[path] = DocumentResult(shown(path), ids[path] or "_", "failed", one_line(reason),
-                                       issues=1, seconds=round(seconds, 2), stage=stage,
-                                       detail="\n".join(map(shown, detail.splitlines())))   # issues 1: document_failed
+    def fail(
+        path: Path, reason: str, seconds: float = 0.0, detail: str = "", stage: str = ""
+    ) -> None:
+        results[path] = DocumentResult(
+            shown(path),
+            ids[path] or "_",
+            "failed",
+            one_line(reason),
+            issues=1,
+            seconds=round(seconds, 2),
+            stage=stage,
+            detail="\n".join(map(shown, detail.splitlines())),
+        )  # issues 1: document_failed
         report(results[path])
 
-    def finish(path: Path, payload: dict[str, Any], seconds: float, cached: bool, stage: str = "") -> None:
+    def finish(
+        path: Path,
+        payload: dict[str, Any],
+        seconds: float,
+        cached: bool,
+        stage: str = "",
+    ) -> None:
         if "error" in payload:
-            fail(path, str(payload["error"]), seconds, str(payload.get("detail", "")),
-                 str(payload.get("stage") or stage))
+            fail(
+                path,
+                str(payload["error"]),
+                seconds,
+                str(payload.get("detail", "")),
+                str(payload.get("stage") or stage),
+            )
             return
         try:
-            tables, invalid = validate_records(relabel(payload["records"], ids[path], shown(path.name)))
+            tables, invalid = validate_records(
+                relabel(payload["records"], ids[path], shown(path.name))
+            )
         except Exception as exc:
-            fail(path, f"its records could not be checked ({type(exc).__name__}: {exc})", seconds,
-                 traceback.format_exc(limit=-5), "checking the records")
+            fail(
+                path,
+                f"its records could not be checked ({type(exc).__name__}: {exc})",
+                seconds,
+                traceback.format_exc(limit=-5),
+                "checking the records",
+            )
             return
         invalid.extend(unstorable(tables))
         tables.setdefault("issues", []).extend(invalid)
@@ -459,24 +588,39 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
         docs = tables.get("documents", [])
         issues = tables.get("issues", [])
         results[path] = DocumentResult(
-            shown(path), ids[path], "partial" if any(str(f.get("check", "")).startswith("missing_") for f in issues)
-            else "ok", pages=(docs[0].get("pages") or 0) if docs else 0,
-            records={t: len(r) for t, r in sorted(tables.items())}, issues=len(issues),
-            seconds=round(seconds, 2), cached=cached)
+            shown(path),
+            ids[path],
+            "partial"
+            if any(str(f.get("check", "")).startswith("missing_") for f in issues)
+            else "ok",
+            pages=(docs[0].get("pages") or 0) if docs else 0,
+            records={t: len(r) for t, r in sorted(tables.items())},
+            issues=len(issues),
+            seconds=round(seconds, 2),
+            cached=cached,
+        )
         report(results[path])
 
     named: dict[str, Path] = {}
-    spent: dict[Path, float] = {}                  # seconds of a document's limit used before its extraction
+    spent: dict[
+        Path, float
+    ] = {}  # seconds of a document's limit used before its extraction
     cached_payloads: list[tuple[Path, dict[str, Any]]] = []
     documents = unique(paths, tell)
     ids = {path: doc_id_of(path) for path in documents}
     for path in documents:
         if not ids[path]:
-            fail(path, "the file name leaves no document id (doc_id): name it with letters or digits")
+            fail(
+                path,
+                "the file name leaves no document id (doc_id): name it with letters or digits",
+            )
             continue
         if ids[path] in named:
-            fail(path, f'another file in this batch has the same document id "{ids[path]}" '
-                       f"({shown(named[ids[path]])}); document ids must be unique")
+            fail(
+                path,
+                f'another file in this batch has the same document id "{ids[path]}" '
+                f"({shown(named[ids[path]])}); document ids must be unique",
+            )
             continue
         named[ids[path]] = path
         began = time.monotonic()
@@ -487,12 +631,18 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
             continue
         spent[path] = time.monotonic() - began
         if sha is None:
-            fail(path, f"took longer than the {settings.timeout_s:g} s time limit (reading the file)", spent[path])
+            fail(
+                path,
+                f"took longer than the {settings.timeout_s:g} s time limit (reading the file)",
+                spent[path],
+            )
             continue
         key = cache_key(sha, path.name)
         payload = None if settings.force else read_payload(cache / key)
         if payload is not None and sound(payload):
-            observer.cache_decision(path, f"in the cache ({CACHE_DIR}/{key}): not extracted again")
+            observer.cache_decision(
+                path, f"in the cache ({CACHE_DIR}/{key}): not extracted again"
+            )
             cached_payloads.append((path, payload))
         else:
             observer.cache_decision(path, cache_miss(cache / key, settings.force))
@@ -504,6 +654,7 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
     del cached_payloads
     if settings.scheduler:
         from .cluster import run_dask
+
         ended: Iterator[Ended] = run_dask(jobs, settings, observer)
     else:
         ended = run_processes(jobs, settings, observer, spent)
@@ -512,7 +663,7 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
         if payload is None:
             payload = {"error": "the extraction process left no readable result"}
         if "error" in payload:
-            target.unlink(missing_ok=True)            # failures are tried again next run
+            target.unlink(missing_ok=True)  # failures are tried again next run
         finish(path, payload, seconds, cached=False, stage=stage)
 
     order = sorted(results, key=lambda p: (results[p].doc_id, str(p)))
@@ -520,17 +671,26 @@ def extract_batch(paths: list[Path], out_dir: Path, scratch: Path, settings: Set
     for path in order:
         result = results[path]
         if result.status == "failed":
-            tables["issues"].append({"doc_id": result.doc_id, "check": "document_failed", "severity": "error",
-                                     "message": f"{shown(path.name)}: {result.reason}", "page": None,
-                                     "source_file": shown(path.name)})
+            tables["issues"].append(
+                {
+                    "doc_id": result.doc_id,
+                    "check": "document_failed",
+                    "severity": "error",
+                    "message": f"{shown(path.name)}: {result.reason}",
+                    "page": None,
+                    "source_file": shown(path.name),
+                }
+            )
             continue
         for table, rows in valid[path].items():
             tables[table].extend(rows)
     summary = RunSummary([results[p] for p in order], shown(out_dir), warnings=warnings)
     observer.writing(tuple(settings.formats))
     extra: dict[str, bytes] = {}
-    if "reports" in settings.formats:           # reports/<doc_id>.html
-        reports, failed = report_files(tables, REPORTS, workers=min(settings.workers, os.cpu_count() or 1))
+    if "reports" in settings.formats:  # reports/<doc_id>.html
+        reports, failed = report_files(
+            tables, REPORTS, workers=min(settings.workers, os.cpu_count() or 1)
+        )
         extra.update(reports)
         tables["issues"].extend(report_issues(failed, summary, tell))
     extra[RUN_FILE] = summary.to_json().encode("utf-8")
@@ -560,25 +720,39 @@ def cache_miss(target: Path, force: bool) -> str:
     if force:
         return "--force: to be extracted again"
     if target.exists():
-        return (f"the cached result ({CACHE_DIR}/{target.name}) is unreadable, damaged or a failure: "
-                "to be extracted again")
+        return (
+            f"the cached result ({CACHE_DIR}/{target.name}) is unreadable, damaged or a failure: "
+            "to be extracted again"
+        )
     stem = target.name.rsplit("-", 1)[0]
     if any(target.parent.glob(f"{stem}-*.json")):
         return "the cache holds a result of other pipeline code only: to be extracted again"
     return "not in the cache: to be extracted"
 
 
-def report_issues(failed: dict[str, str], summary: RunSummary, tell: Callable[[str], None]) -> list[Record]:
+def report_issues(
+    failed: dict[str, str], summary: RunSummary, tell: Callable[[str], None]
+) -> list[Record]:
     """A `report_failed` finding for each document whose report could not be
     drawn (its records are written all the same), counted in its summary."""
     findings = []
     for result in summary.documents:
         if result.doc_id in failed:
-            message = f"the report could not be drawn ({one_line(failed[result.doc_id])})"
+            message = (
+                f"the report could not be drawn ({one_line(failed[result.doc_id])})"
+            )
             tell(f"{result.doc_id}: {message}")
             result.issues += 1
-            findings.append({"doc_id": result.doc_id, "check": "report_failed", "severity": "warning",
-                             "message": message, "page": None, "source_file": Path(result.file).name})
+            findings.append(
+                {
+                    "doc_id": result.doc_id,
+                    "check": "report_failed",
+                    "severity": "warning",
+                    "message": message,
+                    "page": None,
+                    "source_file": Path(result.file).name,
+                }
+            )
     return findings
 
 
@@ -587,10 +761,16 @@ def doc_id_of(path: Path) -> str:
     kind (line breaks, tabs) made one space and dropped at either end, and
     each other character that is not printable (control and formatting
     characters, bytes that are not UTF-8) made `_`; "" when nothing is left."""
-    return " ".join("".join(ch if ch.isprintable() or ch.isspace() else "_" for ch in path.stem).split())
+    return " ".join(
+        "".join(
+            ch if ch.isprintable() or ch.isspace() else "_" for ch in path.stem
+        ).split()
+    )
 
 
-def relabel(records: dict[str, list[Record]], doc_id: str, source_file: str) -> dict[str, list[Record]]:
+def relabel(
+    records: dict[str, list[Record]], doc_id: str, source_file: str
+) -> dict[str, list[Record]]:
     """The records with the batch's doc_id and printable file name (the
     extraction names them after the file as it is)."""
     for rows in records.values():
@@ -607,17 +787,32 @@ def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
     for table, rows in tables.items():
         kept = []
         for row in rows:
-            field_name = next((k for k, v in row.items() if isinstance(v, int) and not isinstance(v, bool)
-                               and not -2 ** 63 <= v < 2 ** 63), None)
+            field_name = next(
+                (
+                    k
+                    for k, v in row.items()
+                    if isinstance(v, int)
+                    and not isinstance(v, bool)
+                    and not -(2**63) <= v < 2**63
+                ),
+                None,
+            )
             if field_name is None:
                 kept.append(row)
                 continue
             page = row.get("page")
-            findings.append({
-                "doc_id": row.get("doc_id", ""), "check": "invalid_record", "severity": "error",
-                "message": f"{table} record not written: {field_name}: {row[field_name]} is too large to store",
-                "page": page if isinstance(page, int) and abs(page) < 2 ** 31 else None,
-                "source_file": row.get("source_file", "")})
+            findings.append(
+                {
+                    "doc_id": row.get("doc_id", ""),
+                    "check": "invalid_record",
+                    "severity": "error",
+                    "message": f"{table} record not written: {field_name}: {row[field_name]} is too large to store",
+                    "page": page
+                    if isinstance(page, int) and abs(page) < 2**31
+                    else None,
+                    "source_file": row.get("source_file", ""),
+                }
+            )
         rows[:] = kept
     return findings
 
@@ -650,7 +845,9 @@ def unique(paths: list[Path], tell: Callable[[str], None]) -> list[Path]:
         first = min(same, key=lambda p: (doc_id_of(p), str(p)))
         kept.append(first)
         for other in sorted({p for p in same if doc_id_of(p) != doc_id_of(first)}):
-            tell(f"{shown(other)}: the same file as {shown(first)}, extracted once as {doc_id_of(first)}")
+            tell(
+                f"{shown(other)}: the same file as {shown(first)}, extracted once as {doc_id_of(first)}"
+            )
     return kept
 
 
@@ -673,10 +870,15 @@ def sound(payload: dict[str, Any]) -> bool:
     extraction gives (one `documents` row, lists of records) that match
     their checksum."""
     records = payload.get("records")
-    return (isinstance(records, dict) and len(records.get("documents") or []) == 1
-            and all(isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
-                    for rows in records.values())
-            and payload.get("checksum") == checksum(records))
+    return (
+        isinstance(records, dict)
+        and len(records.get("documents") or []) == 1
+        and all(
+            isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
+            for rows in records.values()
+        )
+        and payload.get("checksum") == checksum(records)
+    )
 
 
 def prune_cache(cache: Path) -> None:
@@ -687,7 +889,9 @@ def prune_cache(cache: Path) -> None:
         match = CACHE_FILE.fullmatch(entry.name)
         if match is None:
             continue
-        stale = not alive(int(match[1])) if match[1] else not entry.name.endswith(suffix)
+        stale = (
+            not alive(int(match[1])) if match[1] else not entry.name.endswith(suffix)
+        )
         if stale:
             entry.unlink(missing_ok=True)
 
@@ -699,13 +903,17 @@ def alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:           # another user's process
+    except PermissionError:  # another user's process
         return True
     return True
 
 
-def run_processes(jobs: list[tuple[Path, Path]], settings: Settings, observer: Observer | None = None,
-                  spent: dict[Path, float] | None = None) -> Iterator[Ended]:
+def run_processes(
+    jobs: list[tuple[Path, Path]],
+    settings: Settings,
+    observer: Observer | None = None,
+    spent: dict[Path, float] | None = None,
+) -> Iterator[Ended]:
     """Run up to `settings.workers` extraction processes at once, each with
     the time limit less the seconds already `spent` on its document; yield
     (path, target, seconds, failure reason or "", stage reached) as each
@@ -714,7 +922,11 @@ def run_processes(jobs: list[tuple[Path, Path]], settings: Settings, observer: O
     if not jobs:
         return
     observer = observer or Observer()
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    ctx = (
+        mp.get_context("fork")
+        if "fork" in mp.get_all_start_methods()
+        else mp.get_context()
+    )
     forking = ctx.get_start_method() == "fork"
     if forking:
         preload()
@@ -725,15 +937,30 @@ def run_processes(jobs: list[tuple[Path, Path]], settings: Settings, observer: O
         while pending or running:
             while pending and len(running) < max(1, settings.workers):
                 path, target = pending.pop(0)
-                board = new_board() if forking else None      # a shared page reaches forked processes only
-                proc = ctx.Process(target=extract_to_file, args=(str(path), str(target), settings.memory_mb, board),
-                                   daemon=True)
+                board = (
+                    new_board() if forking else None
+                )  # a shared page reaches forked processes only
+                proc = ctx.Process(
+                    target=extract_to_file,
+                    args=(str(path), str(target), settings.memory_mb, board),
+                    daemon=True,
+                )
                 proc.start()
-                running[proc] = (path, target, time.monotonic() - (spent or {}).get(path, 0.0), board)
+                running[proc] = (
+                    path,
+                    target,
+                    time.monotonic() - (spent or {}).get(path, 0.0),
+                    board,
+                )
                 observer.started(path)
             now = time.monotonic()
-            next_deadline = min(started + settings.timeout_s for _, _, started, _ in running.values())
-            wait([p.sentinel for p in running], timeout=min(1.0, max(0.0, next_deadline - now) + 0.01))
+            next_deadline = min(
+                started + settings.timeout_s for _, _, started, _ in running.values()
+            )
+            wait(
+                [p.sentinel for p in running],
+                timeout=min(1.0, max(0.0, next_deadline - now) + 0.01),
+            )
             for proc in list(running):
                 path, target, started, board = running[proc]
                 elapsed = time.monotonic() - started
@@ -742,7 +969,13 @@ def run_processes(jobs: list[tuple[Path, Path]], settings: Settings, observer: O
                     proc.kill()
                     proc.join()
                     del running[proc]
-                    yield path, target, elapsed, f"took longer than the {settings.timeout_s:g} s time limit", stage
+                    yield (
+                        path,
+                        target,
+                        elapsed,
+                        f"took longer than the {settings.timeout_s:g} s time limit",
+                        stage,
+                    )
                 elif not proc.is_alive():
                     proc.join()
                     del running[proc]
@@ -762,8 +995,12 @@ def run_processes(jobs: list[tuple[Path, Path]], settings: Settings, observer: O
             proc.join()
 
 
-def run_forked(path: str, memory_mb: int, timeout_s: float,
-               cancelled: Callable[[], bool] = lambda: False) -> tuple[str, str, str, float]:
+def run_forked(
+    path: str,
+    memory_mb: int,
+    timeout_s: float,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> tuple[str, str, str, float]:
     """Extract one document in a process forked from this one (a thread of a
     long-lived process, such as a Dask worker, may call it): the same time
     limit, memory cap and payload as `run_processes`.  Returns (payload JSON
@@ -773,7 +1010,7 @@ def run_forked(path: str, memory_mb: int, timeout_s: float,
     target = os.path.join(folder, "payload.json")
     started = time.monotonic()
     pid = os.fork()
-    if pid == 0:                                     # the child: extract, write, and leave at once
+    if pid == 0:  # the child: extract, write, and leave at once
         code = 0
         try:
             extract_to_file(path, target, memory_mb, board)
@@ -807,12 +1044,16 @@ def run_forked(path: str, memory_mb: int, timeout_s: float,
             with open(target, encoding="utf-8") as fh:
                 return fh.read(), "", stage, seconds
         except OSError:
-            code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            code = (
+                -os.WTERMSIG(status)
+                if os.WIFSIGNALED(status)
+                else os.WEXITSTATUS(status)
+            )
             return "", death_reason(code), stage, seconds
     finally:
         if os.path.exists(target):
             os.unlink(target)
-        for leftover in os.listdir(folder):           # a killed child's partial file
+        for leftover in os.listdir(folder):  # a killed child's partial file
             os.unlink(os.path.join(folder, leftover))
         os.rmdir(folder)
         board.close()

@@ -6,6 +6,7 @@ template generations use: `SECTION I –`, `Part 1.`, `1.1.`, `ANNEX 2 -`,
 line-end hyphens resolved against the document's own vocabulary, bullet
 glyphs dropped.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,15 @@ from .model import TextLine
 from .reference import vocabulary
 
 MAX_HEADING_CHARS = 150
-PARAGRAPH_GAP = 0.45     # vertical gap, as a share of the font size, that opens a paragraph
-FULL_LINE_SLACK = 0.04   # a line ending this close (share of text width) to the right edge is full
-SHORT_LINE = 0.75        # a line ending before this share of the text width closes its paragraph
+PARAGRAPH_GAP = (
+    0.45  # vertical gap, as a share of the font size, that opens a paragraph
+)
+FULL_LINE_SLACK = (
+    0.04  # a line ending this close (share of text width) to the right edge is full
+)
+SHORT_LINE = (
+    0.75  # a line ending before this share of the text width closes its paragraph
+)
 
 
 @dataclass
@@ -50,11 +57,36 @@ def _heading_patterns() -> list[tuple[re.Pattern[str], int, str]]:
     sep = r"\s*(?:[.:–—-]\s*)?"
     roman = r"[IVXLC]+"
     return [
-        (re.compile(rf"^(?P<kw>{_alternation(kw['section'])})\s+(?P<num>{roman}|\d+)\b{sep}(?P<title>.*)$", re.I), 1, "plain"),
-        (re.compile(rf"^(?P<kw>{_alternation(kw['annex'])})\s+(?P<num>{roman}|\d+|[A-Z])\b{sep}(?P<title>.*)$", re.I), 1, "annex"),
-        (re.compile(rf"^(?P<kw>{_alternation(kw['part'])})\s+(?P<num>\d+|{roman})\b{sep}(?P<title>.*)$", re.I), 2, "plain"),
+        (
+            re.compile(
+                rf"^(?P<kw>{_alternation(kw['section'])})\s+(?P<num>{roman}|\d+)\b{sep}(?P<title>.*)$",
+                re.I,
+            ),
+            1,
+            "plain",
+        ),
+        (
+            re.compile(
+                rf"^(?P<kw>{_alternation(kw['annex'])})\s+(?P<num>{roman}|\d+|[A-Z])\b{sep}(?P<title>.*)$",
+                re.I,
+            ),
+            1,
+            "annex",
+        ),
+        (
+            re.compile(
+                rf"^(?P<kw>{_alternation(kw['part'])})\s+(?P<num>\d+|{roman})\b{sep}(?P<title>.*)$",
+                re.I,
+            ),
+            2,
+            "plain",
+        ),
         (re.compile(rf"^(?P<num>{roman})\.\s+(?P<title>\S.*)$"), 1, "plain"),
-        (re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?P<title>\S.*)$"), 3, "plain"),
+        (
+            re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?P<title>\S.*)$"),
+            3,
+            "plain",
+        ),
         (re.compile(r"^(?P<num>\d{1,2})\.\s+(?P<title>\S.*)$"), 2, "plain"),
     ]
 
@@ -92,7 +124,9 @@ def tidy_title(title: str) -> str:
         letters = re.sub(r"[^A-Za-z]", "", word)
         if letters.isupper() and len(letters) > 1 and not word.startswith("("):
             lower = word.lower()
-            out.append(lower if i > 0 and lower in small else lower[:1].upper() + lower[1:])
+            out.append(
+                lower if i > 0 and lower in small else lower[:1].upper() + lower[1:]
+            )
         else:
             out.append(word)
     return " ".join(out)
@@ -115,7 +149,11 @@ def split_sections(body: BodyText) -> list[Section]:
 def word_lexicon(lines: list[TextLine]) -> set[str]:
     """The document's words, leaving out each line's first and last word
     (which may be halves of a word split at the line end)."""
-    return {w.lower() for line in lines for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", line.text)[1:-1]}
+    return {
+        w.lower()
+        for line in lines
+        for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", line.text)[1:-1]
+    }
 
 
 def bullet_text(text: str) -> str | None:
@@ -123,10 +161,10 @@ def bullet_text(text: str) -> str | None:
     glyph code, as `(cid:127)`), else None."""
     unmapped = re.match(r"^\(cid:\d+\)\s*", text)
     if unmapped:
-        return text[unmapped.end():].strip()
+        return text[unmapped.end() :].strip()
     for glyph in vocabulary()["bullet_glyphs"]:
         if text.startswith(glyph):
-            rest = text[len(glyph):]
+            rest = text[len(glyph) :]
             if (glyph.isalnum() or glyph in "-–—*") and not rest.startswith(" "):
                 continue
             return rest.strip()
@@ -157,7 +195,9 @@ def opens_paragraph(prev: TextLine, line: TextLine, body: BodyText) -> bool:
     gap = line.top - prev.bottom
     if gap > PARAGRAPH_GAP * max(prev.size, line.size):
         return True
-    return ends_short(prev, body) and (line.text[:1].isupper() or line.text[:1].isdigit())
+    return ends_short(prev, body) and (
+        line.text[:1].isupper() or line.text[:1].isdigit()
+    )
 
 
 def ends_short(line: TextLine, body: BodyText) -> bool:
@@ -203,7 +243,11 @@ def join_lines(lines: list[str], lexicon: set[str]) -> str:
         m = re.search(r"([A-Za-z]+)-$", text)
         n = re.match(r"([A-Za-z]+)", line)
         if m and n:
-            text = text[:-1] + line if drop_hyphen(m.group(1).lower(), n.group(1).lower(), lexicon) else text + line
+            text = (
+                text[:-1] + line
+                if drop_hyphen(m.group(1).lower(), n.group(1).lower(), lexicon)
+                else text + line
+            )
         else:
             text = f"{text} {line}"
     return re.sub(r"\s+", " ", text).strip()

@@ -7,6 +7,7 @@ amounts).  A table is classified by the roles it has, never by where it is.
 Fragments on consecutive pages with the same columns are stitched into one
 table; a first row that continues the previous page's last row is flagged.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,15 +18,32 @@ from itertools import takewhile
 
 from .geometry import group_lines
 from .model import BBox, Document, Grid, Page
-from .labels import (ID_IN_CELL, OUTPUT_NUMBER, PROJECT_YEAR, QUARTER, YEAR, exact_header, header_role, is_data_text,
-                     is_header_text, is_mark, is_value_text)
+from .labels import (
+    ID_IN_CELL,
+    OUTPUT_NUMBER,
+    PROJECT_YEAR,
+    QUARTER,
+    YEAR,
+    exact_header,
+    header_role,
+    is_data_text,
+    is_header_text,
+    is_mark,
+    is_value_text,
+)
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
 from .text import flatten, normalise_label
 
 MIN_CONTENT_SHARE = 0.6
-MAX_LABEL_WORDS = 4      # a line label of no activity is short (`GMS`, `Project management`)
-YEARLY_TEXT_ROLES = ("targets", "baseline", "indicator")   # roles a header may split into one column per year
+MAX_LABEL_WORDS = (
+    4  # a line label of no activity is short (`GMS`, `Project management`)
+)
+YEARLY_TEXT_ROLES = (
+    "targets",
+    "baseline",
+    "indicator",
+)  # roles a header may split into one column per year
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -36,17 +54,19 @@ class Column:
     role: str | None = None
     year: int | None = None
     quarter: int | None = None
-    scale: int = 1          # '000 $ columns multiply by 1000
-    year_no: int | None = None   # `Amount Year 2`: the project's second year, dated by `date_project_years`
+    scale: int = 1  # '000 $ columns multiply by 1000
+    year_no: int | None = (
+        None  # `Amount Year 2`: the project's second year, dated by `date_project_years`
+    )
 
 
 @dataclass
 class Row:
     page: int
-    cells: list[str]                 # text of the cell covering each column (spans repeated)
-    starts: list[bool]               # whether the covering cell begins on this row
-    shades: list[float]              # grey level of each cell's fill, 1 = white
-    cell_ids: list[int]              # identity of the covering cell, to tell spans apart
+    cells: list[str]  # text of the cell covering each column (spans repeated)
+    starts: list[bool]  # whether the covering cell begins on this row
+    shades: list[float]  # grey level of each cell's fill, 1 = white
+    cell_ids: list[int]  # identity of the covering cell, to tell spans apart
     first_on_page: bool = False
 
     def get(self, column: Column | None) -> str:
@@ -58,13 +78,13 @@ UNCLASSIFIED = "unclassified"
 
 @dataclass
 class Table:
-    kind: str                        # a contract table's role, or `unclassified`
+    kind: str  # a contract table's role, or `unclassified`
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
-    caption: str = ""                # text printed just above the table (e.g. a budget year)
-    bbox: BBox = (0.0, 0.0, 0.0, 0.0)   # of its first fragment
-    ruled: bool = True               # read from ruling lines, or from a header line and the text
+    caption: str = ""  # text printed just above the table (e.g. a budget year)
+    bbox: BBox = (0.0, 0.0, 0.0, 0.0)  # of its first fragment
+    ruled: bool = True  # read from ruling lines, or from a header line and the text
 
     def column(self, role: str) -> Column | None:
         return next((c for c in self.columns if c.role == role), None)
@@ -76,7 +96,11 @@ class Table:
     @property
     def year_columns(self) -> list[Column]:
         """Columns that stand for a whole year (a plan by year)."""
-        return [c for c in self.columns if c.year is not None and c.quarter is None and c.role is None]
+        return [
+            c
+            for c in self.columns
+            if c.year is not None and c.quarter is None and c.role is None
+        ]
 
     def columns_of(self, role: str) -> list[Column]:
         return [c for c in self.columns if c.role == role]
@@ -85,7 +109,11 @@ class Table:
     def marks_with_glyphs(self) -> bool:
         """Whether the quarter grid marks with glyphs (X, a tick): then its
         shading is decoration (bands of rows), never a mark."""
-        return any(is_mark(row.cells[c.index]) for row in self.rows for c in self.quarter_columns)
+        return any(
+            is_mark(row.cells[c.index])
+            for row in self.rows
+            for c in self.quarter_columns
+        )
 
 
 def header_row_count(grid: Grid) -> int:
@@ -94,11 +122,21 @@ def header_row_count(grid: Grid) -> int:
     text is a date of the body); at most four."""
     count = 0
     for r in range(min(4, grid.n_rows)):
-        cells = {c: grid.at(r, c).text.replace("\n", " ") for c in range(grid.n_cols)
-                 if grid.starts_here(r, c) and grid.at(r, c).text.strip()}
+        cells = {
+            c: grid.at(r, c).text.replace("\n", " ")
+            for c in range(grid.n_cols)
+            if grid.starts_here(r, c) and grid.at(r, c).text.strip()
+        }
         texts = list(cells.values())
-        named = any(header_role(t)[0] for t in texts) or all(is_header_text(t) for t in texts) \
-            or r > 0 and all(exact_header(f"{own_line(grid, r - 1, c)} {t}") for c, t in cells.items())
+        named = (
+            any(header_role(t)[0] for t in texts)
+            or all(is_header_text(t) for t in texts)
+            or r > 0
+            and all(
+                exact_header(f"{own_line(grid, r - 1, c)} {t}")
+                for c, t in cells.items()
+            )
+        )
         if not texts or any(is_data_text(t) for t in texts) or not named:
             break
         count = r + 1
@@ -127,8 +165,10 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
             seen.add(id(cell))
             words = []
             whole = " ".join(cell.text.split())
-            lines = [whole] if QUARTER.match(whole) else cell.text.split("\n")   # `Q.` wrapped over `2`
-            for line in lines:                            # a cell may hold `2020` over `Q1`
+            lines = (
+                [whole] if QUARTER.match(whole) else cell.text.split("\n")
+            )  # `Q.` wrapped over `2`
+            for line in lines:  # a cell may hold `2020` over `Q1`
                 line = line.strip()
                 if YEAR.match(line):
                     col.year = int(YEAR.match(line).group(1))
@@ -145,10 +185,16 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
         col.header = " ".join(parts)
         relative = PROJECT_YEAR.search(col.header) if col.year is None else None
         col.year_no = int(relative.group(1)) if relative else None
-        role = own_role(own) or header_role(col.header)[0] or (header_role(parts[0])[0] if parts else None)
+        role = (
+            own_role(own)
+            or header_role(col.header)[0]
+            or (header_role(parts[0])[0] if parts else None)
+        )
         dated = col.year is not None or col.year_no is not None
         if col.quarter is None and (not dated or role in YEARLY_TEXT_ROLES):
-            col.role = role        # a year column of targets stays a targets column, with its year
+            col.role = (
+                role  # a year column of targets stays a targets column, with its year
+            )
             col.scale = header_role(col.header)[1]
     drop_empty_quarters(columns, grid, n_header)
     propagate_years([c for c in columns if c.quarter is not None])
@@ -178,9 +224,13 @@ def own_role(lines: list[str]) -> str | None:
     the upper phrase names it.  A line that carries on the sentence of the
     line above (after `and`, a comma) starts no phrase."""
     for start in range(len(lines)):
-        if exact_header(" ".join(lines[start:])) and not (start and runs_on(lines[start - 1])):
+        if exact_header(" ".join(lines[start:])) and not (
+            start and runs_on(lines[start - 1])
+        ):
             return header_role(" ".join(lines[start:]))[0]
-    whole = header_role(" ".join(lines))[0]          # with a word broken in a narrow cell: `Budget descriptio n`
+    whole = header_role(" ".join(lines))[
+        0
+    ]  # with a word broken in a narrow cell: `Budget descriptio n`
     if whole is not None:
         return whole
     for end in range(len(lines) - 1, 0, -1):
@@ -192,7 +242,11 @@ def own_role(lines: list[str]) -> str | None:
 def runs_on(line: str) -> bool:
     """Whether a header line's sentence goes on in the next line."""
     words = normalise_label(line).split()
-    return not words or line.rstrip().endswith((",", "/", "-")) or words[-1] in vocabulary()["small_title_words"]
+    return (
+        not words
+        or line.rstrip().endswith((",", "/", "-"))
+        or words[-1] in vocabulary()["small_title_words"]
+    )
 
 
 def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> None:
@@ -201,10 +255,21 @@ def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> Non
     for col in columns:
         if col.year is None or col.quarter is not None:
             continue
-        year_cell = next((grid.at(r, col.index) for r in range(n_header)
-                          if YEAR.match(grid.text(r, col.index).strip())), None)
-        siblings = [c for c in columns if c.quarter is not None and year_cell is not None
-                    and year_cell.col <= c.index < year_cell.col + year_cell.col_span]
+        year_cell = next(
+            (
+                grid.at(r, col.index)
+                for r in range(n_header)
+                if YEAR.match(grid.text(r, col.index).strip())
+            ),
+            None,
+        )
+        siblings = [
+            c
+            for c in columns
+            if c.quarter is not None
+            and year_cell is not None
+            and year_cell.col <= c.index < year_cell.col + year_cell.col_span
+        ]
         if siblings:
             col.year = None
 
@@ -220,11 +285,19 @@ def infer_roles_from_content(columns: list[Column], rows: list[Row]) -> None:
     for col in columns:
         if col.role is not None or col.quarter is not None or col.year is not None:
             continue
-        values = [r.cells[col.index].strip() for r in rows if r.starts[col.index] and r.cells[col.index].strip()]
+        values = [
+            r.cells[col.index].strip()
+            for r in rows
+            if r.starts[col.index] and r.cells[col.index].strip()
+        ]
         if not values:
             continue
-        if sum(1 for v in values if parse_amount(v) is not None) >= MIN_CONTENT_SHARE * len(values):
-            if "account" not in roles and sum(1 for v in values if v in accounts) * 2 >= len(values):
+        if sum(
+            1 for v in values if parse_amount(v) is not None
+        ) >= MIN_CONTENT_SHARE * len(values):
+            if "account" not in roles and sum(
+                1 for v in values if v in accounts
+            ) * 2 >= len(values):
                 col.role = "account"
             else:
                 numeric.append(col)
@@ -249,7 +322,9 @@ def grid_rows(grid: Grid, start: int) -> list[Row]:
             starts.append(bool(cell) and cell.row == r)
             shades.append(cell.shade if cell else 1.0)
             ids.append(id(cell) if cell else 0)
-        rows.append(Row(grid.page, cells, starts, shades, ids, first_on_page=r == start))
+        rows.append(
+            Row(grid.page, cells, starts, shades, ids, first_on_page=r == start)
+        )
     return rows
 
 
@@ -258,13 +333,24 @@ def classify(columns: list[Column]) -> str | None:
     codes per activity are a budget; a quarter or year grid per activity is
     a work plan; the framework and risk log by their vocabulary rules."""
     roles = {c.role for c in columns if c.role}
-    timed = any(c.quarter is not None or c.year is not None or c.year_no is not None for c in columns)
-    if "activity" in roles and {"fund", "account"} & roles and ("amount" in roles or timed):
+    timed = any(
+        c.quarter is not None or c.year is not None or c.year_no is not None
+        for c in columns
+    )
+    if (
+        "activity" in roles
+        and {"fund", "account"} & roles
+        and ("amount" in roles or timed)
+    ):
         return "budget"
     if "activity" in roles and timed:
         return "workplan"
     for kind, rules in vocabulary()["table_kinds"].items():
-        if any(all(r in roles for r in rule["required"]) and any(r in roles for r in rule["any"]) for rule in rules):
+        if any(
+            all(r in roles for r in rule["required"])
+            and any(r in roles for r in rule["any"])
+            for rule in rules
+        ):
             return kind
     return None
 
@@ -272,7 +358,9 @@ def classify(columns: list[Column]) -> str | None:
 def date_project_years(tables: list[Table], start_year: int | None) -> None:
     """Give `Year 1`, `Year 2` ... columns their calendar year, counted from
     the year the project starts."""
-    for column in (c for t in tables for c in t.columns if c.year is None and c.year_no is not None):
+    for column in (
+        c for t in tables for c in t.columns if c.year is None and c.year_no is not None
+    ):
         column.year = start_year + column.year_no - 1 if start_year else None
 
 
@@ -288,13 +376,20 @@ def similar_geometry(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
 
 
 def same_timing(a: list[Column], b: list[Column]) -> bool:
-    return [(c.year, c.quarter, c.year_no) for c in a] == [(c.year, c.quarter, c.year_no) for c in b]
+    return [(c.year, c.quarter, c.year_no) for c in a] == [
+        (c.year, c.quarter, c.year_no) for c in b
+    ]
 
 
 def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:
     """The text line printed just above a table (within `reach` points)."""
-    words = [w for w in page.words if grid.bbox[1] - reach <= w.bottom <= grid.bbox[1] + 1
-             and w.x1 >= grid.bbox[0] and w.x0 <= grid.bbox[2]]
+    words = [
+        w
+        for w in page.words
+        if grid.bbox[1] - reach <= w.bottom <= grid.bbox[1] + 1
+        and w.x1 >= grid.bbox[0]
+        and w.x0 <= grid.bbox[2]
+    ]
     lines = group_lines(words, page.number)
     return lines[-1].text if lines else ""
 
@@ -318,11 +413,19 @@ def find_tables(doc: Document) -> list[Table]:
             n_header = header_row_count(grid)
             rows = grid_rows(grid, n_header)
             caption = caption_above(page, grid)
-            if previous is not None and page.number - previous[0].page == 1 and similar_geometry(previous[0], grid):
+            if (
+                previous is not None
+                and page.number - previous[0].page == 1
+                and similar_geometry(previous[0], grid)
+            ):
                 table = previous[1]
-                if (n_header == 0 or same_timing(table.columns, grid_columns(grid, n_header))) \
-                        and not names_other_year(caption, table.caption):
-                    if carries_on_last_row(table, rows) and join_last_row(table, rows[0]):
+                if (
+                    n_header == 0
+                    or same_timing(table.columns, grid_columns(grid, n_header))
+                ) and not names_other_year(caption, table.caption):
+                    if carries_on_last_row(table, rows) and join_last_row(
+                        table, rows[0]
+                    ):
                         rows.pop(0)
                     table.rows.extend(rows)
                     table.pages.append(page.number)
@@ -331,9 +434,17 @@ def find_tables(doc: Document) -> list[Table]:
             columns = grid_columns(grid, n_header)
             infer_roles_from_content(columns, rows)
             kind = classify(columns)
-            table = Table(kind or UNCLASSIFIED, columns, rows, [page.number], caption, grid.bbox, grid.ruled)
+            table = Table(
+                kind or UNCLASSIFIED,
+                columns,
+                rows,
+                [page.number],
+                caption,
+                grid.bbox,
+                grid.ruled,
+            )
             tables.append(table)
-            if kind:                     # a box or a note beside a table does not break its run over pages
+            if kind:  # a box or a note beside a table does not break its run over pages
                 previous = (grid, table)
     return tables
 
@@ -352,8 +463,12 @@ def carries_on_last_row(table: Table, rows: list[Row]) -> bool:
         return False
     first = rows[0]
     text = first.get(key).strip()
-    return bool(text) and not text[0].isupper() and not ID_IN_CELL.match(text) \
+    return (
+        bool(text)
+        and not text[0].isupper()
+        and not ID_IN_CELL.match(text)
         and not first.get(table.column("risk_no")).strip()
+    )
 
 
 def join_last_row(table: Table, rest: Row) -> bool:
@@ -366,17 +481,25 @@ def join_last_row(table: Table, rest: Row) -> bool:
     the page: only that cell's rest joins the cell above, and the row keeps
     the rest as part of the same span."""
     last = table.rows[-1]
-    own_values = any(is_value_text(a) and is_value_text(b) for a, b in zip(last.cells, rest.cells))
+    own_values = any(
+        is_value_text(a) and is_value_text(b) for a, b in zip(last.cells, rest.cells)
+    )
     key = key_column(table)
     for c, text in enumerate(rest.cells):
         if not text.strip() or (own_values and (key is None or c != key.index)):
             continue
         joined = f"{last.cells[c]}\n{text}" if last.cells[c].strip() else text
-        for row in takewhile(lambda row: row is last or row.cell_ids[c] == last.cell_ids[c] != 0,
-                             reversed(table.rows)):
+        for row in takewhile(
+            lambda row: row is last or row.cell_ids[c] == last.cell_ids[c] != 0,
+            reversed(table.rows),
+        ):
             row.cells[c] = joined
         last.shades[c] = min(last.shades[c], rest.shades[c])
-        rest.cells[c], rest.starts[c], rest.cell_ids[c] = joined, False, last.cell_ids[c]
+        rest.cells[c], rest.starts[c], rest.cell_ids[c] = (
+            joined,
+            False,
+            last.cell_ids[c],
+        )
     return not own_values
 
 
@@ -387,13 +510,19 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
     column; None when the row goes on with the item above."""
     for role in ("activity", "output"):
         column = table.column(role)
-        text = flatten(row.get(column)) if column is not None and row.starts[column.index] else ""
+        text = (
+            flatten(row.get(column))
+            if column is not None and row.starts[column.index]
+            else ""
+        )
         if not text:
             continue
         number, _ = activity_id(text)
-        run_on = not text[0].isupper() or (row.first_on_page and len(text.split()) > MAX_LABEL_WORDS)
+        run_on = not text[0].isupper() or (
+            row.first_on_page and len(text.split()) > MAX_LABEL_WORDS
+        )
         if role == "output" and (OUTPUT_NUMBER.match(text) or run_on):
-            return None      # the output's own cell (its activities open the items), or its text run on overleaf
+            return None  # the output's own cell (its activities open the items), or its text run on overleaf
         return (number, "") if number else (None, text)
     return None
 
@@ -404,7 +533,7 @@ def activity_id(text: str) -> tuple[str | None, str]:
     m = ID_IN_CELL.match(text)
     if not m:
         return None, text.strip()
-    return re.sub(r"\s+", "", m.group(1)), text[m.end():].strip()
+    return re.sub(r"\s+", "", m.group(1)), text[m.end() :].strip()
 
 
 def output_of(activity: str) -> str:
@@ -425,15 +554,23 @@ def money(text: str, column: Column | None) -> int | None:
     return int((value * Decimal(scale)).to_integral_value())
 
 
-LABELLED_AMOUNT = re.compile(r"([^\d:]*?):?\s*(?:US\s*\$|USD|\$)?\s*(\d[\d,.]*\d|\d)(?=\s|$)", re.I)
+LABELLED_AMOUNT = re.compile(
+    r"([^\d:]*?):?\s*(?:US\s*\$|USD|\$)?\s*(\d[\d,.]*\d|\d)(?=\s|$)", re.I
+)
 
 
 def labelled_total(text: str) -> Decimal | None:
     """`Total: USD 300,000 UNDP: 100,000 Donor: 200,000` -> 300000;
     `UNDP: 100,000 Donor: 200,000` -> 300000; None for other text."""
-    parts = [(normalise_label(label), parse_amount(amount)) for label, amount in LABELLED_AMOUNT.findall(flatten(text))]
-    if len(parts) < 2 and not any(label.startswith("total") for label, _ in parts) or \
-            any(value is None or not label for label, value in parts):
+    parts = [
+        (normalise_label(label), parse_amount(amount))
+        for label, amount in LABELLED_AMOUNT.findall(flatten(text))
+    ]
+    if (
+        len(parts) < 2
+        and not any(label.startswith("total") for label, _ in parts)
+        or any(value is None or not label for label, value in parts)
+    ):
         return None
     total = next((value for label, value in parts if label.startswith("total")), None)
     return total if total is not None else sum(value for _, value in parts)

@@ -1,4 +1,5 @@
 """Text normalisation shared by the extractors."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,11 @@ DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 def normalise_label(text: str) -> str:
     """Lower-case, one space, plain dashes and quotes: for vocabulary look-ups."""
     t = unicodedata.normalize("NFKC", text).lower()
-    t = t.translate({ord(d): "-" for d in DASHES}).replace("\u2019", "'").replace("\u2018", "'")
+    t = (
+        t.translate({ord(d): "-" for d in DASHES})
+        .replace("\u2019", "'")
+        .replace("\u2018", "'")
+    )
     return re.sub(r"\s+", " ", t).strip(" :")
 
 
@@ -22,7 +27,12 @@ def flatten(text: str) -> str:
         line = line.strip()
         if not line:
             continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].isalpha():
+        if (
+            out.endswith("-")
+            and len(out) > 1
+            and out[-2].isalpha()
+            and line[:1].isalpha()
+        ):
             out += line
         else:
             out = f"{out} {line}" if out else line
@@ -45,22 +55,32 @@ def split_items(text: str, bullets: list[str]) -> list[str]:
         if not line:
             closed = True
             continue
-        glyph = next((g for g in bullets if line.startswith(g + " ") or (not g.isalnum() and line.startswith(g))), None)
+        glyph = next(
+            (
+                g
+                for g in bullets
+                if line.startswith(g + " ") or (not g.isalnum() and line.startswith(g))
+            ),
+            None,
+        )
         if glyph is not None:
-            line = line[len(glyph):].strip()
+            line = line[len(glyph) :].strip()
             closed = True
-        if YEAR_LABEL.match(line):           # `2018: 14` lines of a targets-by-year cell
+        if YEAR_LABEL.match(line):  # `2018: 14` lines of a targets-by-year cell
             closed = True
         if closed or not items:
             items.append([line])
         else:
             items[-1].append(line)
         closed = bool(ITEM_END.search(line))
-    return [flatten("\n".join(i)).rstrip(";").strip() for i in items if flatten("\n".join(i)).strip(" ;")]
+    return [
+        flatten("\n".join(i)).rstrip(";").strip()
+        for i in items
+        if flatten("\n".join(i)).strip(" ;")
+    ]
 
 
 def split_parties(text: str) -> list[str]:
     """Responsible parties as printed, split on commas and semicolons."""
     parts = re.split(r"[,;]", flatten(text))
     return [p.strip(" .") for p in parts if p.strip(" .")]
-

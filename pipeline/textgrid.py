@@ -8,28 +8,44 @@ has them, else at wider line gaps and at lines that open an activity number.
 The result is an ordinary `Grid` (spans of one), so the same table stages
 read it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .geometry import cell_shade, group_lines
-from .labels import (ID_IN_CELL, OUTPUT_NUMBER, PROJECT_YEAR, QUARTER, YEAR, exact_header, header_role, is_data_text,
-                     is_header_text, is_value_text, longest_phrase_words)
+from .labels import (
+    ID_IN_CELL,
+    OUTPUT_NUMBER,
+    PROJECT_YEAR,
+    QUARTER,
+    YEAR,
+    exact_header,
+    header_role,
+    is_data_text,
+    is_header_text,
+    is_value_text,
+    longest_phrase_words,
+)
 from .model import Cell, Grid, Page, TextLine, Word
 from .sections import parse_heading
 
-GROUP_GAP = 0.9        # a gap wider than this share of the font size separates word groups
+GROUP_GAP = 0.9  # a gap wider than this share of the font size separates word groups
 HEADER_GROUP_GAP = 0.6  # ... and, within a header line already found, column headers
-ROW_GAP = 0.55         # a line gap wider than this share of the font size starts a new row
-HEADER_GAP = 1.5      # header lines closer than this many font sizes belong together
-TABLE_END_GAP = 3.0    # a gap wider than this many font sizes ends the table
+ROW_GAP = 0.55  # a line gap wider than this share of the font size starts a new row
+HEADER_GAP = 1.5  # header lines closer than this many font sizes belong together
+TABLE_END_GAP = 3.0  # a gap wider than this many font sizes ends the table
 MIN_COLUMNS = 3
-TOP_MARGIN = 0.06      # running headers sit above this share of the page height
-ALIGNED_SHARE = 0.9    # share of a page's top lines that must fall inside a carried table
-MIN_RULE = 3.0        # shorter horizontal strokes are not rules (underlines of marks, bullets)
+TOP_MARGIN = 0.06  # running headers sit above this share of the page height
+ALIGNED_SHARE = 0.9  # share of a page's top lines that must fall inside a carried table
+MIN_RULE = (
+    3.0  # shorter horizontal strokes are not rules (underlines of marks, bullets)
+)
 MAX_HEADER_CELL_WORDS = 4  # a line of a header cell: `Responsible Partner/Individual`
 MAX_STAGGERED_LINES = 6  # header lines a table's column headers may be spread over
-MAX_SUB_HEADER_WORDS = 2  # a sub-header names a column in a word or two (`Value`, `Year`, `2017`)
+MAX_SUB_HEADER_WORDS = (
+    2  # a sub-header names a column in a word or two (`Value`, `Year`, `2017`)
+)
 
 
 @dataclass
@@ -48,17 +64,26 @@ def word_groups(line: TextLine, gap: float = GROUP_GAP) -> list[HeaderGroup]:
             groups[-1].append(w)
         else:
             groups.append([w])
-    return [HeaderGroup(g[0].x0, g[-1].x1, " ".join(w.text for w in g)) for ws in groups for g in split_headers(ws)]
+    return [
+        HeaderGroup(g[0].x0, g[-1].x1, " ".join(w.text for w in g))
+        for ws in groups
+        for g in split_headers(ws)
+    ]
 
 
 def split_headers(words: list[Word]) -> list[list[Word]]:
     text = " ".join(w.text for w in words)
     if len(words) < 2 or exact_header(text):
         return [words]
-    if all(QUARTER.match(w.text) or YEAR.match(w.text) for w in words):   # narrow columns: `Q.1 Q.2`, `2018 2019`
+    if all(
+        QUARTER.match(w.text) or YEAR.match(w.text) for w in words
+    ):  # narrow columns: `Q.1 Q.2`, `2018 2019`
         return [[w] for w in words]
     for i in range(max(1, len(words) - longest_phrase_words()), len(words)):
-        left, right = " ".join(w.text for w in words[:i]), " ".join(w.text for w in words[i:])
+        left, right = (
+            " ".join(w.text for w in words[:i]),
+            " ".join(w.text for w in words[i:]),
+        )
         if exact_header(right) and is_header_text(left):
             return [words[:i], words[i:]]
     return [words]
@@ -69,13 +94,23 @@ def merged_groups(lines: list[list[HeaderGroup]]) -> list[HeaderGroup]:
     two groups of another line (`Planned budget by year` over `2018 2019`,
     a wrapped header overhanging its neighbour) names no single column and
     is left out; the others join the groups they overlap."""
-    kept = [g for line in lines for g in line
-            if not any(sum(overlaps(g, o) for o in other) >= 2 for other in lines if other is not line)]
+    kept = [
+        g
+        for line in lines
+        for g in line
+        if not any(
+            sum(overlaps(g, o) for o in other) >= 2
+            for other in lines
+            if other is not line
+        )
+    ]
     merged: list[HeaderGroup] = []
     for g in sorted(kept, key=lambda g: g.x0):
         if merged and overlaps(g, merged[-1]):
             last = merged[-1]
-            merged[-1] = HeaderGroup(last.x0, max(last.x1, g.x1), f"{last.text} {g.text}")
+            merged[-1] = HeaderGroup(
+                last.x0, max(last.x1, g.x1), f"{last.text} {g.text}"
+            )
         else:
             merged.append(g)
     return merged
@@ -91,13 +126,25 @@ def names_columns(groups: list[HeaderGroup]) -> bool:
     two named by the vocabulary (or one and quarters), no values."""
     if len(groups) < MIN_COLUMNS:
         return False
-    named = sum(1 for g in groups if header_role(g.text)[0])        # years alone also stand in body rows
-    timing = sum(1 for g in groups if QUARTER.match(g.text.strip()) or YEAR.match(g.text.strip())
-                 or PROJECT_YEAR.search(g.text))
+    named = sum(
+        1 for g in groups if header_role(g.text)[0]
+    )  # years alone also stand in body rows
+    timing = sum(
+        1
+        for g in groups
+        if QUARTER.match(g.text.strip())
+        or YEAR.match(g.text.strip())
+        or PROJECT_YEAR.search(g.text)
+    )
     quarters = sum(1 for g in groups if QUARTER.match(g.text.strip()))
-    mostly_named = named * 3 >= len(groups) - timing     # not a justified line of prose, spread into words
-    return (named >= 2 or bool(named) and quarters >= 2) and mostly_named \
+    mostly_named = (
+        named * 3 >= len(groups) - timing
+    )  # not a justified line of prose, spread into words
+    return (
+        (named >= 2 or bool(named) and quarters >= 2)
+        and mostly_named
         and not any(is_data_text(g.text) for g in groups)
+    )
 
 
 def staggered_header(lines: list[TextLine], start: int) -> int:
@@ -109,10 +156,20 @@ def staggered_header(lines: list[TextLine], start: int) -> int:
     for end in range(start + 2, min(start + MAX_STAGGERED_LINES, len(lines)) + 1):
         last = lines[end - 1]
         groups = word_groups(last)
-        if last.top - lines[end - 2].bottom > HEADER_GAP * last.size or header_groups(last) is not None \
-                or any(is_data_text(g.text) or len(g.text.split()) > MAX_HEADER_CELL_WORDS for g in groups):
+        if (
+            last.top - lines[end - 2].bottom > HEADER_GAP * last.size
+            or header_groups(last) is not None
+            or any(
+                is_data_text(g.text) or len(g.text.split()) > MAX_HEADER_CELL_WORDS
+                for g in groups
+            )
+        ):
             return 0
-        if names_columns(merged_groups([word_groups(ln, HEADER_GROUP_GAP) for ln in lines[start:end]])):
+        if names_columns(
+            merged_groups(
+                [word_groups(ln, HEADER_GROUP_GAP) for ln in lines[start:end]]
+            )
+        ):
             return end - start
     return 0
 
@@ -127,10 +184,14 @@ def continues_header(header: list[TextLine], line: TextLine) -> bool:
     gap = line.top - lowest(header).bottom
     above = [g for h in header for g in word_groups(h, HEADER_GROUP_GAP)]
     groups = word_groups(line)
-    sideways = not any(w.upright for w in line.words)    # hangs lower in its tall cell: its height counts
+    sideways = not any(
+        w.upright for w in line.words
+    )  # hangs lower in its tall cell: its height counts
     size = min(w.size for w in line.words) if sideways else line.size
     reach = HEADER_GAP * size + (line.bottom - line.top if sideways else 0)
-    if gap > reach or any(is_data_text(g.text) and not finishes_heading(g, above) for g in groups):
+    if gap > reach or any(
+        is_data_text(g.text) and not finishes_heading(g, above) for g in groups
+    ):
         return False
     return gap < ROW_GAP * size or all(is_header_text(g.text) for g in groups)
 
@@ -139,9 +200,13 @@ def finishes_heading(group: HeaderGroup, above: list[HeaderGroup]) -> bool:
     """A number under `Amount Year` or `Q.`: the rest of the heading `Year
     1` or `Q.1`, wrapped in a narrow column."""
     return group.text.strip().isdigit() and any(
-        overlaps(group, a) and bool(PROJECT_YEAR.search(f"{a.text} {group.text}")
-                                    or QUARTER.match(a.text.split()[-1] + group.text.strip()))
-        for a in above)
+        overlaps(group, a)
+        and bool(
+            PROJECT_YEAR.search(f"{a.text} {group.text}")
+            or QUARTER.match(a.text.split()[-1] + group.text.strip())
+        )
+        for a in above
+    )
 
 
 def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:
@@ -151,28 +216,51 @@ def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:
     edges = [min(groups[0].x0, min((w.x0 for w in body), default=groups[0].x0)) - 1]
     for left, right in zip(groups, groups[1:]):
         lo, hi = int((left.x0 + left.x1) / 2), int((right.x0 + right.x1) / 2)
-        best = min(range(lo, hi + 1), key=lambda x: (sum(1 for w in body if w.x0 < x < w.x1), abs(x - right.x0)))
+        best = min(
+            range(lo, hi + 1),
+            key=lambda x: (sum(1 for w in body if w.x0 < x < w.x1), abs(x - right.x0)),
+        )
         edges.append(float(best))
-    edges.append(max(groups[-1].x1, max((w.x1 for w in body), default=groups[-1].x1)) + 1)
+    edges.append(
+        max(groups[-1].x1, max((w.x1 for w in body), default=groups[-1].x1)) + 1
+    )
     return edges
 
 
-def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, float]],
-               carried: Grid | None = None) -> list[Grid]:
+def text_grids(
+    page: Page,
+    taken: list[Grid],
+    hrules: list[tuple[float, float, float]],
+    carried: Grid | None = None,
+) -> list[Grid]:
     """Grids for the header-led tables of a page that no ruled grid covers,
     and for the top of the page where `carried`, an unruled table that
     filled the previous page, goes on without repeating its header."""
-    free = [w for w in page.words if not any(g.bbox[1] <= w.y_mid <= g.bbox[3] and g.bbox[0] <= w.x_mid <= g.bbox[2]
-                                             for g in taken)]
-    lines = [ln for ln in group_lines(free, page.number) if ln.top > page.height * TOP_MARGIN]
+    free = [
+        w
+        for w in page.words
+        if not any(
+            g.bbox[1] <= w.y_mid <= g.bbox[3] and g.bbox[0] <= w.x_mid <= g.bbox[2]
+            for g in taken
+        )
+    ]
+    lines = [
+        ln for ln in group_lines(free, page.number) if ln.top > page.height * TOP_MARGIN
+    ]
     grids: list[Grid] = []
     i = floor = 0
     if carried is not None and lines and not taken:
         body = table_body(lines, 0, None)
         if body and aligned(body, carried.col_edges):
-            groups = [HeaderGroup(x0, x1, name) for x0, x1, name in
-                      zip(carried.col_edges, carried.col_edges[1:], carried.column_names)]
-            grids.append(build_text_grid(page, [], body, groups, hrules, carried.col_edges))
+            groups = [
+                HeaderGroup(x0, x1, name)
+                for x0, x1, name in zip(
+                    carried.col_edges, carried.col_edges[1:], carried.column_names
+                )
+            ]
+            grids.append(
+                build_text_grid(page, [], body, groups, hrules, carried.col_edges)
+            )
             i = floor = len(body)
     while i < len(lines):
         depth = 1 if header_groups(lines[i]) is not None else staggered_header(lines, i)
@@ -181,15 +269,19 @@ def text_grids(page: Page, taken: list[Grid], hrules: list[tuple[float, float, f
             continue
         j = i + depth
         while i > floor and opens_header(lines[i - 1], lines[i]):
-            i -= 1                             # the first lines of header cells wrapped deeper than this one
+            i -= 1  # the first lines of header cells wrapped deeper than this one
         header = lines[i:j]
         while j < len(lines) and continues_header(header, lines[j]):
-            header.append(lines[j])            # a header over two lines (wrapped, or years above quarters)
+            header.append(
+                lines[j]
+            )  # a header over two lines (wrapped, or years above quarters)
             j += 1
         groups = merged_groups([word_groups(h, HEADER_GROUP_GAP) for h in header])
         subs = sub_header(lines[j], groups) if j < len(lines) else None
         if subs is not None:
-            header.append(lines[j])            # `Value  Year` under BASELINE, `2017 2018 2019` under TARGETS
+            header.append(
+                lines[j]
+            )  # `Value  Year` under BASELINE, `2017 2018 2019` under TARGETS
             j += 1
         body = table_body(lines, j, lowest(header))
         if body:
@@ -202,9 +294,15 @@ def opens_header(line: TextLine, below: TextLine) -> bool:
     """Whether `line` is the first line of a header found on the line below
     it: set tight above it, short groups, no values, no heading."""
     groups = word_groups(line)
-    return below.top - line.bottom < ROW_GAP * below.size and len(groups) >= 2 \
-        and not any(is_data_text(g.text) or len(g.text.split()) > MAX_HEADER_CELL_WORDS for g in groups) \
+    return (
+        below.top - line.bottom < ROW_GAP * below.size
+        and len(groups) >= 2
+        and not any(
+            is_data_text(g.text) or len(g.text.split()) > MAX_HEADER_CELL_WORDS
+            for g in groups
+        )
         and parse_heading(line, line.size) is None
+    )
 
 
 def overlaps(a: HeaderGroup, b: HeaderGroup) -> bool:
@@ -217,14 +315,22 @@ def sub_header(line: TextLine, groups: list[HeaderGroup]) -> list[HeaderGroup] |
     header group, and at least two under one of them."""
     subs = word_groups(line, HEADER_GROUP_GAP)
     parents = [[p for p in groups if overlaps(g, p)] for g in subs]
-    if len(subs) < 2 or any(len(ps) != 1 for ps in parents) \
-            or any(is_data_text(g.text) or len(g.text.split()) > MAX_SUB_HEADER_WORDS for g in subs):
+    if (
+        len(subs) < 2
+        or any(len(ps) != 1 for ps in parents)
+        or any(
+            is_data_text(g.text) or len(g.text.split()) > MAX_SUB_HEADER_WORDS
+            for g in subs
+        )
+    ):
         return None
     counts = [sum(ps[0] is p for ps in parents) for p in groups]
     return subs if max(counts) >= 2 else None
 
 
-def column_groups(groups: list[HeaderGroup], subs: list[HeaderGroup] | None) -> list[HeaderGroup]:
+def column_groups(
+    groups: list[HeaderGroup], subs: list[HeaderGroup] | None
+) -> list[HeaderGroup]:
     """The groups that make columns: a header group, or the sub-header
     groups under it where it has two or more."""
     if not subs:
@@ -236,14 +342,19 @@ def column_groups(groups: list[HeaderGroup], subs: list[HeaderGroup] | None) -> 
     return found
 
 
-def table_body(lines: list[TextLine], start: int, above: TextLine | None) -> list[TextLine]:
+def table_body(
+    lines: list[TextLine], start: int, above: TextLine | None
+) -> list[TextLine]:
     """The lines from `start` on that belong to a table: up to a wide gap, a
     new header line or a heading."""
     body: list[TextLine] = []
     for line in lines[start:]:
         prev = body[-1] if body else above
-        if (prev is not None and line.top - prev.bottom > TABLE_END_GAP * line.size) \
-                or header_groups(line) is not None or parse_heading(line, line.size) is not None:
+        if (
+            (prev is not None and line.top - prev.bottom > TABLE_END_GAP * line.size)
+            or header_groups(line) is not None
+            or parse_heading(line, line.size) is not None
+        ):
             break
         body.append(line)
     return body
@@ -255,13 +366,32 @@ def aligned(body: list[TextLine], cols: list[float]) -> bool:
     words = [w for ln in body for w in ln.words]
     inside = [w for w in words if cols[0] <= w.x_mid <= cols[-1]]
     used = {column_of(cols, w.x_mid) for w in inside}
-    return len(inside) >= ALIGNED_SHARE * len(words) and len(used) >= 2 and \
-        all(ln.x1 - ln.x0 < 0.9 * (cols[-1] - cols[0]) or len(word_groups(ln)) > 1 for ln in body)
+    return (
+        len(inside) >= ALIGNED_SHARE * len(words)
+        and len(used) >= 2
+        and all(
+            ln.x1 - ln.x0 < 0.9 * (cols[-1] - cols[0]) or len(word_groups(ln)) > 1
+            for ln in body
+        )
+    )
 
 
 ROW_OPENING_ROLES = ("activity", "risk_no", "amount", "fund", "account")
 CODE_ROLES = ("fund", "account")
-CONNECTORS = ("and", "or", "of", "the", "for", "to", "in", "with", "on", "by", "a", "an")
+CONNECTORS = (
+    "and",
+    "or",
+    "of",
+    "the",
+    "for",
+    "to",
+    "in",
+    "with",
+    "on",
+    "by",
+    "a",
+    "an",
+)
 
 
 def column_of(cols: list[float], x: float) -> int | None:
@@ -282,7 +412,9 @@ def opens_row(line: TextLine, cols: list[float], roles: list[str | None]) -> boo
     risk number, or prints an amount (one budget line per amount; in a
     table without amounts, a code).  A fund or account code alone on a line
     of a table with amounts is a code wrapped under its name."""
-    opening = [r for r in ROW_OPENING_ROLES if "amount" not in roles or r not in CODE_ROLES]
+    opening = [
+        r for r in ROW_OPENING_ROLES if "amount" not in roles or r not in CODE_ROLES
+    ]
     for k, text in line_cells(line, cols).items():
         role = roles[k] if k < len(roles) else None
         if role in opening and (ID_IN_CELL.match(text) or is_data_text(text)):
@@ -296,11 +428,21 @@ def carries_on(upper: str, lower: str) -> bool:
     """Whether `lower` continues the text of the cell above it (a wrapped
     line that landed on the next row) rather than opening a new entry."""
     upper, lower = upper.rstrip(), lower.lstrip()
-    if not upper or not lower or ID_IN_CELL.match(lower) or is_value_text(upper) or is_value_text(lower):
-        return False                # a mark, code or amount is an entry of its own (`x` under `x`)
+    if (
+        not upper
+        or not lower
+        or ID_IN_CELL.match(lower)
+        or is_value_text(upper)
+        or is_value_text(lower)
+    ):
+        return False  # a mark, code or amount is an entry of its own (`x` under `x`)
     last = upper.split()[-1].lower()
-    return (lower[0].islower() or upper.count("(") > upper.count(")")
-            or upper.endswith((",", "-", "/", "&")) or last in CONNECTORS)
+    return (
+        lower[0].islower()
+        or upper.count("(") > upper.count(")")
+        or upper.endswith((",", "-", "/", "&"))
+        or last in CONNECTORS
+    )
 
 
 def row_edge_above(body: list[TextLine], i: int) -> float:
@@ -309,14 +451,22 @@ def row_edge_above(body: list[TextLine], i: int) -> float:
     belongs to the same row)."""
     line = body[i]
     j = i
-    while j > 0 and body[j - 1].bottom > line.top + 0.5 and body[j - 1].top < line.bottom:
+    while (
+        j > 0 and body[j - 1].bottom > line.top + 0.5 and body[j - 1].top < line.bottom
+    ):
         j -= 1
     return (body[j - 1].bottom + body[j].top) / 2 if j > 0 else body[0].top - 0.5
 
 
-def build_text_grid(page: Page, header: list[TextLine], body: list[TextLine], groups: list[HeaderGroup],
-                    hrules: list[tuple[float, float, float]], cols: list[float] | None = None,
-                    subs: list[HeaderGroup] | None = None) -> Grid:
+def build_text_grid(
+    page: Page,
+    header: list[TextLine],
+    body: list[TextLine],
+    groups: list[HeaderGroup],
+    hrules: list[tuple[float, float, float]],
+    cols: list[float] | None = None,
+    subs: list[HeaderGroup] | None = None,
+) -> Grid:
     """Rows start at horizontal rules where the table has them; otherwise
     at lines that open a row.  A column's text that carries on over a row
     edge (no rule there, or a wrapped line) becomes one cell spanning both.
@@ -330,57 +480,110 @@ def build_text_grid(page: Page, header: list[TextLine], body: list[TextLine], gr
     top, bottom = (header or body)[0].top - 1, body[-1].bottom + 1
     body_top = lowest(header).bottom + 0.5 if header else top
     sub_top = [round(header[-1].top - 0.5, 1)] if subs else []
-    rules = [(x0, x1, y) for x0, x1, y in hrules if body_top < y < bottom and x1 - x0 > MIN_RULE]
+    rules = [
+        (x0, x1, y)
+        for x0, x1, y in hrules
+        if body_top < y < bottom and x1 - x0 > MIN_RULE
+    ]
     if len({round(y) for _, _, y in rules}) >= 2:
         edges = sorted({round(y, 1) for _, _, y in rules})
     else:
-        edges = [row_edge_above(body, i) for i in range(1, len(body)) if opens_row(body[i], cols, roles)]
-    row_edges = sorted({round(top, 1), *sub_top, round(body_top, 1), *edges, round(bottom, 1)})
+        edges = [
+            row_edge_above(body, i)
+            for i in range(1, len(body))
+            if opens_row(body[i], cols, roles)
+        ]
+    row_edges = sorted(
+        {round(top, 1), *sub_top, round(body_top, 1), *edges, round(bottom, 1)}
+    )
     members: dict[tuple[int, int], list[Word]] = {}
     for w in [*(w for ln in header for w in ln.words), *body_words]:
-        r = next((k for k in range(len(row_edges) - 1) if row_edges[k] <= w.y_mid < row_edges[k + 1]), None)
+        r = next(
+            (
+                k
+                for k in range(len(row_edges) - 1)
+                if row_edges[k] <= w.y_mid < row_edges[k + 1]
+            ),
+            None,
+        )
         c = column_of(cols, w.x_mid)
         if r is not None and c is not None:
             members.setdefault((r, c), []).append(w)
-    texts = {key: " ".join(ln.text for ln in group_lines(ws, page_no)) for key, ws in members.items()}
+    texts = {
+        key: " ".join(ln.text for ln in group_lines(ws, page_no))
+        for key, ws in members.items()
+    }
     n_header = (2 if subs else 1) if header else 0
-    cells = spanning_header_cells(groups, columns, cols, row_edges, members, page_no) if subs else []
+    cells = (
+        spanning_header_cells(groups, columns, cols, row_edges, members, page_no)
+        if subs
+        else []
+    )
     spanned = {c for cell in cells for c in range(cell.col, cell.col + cell.col_span)}
     for c in range(len(cols) - 1):
         r = 1 if c in spanned else 0
         while r < len(row_edges) - 1:
             end = r + 1
-            while end < len(row_edges) - 1 and (r >= n_header or c not in spanned and end < n_header) \
-                    and (end < n_header or joins_below(c, end, texts, cols, row_edges, rules)):
+            while (
+                end < len(row_edges) - 1
+                and (r >= n_header or c not in spanned and end < n_header)
+                and (
+                    end < n_header or joins_below(c, end, texts, cols, row_edges, rules)
+                )
+            ):
                 end += 1
             words = [w for k in range(r, end) for w in members.get((k, c), [])]
-            cell = Cell(r, c, end - r, 1, (cols[c], row_edges[r], cols[c + 1], row_edges[end]))
+            cell = Cell(
+                r, c, end - r, 1, (cols[c], row_edges[r], cols[c + 1], row_edges[end])
+            )
             cell.lines = group_lines(words, page_no)
             cell.shade = cell_shade(cell.bbox, fills)
             cells.append(cell)
             r = end
-    return Grid(page_no, (cols[0], top, cols[-1], bottom), cols, row_edges, cells, ruled=False,
-                column_names=[g.text for g in columns])
+    return Grid(
+        page_no,
+        (cols[0], top, cols[-1], bottom),
+        cols,
+        row_edges,
+        cells,
+        ruled=False,
+        column_names=[g.text for g in columns],
+    )
 
 
-def spanning_header_cells(groups: list[HeaderGroup], columns: list[HeaderGroup], cols: list[float],
-                          row_edges: list[float], members: dict[tuple[int, int], list[Word]],
-                          page_no: int) -> list[Cell]:
+def spanning_header_cells(
+    groups: list[HeaderGroup],
+    columns: list[HeaderGroup],
+    cols: list[float],
+    row_edges: list[float],
+    members: dict[tuple[int, int], list[Word]],
+    page_no: int,
+) -> list[Cell]:
     """The first header row's cells over two or more sub-header columns."""
     cells = []
     for parent in groups:
-        under = [k for k, g in enumerate(columns) if g is not parent and overlaps(g, parent)]
+        under = [
+            k for k, g in enumerate(columns) if g is not parent and overlaps(g, parent)
+        ]
         if len(under) < 2:
             continue
         c0, c1 = min(under), max(under) + 1
         cell = Cell(0, c0, 1, c1 - c0, (cols[c0], row_edges[0], cols[c1], row_edges[1]))
-        cell.lines = group_lines([w for c in range(c0, c1) for w in members.get((0, c), [])], page_no)
+        cell.lines = group_lines(
+            [w for c in range(c0, c1) for w in members.get((0, c), [])], page_no
+        )
         cells.append(cell)
     return cells
 
 
-def joins_below(c: int, row: int, texts: dict[tuple[int, int], str], cols: list[float], row_edges: list[float],
-                rules: list[tuple[float, float, float]]) -> bool:
+def joins_below(
+    c: int,
+    row: int,
+    texts: dict[tuple[int, int], str],
+    cols: list[float],
+    row_edges: list[float],
+    rules: list[tuple[float, float, float]],
+) -> bool:
     """Whether the cell of column `c` in `row` is the same cell as the one
     above: no rule crosses the column at the edge between them, and the
     text carries on (or the lower part is empty)."""

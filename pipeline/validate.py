@@ -6,6 +6,7 @@ Data Package types are derived from them.  A record that fails is not
 written; it becomes an `invalid_record` finding that names the field and the
 reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,10 @@ Record = dict[str, Any]
 def schemas() -> dict[str, dict[str, Any]]:
     if not SCHEMA_DIR.is_dir():
         raise FileNotFoundError(f"schema folder not found: {SCHEMA_DIR}")
-    return {p.name.removesuffix(".schema.json"): json.loads(p.read_text("utf-8"))
-            for p in sorted(SCHEMA_DIR.glob("*.schema.json"))}
+    return {
+        p.name.removesuffix(".schema.json"): json.loads(p.read_text("utf-8"))
+        for p in sorted(SCHEMA_DIR.glob("*.schema.json"))
+    }
 
 
 @lru_cache(maxsize=None)
@@ -38,7 +41,9 @@ def columns(table: str) -> list[str]:
     return list(schemas()[table]["properties"])
 
 
-def validate_records(records: dict[str, list[Record]]) -> tuple[dict[str, list[Record]], list[Record]]:
+def validate_records(
+    records: dict[str, list[Record]],
+) -> tuple[dict[str, list[Record]], list[Record]]:
     """(the valid records per table, an `invalid_record` finding per failure)."""
     valid: dict[str, list[Record]] = {}
     findings: list[Record] = []
@@ -51,15 +56,26 @@ def validate_records(records: dict[str, list[Record]]) -> tuple[dict[str, list[R
                 kept.append(row)
                 continue
             where = ".".join(str(p) for p in errors[0].path) or "record"
-            findings.append({
-                "doc_id": row.get("doc_id", ""), "check": "invalid_record", "severity": "error",
-                "message": f"{table} record {describe(row)} not written: {where}: {errors[0].message}",
-                "page": row.get("page") if isinstance(row.get("page"), int) else None,
-                "source_file": row.get("source_file", "")})
+            findings.append(
+                {
+                    "doc_id": row.get("doc_id", ""),
+                    "check": "invalid_record",
+                    "severity": "error",
+                    "message": f"{table} record {describe(row)} not written: {where}: {errors[0].message}",
+                    "page": row.get("page")
+                    if isinstance(row.get("page"), int)
+                    else None,
+                    "source_file": row.get("source_file", ""),
+                }
+            )
         valid[table] = kept
     return valid, findings
 
 
 def describe(row: Record) -> str:
-    keys = [k for k in ("activity_id", "output_id", "outcome_no", "risk_no", "seq", "year") if row.get(k) not in (None, "")]
+    keys = [
+        k
+        for k in ("activity_id", "output_id", "outcome_no", "risk_no", "seq", "year")
+        if row.get(k) not in (None, "")
+    ]
     return "(" + ", ".join(f"{k}={row[k]}" for k in keys[:3]) + ")" if keys else ""

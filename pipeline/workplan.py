@@ -5,6 +5,7 @@ Rows with no activity number of their own are sub-rows of the activity
 above them (e.g. its successive milestones); a row that carries on the
 previous page's last row belongs to that row's activity.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from .results import is_total
 from .tables import Column, Row, Table, activity_id, line_item, money
 from .text import flatten
 
-MARK_CONTRAST = 0.05     # a shaded mark is at least this much darker (grey level) than its row
+MARK_CONTRAST = (
+    0.05  # a shaded mark is at least this much darker (grey level) than its row
+)
 
 
 @dataclass
@@ -73,21 +76,33 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
         if item and item[0]:
             current, sub = item[0], ""
             title = activity_id(flatten(row.get(act_col)))[1]
-            activities.append(PlanActivity(item[0], title, flatten(row.get(party_col)), row.page))
+            activities.append(
+                PlanActivity(item[0], title, flatten(row.get(party_col)), row.page)
+            )
         elif item and (is_total(label) or table.kind == "budget"):
-            current = None              # a subtotal, or a line of no activity (GMS) in a budget table
+            current = (
+                None  # a subtotal, or a line of no activity (GMS) in a budget table
+            )
         elif item:
-            sub = label                 # a sub-row of the activity above (its next milestone)
+            sub = label  # a sub-row of the activity above (its next milestone)
         if current is None:
             continue
-        for col in table.quarter_columns:       # a mark spanning several quarters marks each
+        for col in table.quarter_columns:  # a mark spanning several quarters marks each
             if not row.starts[col.index]:
                 continue
             year = col.year or default_year
-            if year is not None and quarter_marked(table, row, col) and (current, year, col.quarter, sub) not in seen:
-                seen.add((current, year, col.quarter, sub))      # a shaded cell over several rows marks once
+            if (
+                year is not None
+                and quarter_marked(table, row, col)
+                and (current, year, col.quarter, sub) not in seen
+            ):
+                seen.add(
+                    (current, year, col.quarter, sub)
+                )  # a shaded cell over several rows marks once
                 marks.append(Mark(current, year, col.quarter, row.page, sub))
-        for year in funded_years(table, row, default_year):   # a plan by year: one row per activity and year
+        for year in funded_years(
+            table, row, default_year
+        ):  # a plan by year: one row per activity and year
             if (current, year) not in funded:
                 funded.add((current, year))
                 marks.append(Mark(current, year, None, row.page, sub))
@@ -99,9 +114,18 @@ def funded_years(table: Table, row: Row, table_year: int | None) -> list[int]:
     amount, or, in an annual sheet without quarters (one per year under
     its caption), the sheet's year where the row has an amount."""
     if table.year_columns:
-        return [c.year for c in table.year_columns if row.starts[c.index] and money(flatten(row.cells[c.index]), c)]
+        return [
+            c.year
+            for c in table.year_columns
+            if row.starts[c.index] and money(flatten(row.cells[c.index]), c)
+        ]
     amount = table.column("amount")
-    if table.quarter_columns or table_year is None or amount is None or not row.starts[amount.index]:
+    if (
+        table.quarter_columns
+        or table_year is None
+        or amount is None
+        or not row.starts[amount.index]
+    ):
         return []
     return [table_year] if money(flatten(row.cells[amount.index]), amount) else []
 
@@ -109,7 +133,9 @@ def funded_years(table: Table, row: Row, table_year: int | None) -> list[int]:
 def read_workplan(tables: list[Table]) -> tuple[list[Mark], list[PlanActivity]]:
     """From the work-plan grids; where a document has none, from the budget
     tables that carry the timing (an annual work plan with its budget)."""
-    plans = [t for t in tables if t.kind == "workplan"] or [t for t in tables if t.kind == "budget"]
+    plans = [t for t in tables if t.kind == "workplan"] or [
+        t for t in tables if t.kind == "budget"
+    ]
     marks: list[Mark] = []
     activities: list[PlanActivity] = []
     for table in plans:

@@ -6,6 +6,7 @@ Every builder writes one file and returns its path; all output is
 deterministic (fixed seeds, fixed creation dates), so a file built twice has
 the same bytes and the same cache key.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,7 +23,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-SAMPLE = Path(__file__).resolve().parent.parent / "raw" / "undp-china-migrant-workers.pdf"
+SAMPLE = (
+    Path(__file__).resolve().parent.parent / "raw" / "undp-china-migrant-workers.pdf"
+)
 
 
 def canvas(path: Path, **kwargs) -> Canvas:
@@ -40,21 +43,28 @@ def write_lines(c: Canvas, lines: list[str], size: float = 11, top: float = 60) 
 
 # ------------------------------------------------------------------ not PDFs at all
 
+
 def empty_file(path: Path) -> Path:
     path.write_bytes(b"")
     return path
 
 
 def text_file(path: Path) -> Path:
-    path.write_text("Minutes of the project board meeting\n\nThis is a plain text file, "
-                    "saved with a .pdf name by mistake.\n", encoding="utf-8")
+    path.write_text(
+        "Minutes of the project board meeting\n\nThis is a plain text file, "
+        "saved with a .pdf name by mistake.\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def html_page(path: Path) -> Path:
     """What a failed download often leaves behind."""
-    path.write_text("<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
-                    "<body><h1>Not Found</h1></body></html>\n", encoding="utf-8")
+    path.write_text(
+        "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>"
+        "<body><h1>Not Found</h1></body></html>\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -64,6 +74,7 @@ def random_bytes(path: Path, size: int = 8192, seed: int = 7) -> Path:
 
 
 # ------------------------------------------------------------------ damaged or locked PDFs
+
 
 def truncated(path: Path, source: Path = SAMPLE) -> Path:
     """The first half of a real PDF's bytes, as left by an interrupted download."""
@@ -75,7 +86,9 @@ def truncated(path: Path, source: Path = SAMPLE) -> Path:
 def encrypted(path: Path, password: str = "secret") -> Path:
     """A project document that needs a password to be opened."""
     c = canvas(path, encrypt=password)
-    write_lines(c, ["PROJECT DOCUMENT", "This text can only be read with the password."])
+    write_lines(
+        c, ["PROJECT DOCUMENT", "This text can only be read with the password."]
+    )
     c.showPage()
     c.save()
     return path
@@ -92,14 +105,20 @@ def raw_pdf(path: Path, objects: list[bytes]) -> Path:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     path.write_bytes(bytes(out))
     return path
 
 
 def zero_pages(path: Path) -> Path:
     """A well-formed PDF whose page tree holds no page at all."""
-    return raw_pdf(path, [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    return raw_pdf(
+        path,
+        [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"],
+    )
 
 
 def looping_references(path: Path) -> Path:
@@ -107,11 +126,19 @@ def looping_references(path: Path) -> Path:
     stream's /Length is object 6, which is only a reference to object 7,
     which is only a reference to object 6."""
     content = b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"
-    return raw_pdf(path, [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-                          b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-                          b"/Resources << /Font << /F1 5 0 R >> >> >>",
-                          b"<< /Length 6 0 R >>\nstream\n%s\nendstream" % content,
-                          b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", b"7 0 R", b"6 0 R"])
+    return raw_pdf(
+        path,
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length 6 0 R >>\nstream\n%s\nendstream" % content,
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"7 0 R",
+            b"6 0 R",
+        ],
+    )
 
 
 def blank(path: Path) -> Path:
@@ -132,8 +159,10 @@ def scanned(path: Path, pages: int = 1) -> Path:
         image = Image.new("L", (850, 1100), 255)
         draw = ImageDraw.Draw(image)
         draw.text((80, 80), f"PROJECT DOCUMENT  page {number + 1}", fill=0)
-        for row in range(30):            # grey bars standing in for lines of print
-            draw.rectangle((80, 140 + row * 28, 760 - (row * 37) % 200, 150 + row * 28), fill=60)
+        for row in range(30):  # grey bars standing in for lines of print
+            draw.rectangle(
+                (80, 140 + row * 28, 760 - (row * 37) % 200, 150 + row * 28), fill=60
+            )
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         buffer.seek(0)
@@ -166,33 +195,61 @@ def slow(path: Path, depth: int = 7, fan: int = 10) -> Path:
 
 # ------------------------------------------------------------------ readable, but not what is expected
 
+
 def letter(path: Path) -> Path:
     """A two-page letter: readable text, but none of a project document's parts."""
     c = canvas(path)
-    write_lines(c, ["United Nations Development Programme", "Beijing, 12 March 2008", "",
-                    "Dear Minister,", "",
-                    "Thank you for your letter of 3 March about the training programme.",
-                    "We are pleased to confirm our support of US$ 250,000 for the coming year.",
-                    "Our team will contact your office to agree on the next steps."])
+    write_lines(
+        c,
+        [
+            "United Nations Development Programme",
+            "Beijing, 12 March 2008",
+            "",
+            "Dear Minister,",
+            "",
+            "Thank you for your letter of 3 March about the training programme.",
+            "We are pleased to confirm our support of US$ 250,000 for the coming year.",
+            "Our team will contact your office to agree on the next steps.",
+        ],
+    )
     c.showPage()
-    write_lines(c, ["We look forward to continuing our cooperation.", "", "Yours sincerely,", "",
-                    "Resident Representative"])
+    write_lines(
+        c,
+        [
+            "We look forward to continuing our cooperation.",
+            "",
+            "Yours sincerely,",
+            "",
+            "Resident Representative",
+        ],
+    )
     c.showPage()
     c.save()
     return path
 
 
-def small_document(path: Path, title: str = "Skills for Migrant Workers", amount: int = 120_000) -> Path:
+def small_document(
+    path: Path, title: str = "Skills for Migrant Workers", amount: int = 120_000
+) -> Path:
     """A one-page project document with a title, numbered sections and a
     stated budget: enough for a few records, quick to extract."""
     c = canvas(path)
-    write_lines(c, ["UNITED NATIONS DEVELOPMENT PROGRAMME", "Project Document", title, "",
-                    "1. SITUATION ANALYSIS",
-                    f"The project {title.lower()} responds to needs in three provinces.",
-                    "Local partners asked for training and better information.", "",
-                    "2. STRATEGY",
-                    f"The total budget is US$ {amount:,} over two years.",
-                    "Work starts in the first quarter of 2009."])
+    write_lines(
+        c,
+        [
+            "UNITED NATIONS DEVELOPMENT PROGRAMME",
+            "Project Document",
+            title,
+            "",
+            "1. SITUATION ANALYSIS",
+            f"The project {title.lower()} responds to needs in three provinces.",
+            "Local partners asked for training and better information.",
+            "",
+            "2. STRATEGY",
+            f"The total budget is US$ {amount:,} over two years.",
+            "Work starts in the first quarter of 2009.",
+        ],
+    )
     c.showPage()
     c.save()
     return path
@@ -206,6 +263,7 @@ REPO = Path(__file__).resolve().parent.parent
 @dataclass
 class Run:
     """One finished `python -m pipeline extract` run."""
+
     code: int
     stdout: str
     stderr: str
@@ -231,14 +289,34 @@ def extract(args: list[str | Path]) -> int:
     """`python -m pipeline extract ARGS` in this process (quicker than a new
     interpreter; the workers are forked from it); returns the exit code."""
     from pipeline.cli import main
+
     return main(["extract", *map(str, args)])
 
 
 def run_cli(*args: str | Path, out: Path, timeout: float = 900) -> Run:
     """Run the command line in a fresh interpreter, as a user would."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", *map(str, args), "--out", str(out)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "extract",
+            *map(str, args),
+            "--out",
+            str(out),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return Run(proc.returncode, proc.stdout, proc.stderr, Path(out))
 
 
@@ -249,7 +327,7 @@ def csv_bytes(out: Path) -> dict[str, bytes]:
 
 # ------------------------------------------------------------------ the mixed batch, shared by test modules
 
-BAD_FILES = {                       # file name -> (builder, what the user is told)
+BAD_FILES = {  # file name -> (builder, what the user is told)
     "empty.pdf": (empty_file, "empty file (0 bytes)"),
     "truncated.pdf": (truncated, "truncated PDF: the file stops before its end"),
     "notes.pdf": (text_file, "not a PDF: a text file"),

@@ -1,4 +1,5 @@
 """Shared fixtures: one extraction of the sample for every test that reads it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,7 +14,12 @@ GOLD = ROOT / "tests" / "gold" / "undp-china-migrant-workers"
 
 
 def run_pipeline(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +34,13 @@ def sample_output(tmp_path_factory) -> Path:
 def inbox(tmp_path) -> Path:
     """A folder with two small project documents."""
     from tests.badpdfs import small_document
+
     folder = tmp_path / "inbox"
     folder.mkdir()
-    small_document(folder / "alpha.pdf", title="Skills for Migrant Workers", amount=120_000)
-    small_document(folder / "beta.pdf", title="Clean Water for Rural Towns", amount=450_000)
+    small_document(
+        folder / "alpha.pdf", title="Skills for Migrant Workers", amount=120_000
+    )
+    small_document(
+        folder / "beta.pdf", title="Clean Water for Rural Towns", amount=450_000
+    )
     return folder

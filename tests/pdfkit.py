@@ -1,5 +1,6 @@
 """Tiny PDF builders for stage tests: text lines and tables drawn at known
 places with reportlab, ruled fully, by horizontal rules only, or not at all."""
+
 from __future__ import annotations
 
 import ctypes
@@ -21,19 +22,24 @@ class TableSpec:
     """Rows of cell texts; a cell of `None` is covered by the cell above it
     (a row span), a cell of `"<"` by the cell on its left (a column span).
     `rules` is "full", "horizontal" or "none"."""
+
     widths: list[float]
     header: list[list[str]]
     rows: list[list[str | None]]
     rules: str = "full"
     size: float = 8
     bold_header: bool = True
-    shaded: set[tuple[int, int]] = field(default_factory=set)   # (body row, column) filled grey
+    shaded: set[tuple[int, int]] = field(
+        default_factory=set
+    )  # (body row, column) filled grey
 
 
 class Writer:
     """Writes lines and tables top-down, starting new pages as needed."""
 
-    def __init__(self, path: Path, pagesize=A4, header_text: str = "", page_numbers: bool = True):
+    def __init__(
+        self, path: Path, pagesize=A4, header_text: str = "", page_numbers: bool = True
+    ):
         self.canvas = Canvas(str(path), pagesize=pagesize)
         self.width, self.height = pagesize
         self.header_text = header_text
@@ -60,7 +66,14 @@ class Writer:
         self.y = self.height - self.margin
         self._decorate()
 
-    def line(self, text: str, bold: bool = False, size: float = 11, gap: float = 3, x: float | None = None) -> None:
+    def line(
+        self,
+        text: str,
+        bold: bool = False,
+        size: float = 11,
+        gap: float = 3,
+        x: float | None = None,
+    ) -> None:
         if self.y < self.margin + size:
             self.new_page()
         self.canvas.setFont(BOLD if bold else REGULAR, size)
@@ -106,15 +119,20 @@ class Writer:
         for r, row in enumerate(spec.rows):
             h = height_of(row)
             broke = self.y - h < self.margin
-            if broke:                                  # close the page's part of the table, go on overleaf
+            if broke:  # close the page's part of the table, go on overleaf
                 if spec.rules != "none":
                     self.canvas.line(xs[0], self.y, xs[-1], self.y)
                 self.new_page()
                 if repeat_header:
                     draw_header()
-            self._row(spec, xs, [[t] if t is not None else ([""] if broke else None) for t in row], h,
-                      bottoms=[spans[r][c] for c in range(len(row))],
-                      shaded={c for (rr, c) in spec.shaded if rr == r})
+            self._row(
+                spec,
+                xs,
+                [[t] if t is not None else ([""] if broke else None) for t in row],
+                h,
+                bottoms=[spans[r][c] for c in range(len(row))],
+                shaded={c for (rr, c) in spec.shaded if rr == r},
+            )
         self.y -= 6
 
     @staticmethod
@@ -122,11 +140,24 @@ class Writer:
         """Whether each cell is the last row of its span (draws its bottom rule)."""
         out = []
         for r, row in enumerate(rows):
-            out.append([r + 1 >= len(rows) or rows[r + 1][c] is not None for c in range(len(row))])
+            out.append(
+                [
+                    r + 1 >= len(rows) or rows[r + 1][c] is not None
+                    for c in range(len(row))
+                ]
+            )
         return out
 
-    def _row(self, spec: TableSpec, xs: list[float], cells: list[list[str] | None], h: float, header: bool = False,
-             bottoms: list[bool] | None = None, shaded: set[int] | None = None) -> None:
+    def _row(
+        self,
+        spec: TableSpec,
+        xs: list[float],
+        cells: list[list[str] | None],
+        h: float,
+        header: bool = False,
+        bottoms: list[bool] | None = None,
+        shaded: set[int] | None = None,
+    ) -> None:
         c = self.canvas
         top, bottom = self.y, self.y - h
         for i, cell in enumerate(cells):
@@ -143,7 +174,7 @@ class Writer:
             return
         c.setLineWidth(0.5)
         for i, cell in enumerate(cells):
-            if cell is not None:                                     # top rule of a starting cell
+            if cell is not None:  # top rule of a starting cell
                 c.line(xs[i], top, xs[i + 1], top)
             if bottoms is None or bottoms[i]:
                 c.line(xs[i], bottom, xs[i + 1], bottom)
@@ -160,7 +191,9 @@ class Writer:
 LANDSCAPE = landscape(A4)
 
 
-def store_rotated(path: Path, rotation: int, shown_upright: bool = True, landscape_only: bool = False) -> None:
+def store_rotated(
+    path: Path, rotation: int, shown_upright: bool = True, landscape_only: bool = False
+) -> None:
     """Rewrite `path` so that every page (or every landscape page) is stored
     turned by `rotation` degrees (90 or 270) and shown upright again through
     the page's /Rotate entry: the same picture, other coordinates underneath
@@ -174,7 +207,9 @@ def store_rotated(path: Path, rotation: int, shown_upright: bool = True, landsca
             continue
         # content turned against the display rotation, into a mediabox of swapped sides
         turn = (0, 1, -1, 0, height, 0) if rotation == 90 else (0, -1, 1, 0, 0, width)
-        pdfium_c.FPDFPage_TransFormWithClip(page.raw, ctypes.byref(pdfium_c.FS_MATRIX(*turn)), None)
+        pdfium_c.FPDFPage_TransFormWithClip(
+            page.raw, ctypes.byref(pdfium_c.FS_MATRIX(*turn)), None
+        )
         page.set_mediabox(0, 0, height, width)
         page.set_rotation(rotation if shown_upright else 0)
     data = io.BytesIO()

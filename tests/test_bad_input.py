@@ -1,6 +1,7 @@
 """Bad input: every kind of broken or unexpected file in one batch with the
 sample project document.  Each bad file is named with a plain reason (on
 stderr, in run.json and in issues.csv) and every other document completes."""
+
 from __future__ import annotations
 
 import itertools
@@ -10,8 +11,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.badpdfs import (BAD_FILES, SAMPLE, Run, extract, letter, mixed_batch, read_rows, run_cli, slow,
-                           small_document)
+from tests.badpdfs import (
+    BAD_FILES,
+    SAMPLE,
+    Run,
+    extract,
+    letter,
+    mixed_batch,
+    read_rows,
+    run_cli,
+    slow,
+    small_document,
+)
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +31,11 @@ def mixed(tmp_path_factory) -> Run:
 
 
 def failure_lines(stderr: str, name: str) -> list[str]:
-    return [line for line in stderr.splitlines()
-            if line.startswith("failed: ") and Path(line.split(": ", 2)[1]).name == name]
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.startswith("failed: ") and Path(line.split(": ", 2)[1]).name == name
+    ]
 
 
 def test_some_failed_so_the_exit_code_is_1(mixed):
@@ -49,8 +63,11 @@ def test_nothing_but_plain_messages(mixed):
     assert summary["counts"]["failed"] == len(BAD_FILES)
     assert summary["counts"]["documents"] == len(BAD_FILES) + 2
     assert f"{len(BAD_FILES)} of {len(BAD_FILES) + 2} documents failed" in mixed.stderr
-    for entry in summary["documents"]:                  # the printed table has a line per document
-        assert any(line.split()[:2] == [entry["doc_id"], entry["status"]] for line in mixed.stdout.splitlines())
+    for entry in summary["documents"]:  # the printed table has a line per document
+        assert any(
+            line.split()[:2] == [entry["doc_id"], entry["status"]]
+            for line in mixed.stdout.splitlines()
+        )
 
 
 def test_the_good_document_is_complete(mixed):
@@ -60,23 +77,46 @@ def test_the_good_document_is_complete(mixed):
     doc_id = SAMPLE.stem
     [document] = [r for r in mixed.rows("documents") if r["doc_id"] == doc_id]
     assert document["pages"] == "45" and document["source_file"] == SAMPLE.name
-    for table in ("sections", "outcomes", "outputs", "activities", "workplan", "budget_lines", "risks"):
+    for table in (
+        "sections",
+        "outcomes",
+        "outputs",
+        "activities",
+        "workplan",
+        "budget_lines",
+        "risks",
+    ):
         rows = [r for r in mixed.rows(table) if r["doc_id"] == doc_id]
         assert rows, table
-        assert len(rows) == entry["records"][table]      # run.json counts what the CSVs hold
+        assert (
+            len(rows) == entry["records"][table]
+        )  # run.json counts what the CSVs hold
 
 
 def test_a_letter_yields_what_it_has_with_warnings(mixed):
     entry = mixed.documents()["letter.pdf"]
     assert entry["status"] == "partial" and entry["pages"] == 2
-    assert [r["pages"] for r in mixed.rows("documents") if r["doc_id"] == "letter"] == ["2"]
+    assert [r["pages"] for r in mixed.rows("documents") if r["doc_id"] == "letter"] == [
+        "2"
+    ]
     warnings = [r for r in mixed.rows("issues") if r["doc_id"] == "letter"]
-    assert warnings and all(r["check"].startswith("missing_") and r["severity"] == "warning" for r in warnings)
+    assert warnings and all(
+        r["check"].startswith("missing_") and r["severity"] == "warning"
+        for r in warnings
+    )
     assert not failure_lines(mixed.stderr, "letter.pdf")
 
 
 def test_partial_documents_alone_exit_0(tmp_path, capsys):
-    code = extract([str(letter(tmp_path / "letter.pdf")), "--out", str(tmp_path / "out"), "--format", "csv"])
+    code = extract(
+        [
+            str(letter(tmp_path / "letter.pdf")),
+            "--out",
+            str(tmp_path / "out"),
+            "--format",
+            "csv",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert err == ""
@@ -88,7 +128,16 @@ def test_a_document_over_the_time_limit_is_stopped(tmp_path):
     inbox.mkdir()
     slow(inbox / "nested.pdf")
     small_document(inbox / "small.pdf")
-    run = run_cli(inbox, "--timeout", "5", "--workers", "2", "--format", "csv", out=tmp_path / "out")
+    run = run_cli(
+        inbox,
+        "--timeout",
+        "5",
+        "--workers",
+        "2",
+        "--format",
+        "csv",
+        out=tmp_path / "out",
+    )
     assert run.code == 1
     [line] = failure_lines(run.stderr, "nested.pdf")
     assert "took longer than the 5 s time limit" in line
@@ -102,14 +151,20 @@ def test_two_files_with_the_same_name(tmp_path, capsys):
     (tmp_path / "b").mkdir()
     first = small_document(tmp_path / "a" / "plan.pdf", title="First plan")
     second = small_document(tmp_path / "b" / "plan.pdf", title="Second plan")
-    code = extract([str(first), str(second), "--out", str(tmp_path / "out"), "--format", "csv"])
+    code = extract(
+        [str(first), str(second), "--out", str(tmp_path / "out"), "--format", "csv"]
+    )
     err = capsys.readouterr().err
     assert code == 1
-    assert f'failed: {second}: another file in this batch has the same document id "plan" ({first})' in err
+    assert (
+        f'failed: {second}: another file in this batch has the same document id "plan" ({first})'
+        in err
+    )
     assert [r["doc_id"] for r in read_rows(tmp_path / "out", "documents")] == ["plan"]
 
 
 # ------------------------------------------------------------------ fuzzing
+
 
 @pytest.fixture(scope="module")
 def valid_pdf(tmp_path_factory) -> bytes:
@@ -120,22 +175,31 @@ def valid_pdf(tmp_path_factory) -> bytes:
 def mutated(draw, data: bytes) -> bytes:
     """`data` with some bytes overwritten, perhaps a slice cut out, perhaps cut short."""
     out = bytearray(data)
-    for position, value in draw(st.lists(st.tuples(st.integers(0, len(out) - 1), st.integers(0, 255)),
-                                         min_size=1, max_size=40)):
+    for position, value in draw(
+        st.lists(
+            st.tuples(st.integers(0, len(out) - 1), st.integers(0, 255)),
+            min_size=1,
+            max_size=40,
+        )
+    ):
         out[position] = value
     if draw(st.booleans()):
         start = draw(st.integers(0, len(out) - 1))
-        del out[start:start + draw(st.integers(1, 200))]
+        del out[start : start + draw(st.integers(1, 200))]
     if draw(st.booleans()):
-        del out[draw(st.integers(0, len(out))):]
+        del out[draw(st.integers(0, len(out))) :]
     return bytes(out)
 
 
 counter = itertools.count()
 
 
-@settings(max_examples=25, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_a_mutated_pdf_is_extracted_or_fails_cleanly(valid_pdf, tmp_path, capfd, data):
     pdf = data.draw(mutated(valid_pdf))
@@ -143,9 +207,22 @@ def test_a_mutated_pdf_is_extracted_or_fails_cleanly(valid_pdf, tmp_path, capfd,
     folder.mkdir()
     (folder / "fuzzed.pdf").write_bytes(pdf)
     capfd.readouterr()
-    code = extract([str(folder / "fuzzed.pdf"), "--out", str(folder / "out"), "--format", "csv",
-                 "--workers", "1", "--timeout", "60"])
-    out, err = capfd.readouterr()          # the workers' output too: they write to the same descriptors
+    code = extract(
+        [
+            str(folder / "fuzzed.pdf"),
+            "--out",
+            str(folder / "out"),
+            "--format",
+            "csv",
+            "--workers",
+            "1",
+            "--timeout",
+            "60",
+        ]
+    )
+    out, err = (
+        capfd.readouterr()
+    )  # the workers' output too: they write to the same descriptors
     assert code in (0, 1)
     assert "Traceback" not in out + err
     [entry] = Run(code, out, err, folder / "out").summary()["documents"]
@@ -155,6 +232,10 @@ def test_a_mutated_pdf_is_extracted_or_fails_cleanly(valid_pdf, tmp_path, capfd,
         assert [r["doc_id"] for r in documents] == ["fuzzed"]
     else:
         assert entry["status"] == "failed" and entry["reason"]
-        assert failure_lines(err, "fuzzed.pdf") == [f"failed: {folder / 'fuzzed.pdf'}: {entry['reason']}"]
+        assert failure_lines(err, "fuzzed.pdf") == [
+            f"failed: {folder / 'fuzzed.pdf'}: {entry['reason']}"
+        ]
         assert documents == []
-        assert [r["check"] for r in read_rows(folder / "out", "issues")] == ["document_failed"]
+        assert [r["check"] for r in read_rows(folder / "out", "issues")] == [
+            "document_failed"
+        ]

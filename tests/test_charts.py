@@ -1,4 +1,5 @@
 """Per-document charts and HTML report, rendered for the sample."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.charts import (MANAGEMENT, budget_by_output_year, plan_rows, render_document,
-                             report_files, select)
+from pipeline.charts import (
+    MANAGEMENT,
+    budget_by_output_year,
+    plan_rows,
+    render_document,
+    report_files,
+    select,
+)
 from pipeline.validate import schemas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +35,10 @@ def dataset(sample_output: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def tables(dataset: Path) -> dict[str, list[dict]]:
-    return {t: json.loads((dataset / "json" / f"{t}.json").read_text("utf-8")) for t in schemas()}
+    return {
+        t: json.loads((dataset / "json" / f"{t}.json").read_text("utf-8"))
+        for t in schemas()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +51,9 @@ def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     assert data[:8] == PNG_SIGNATURE
     chunks, pos = [], 8
     while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
         assert zlib.crc32(kind + body) == crc, kind
         chunks.append((kind, body))
         pos += 12 + length
@@ -68,26 +78,36 @@ def test_charts_are_valid_pngs_of_reasonable_size(rendered: list[Path], tables) 
         size = path.stat().st_size
         assert 20_000 < size < 5_000_000, (path.name, size)
         width, height = png_size(path)
-        assert 800 <= width <= 3000 and 400 <= height <= 6000, (path.name, width, height)
+        assert 800 <= width <= 3000 and 400 <= height <= 6000, (
+            path.name,
+            width,
+            height,
+        )
     activities = len(tables["activities"])
-    assert png_size(gantt)[1] > activities * 20          # one readable row per activity
+    assert png_size(gantt)[1] > activities * 20  # one readable row per activity
 
 
 def test_pngs_carry_no_software_or_time_stamp(rendered: list[Path]) -> None:
     for path in rendered[:2]:
         chunks = png_chunks(path.read_bytes())
         assert b"tIME" not in {kind for kind, _ in chunks}
-        texts = b"".join(body for kind, body in chunks if kind in (b"tEXt", b"iTXt", b"zTXt"))
+        texts = b"".join(
+            body for kind, body in chunks if kind in (b"tEXt", b"iTXt", b"zTXt")
+        )
         assert b"Software" not in texts and b"matplotlib" not in texts.lower()
 
 
-def test_rendering_is_deterministic(tables, rendered: list[Path], tmp_path: Path) -> None:
+def test_rendering_is_deterministic(
+    tables, rendered: list[Path], tmp_path: Path
+) -> None:
     again = render_document(DOC, tables, tmp_path)
     for first, second in zip(rendered, again):
         assert first.read_bytes() == second.read_bytes(), first.name
 
 
-def test_csv_records_give_the_same_report(dataset: Path, rendered: list[Path], tmp_path: Path) -> None:
+def test_csv_records_give_the_same_report(
+    dataset: Path, rendered: list[Path], tmp_path: Path
+) -> None:
     as_csv = {}
     for table in schemas():
         with open(dataset / f"{table}.csv", encoding="utf-8", newline="") as fh:
@@ -106,7 +126,9 @@ def test_html_embeds_the_charts_with_relative_links(rendered: list[Path]) -> Non
     assert "file://" not in page and "/tmp/" not in page
 
 
-def test_html_lists_every_issue_by_severity_with_its_page(rendered: list[Path], tables) -> None:
+def test_html_lists_every_issue_by_severity_with_its_page(
+    rendered: list[Path], tables
+) -> None:
     page = rendered[2].read_text("utf-8")
     issues = [i for i in tables["issues"] if i["doc_id"] == DOC]
     assert issues
@@ -115,7 +137,9 @@ def test_html_lists_every_issue_by_severity_with_its_page(rendered: list[Path], 
     assert f"Errors ({len(errors)})" in page and f"Warnings ({len(warnings)})" in page
     error_part, warning_part = page.split('id="warnings"')
     for issue in errors:
-        assert html.escape(issue["message"]) in error_part.split('id="errors"')[1], issue["check"]
+        assert html.escape(issue["message"]) in error_part.split('id="errors"')[1], (
+            issue["check"]
+        )
     for issue in warnings:
         assert html.escape(issue["message"]) in warning_part, issue["check"]
     for issue in issues:
@@ -123,14 +147,16 @@ def test_html_lists_every_issue_by_severity_with_its_page(rendered: list[Path], 
             assert f"p. {issue['page']}" in page
 
 
-def test_html_shows_facts_sections_outputs_activities_and_budget(rendered: list[Path], tables) -> None:
+def test_html_shows_facts_sections_outputs_activities_and_budget(
+    rendered: list[Path], tables
+) -> None:
     page = rendered[2].read_text("utf-8")
     doc = tables["documents"][0]
     assert html.escape(doc["title"]) in page and doc["country"] in page
     for section in tables["sections"]:
         assert html.escape(section["title"]) in page
     for activity in tables["activities"]:
-        assert f"<td class=\"nowrap\">{activity['activity_id']}</td>" in page
+        assert f'<td class="nowrap">{activity["activity_id"]}</td>' in page
     for output in tables["outputs"]:
         assert f"<td>{output['output_id']}</td>" in page
     total = sum(b["amount_usd"] or 0 for b in tables["budget_lines"])
@@ -140,11 +166,19 @@ def test_html_shows_facts_sections_outputs_activities_and_budget(rendered: list[
 def test_budget_groups_lines_by_the_output_of_their_activity(tables) -> None:
     table, years, undated = budget_by_output_year(select(DOC, tables))
     lines = tables["budget_lines"]
-    assert sum(sum(v.values()) for v in table.values()) + undated == sum(b["amount_usd"] or 0 for b in lines)
-    assert sum(table[MANAGEMENT].values()) == sum(b["amount_usd"] or 0 for b in lines if not b["activity_id"])
+    assert sum(sum(v.values()) for v in table.values()) + undated == sum(
+        b["amount_usd"] or 0 for b in lines
+    )
+    assert sum(table[MANAGEMENT].values()) == sum(
+        b["amount_usd"] or 0 for b in lines if not b["activity_id"]
+    )
     assert years == sorted({b["year"] for b in lines if b["year"]})
     output_of = {a["activity_id"]: a["output_id"] for a in tables["activities"]}
-    expected = sum(b["amount_usd"] for b in lines if output_of.get(b["activity_id"]) == "1.1" and b["amount_usd"])
+    expected = sum(
+        b["amount_usd"]
+        for b in lines
+        if output_of.get(b["activity_id"]) == "1.1" and b["amount_usd"]
+    )
     assert sum(table["1.1"].values()) == expected > 0
 
 
@@ -158,13 +192,20 @@ def test_gantt_rows_group_activities_under_their_output(tables) -> None:
             current = row.ident
         else:
             assert row.ident.rsplit(".", 1)[0] == current
-    assert {r.ident for r in rows if r.kind == "activity"} >= {a["activity_id"] for a in tables["activities"]}
+    assert {r.ident for r in rows if r.kind == "activity"} >= {
+        a["activity_id"] for a in tables["activities"]
+    }
     marked = {w["activity_id"] for w in tables["workplan"]}
     assert {r.ident for r in rows if r.marks} == marked
 
 
-def test_a_plan_by_year_and_activities_only_the_work_plan_numbers(tables, tmp_path: Path) -> None:
-    by_year = {(w["activity_id"], w["year"]): {**w, "quarter": None} for w in tables["workplan"]}
+def test_a_plan_by_year_and_activities_only_the_work_plan_numbers(
+    tables, tmp_path: Path
+) -> None:
+    by_year = {
+        (w["activity_id"], w["year"]): {**w, "quarter": None}
+        for w in tables["workplan"]
+    }
     extra = next(iter(by_year.values()))
     rows = [*by_year.values(), {**extra, "activity_id": "4.4.9", "year": 2009}]
     changed = {**tables, "workplan": rows}
@@ -172,14 +213,20 @@ def test_a_plan_by_year_and_activities_only_the_work_plan_numbers(tables, tmp_pa
     only = [r for r in plan if r.kind == "activity" and not r.in_framework]
     assert [r.ident for r in only] == ["4.4.9"] and only[0].marks == {(2009, None)}
     written = render_document(DOC, changed, tmp_path)
-    assert [p.name for p in written] == [f"{DOC}-workplan.png", f"{DOC}-budget.png", f"{DOC}.html"]
+    assert [p.name for p in written] == [
+        f"{DOC}-workplan.png",
+        f"{DOC}-budget.png",
+        f"{DOC}.html",
+    ]
     width, height = png_size(written[0])
     assert width >= 800 and height > len(tables["activities"]) * 20
     page = written[2].read_text("utf-8")
     assert "In the work plan but not in the results framework: 4.4.9." in page
 
 
-def test_a_document_without_work_plan_or_budget_gets_a_report_only(tables, tmp_path: Path) -> None:
+def test_a_document_without_work_plan_or_budget_gets_a_report_only(
+    tables, tmp_path: Path
+) -> None:
     bare = {**tables, "workplan": [], "budget_lines": []}
     written = render_document(DOC, bare, tmp_path)
     assert [p.name for p in written] == [f"{DOC}.html"]
@@ -193,13 +240,21 @@ def test_all_documents_and_extra_files(tables, tmp_path: Path) -> None:
     files, failed = report_files(tables)
     assert failed == {}
     assert files["reports/index.html"].decode("utf-8").count(f'href="{DOC}.html"') == 1
-    assert sorted(files) == sorted([f"reports/{p.name}" for p in written] + ["reports/index.html"])
+    assert sorted(files) == sorted(
+        [f"reports/{p.name}" for p in written] + ["reports/index.html"]
+    )
     assert files[f"reports/{DOC}-budget.png"][:8] == PNG_SIGNATURE
 
 
 def test_reports_are_the_same_whatever_the_number_of_processes(tables) -> None:
-    second = {t: [{**r, "doc_id": "second"} for r in rows if r.get("doc_id") == DOC] for t, rows in tables.items()}
+    second = {
+        t: [{**r, "doc_id": "second"} for r in rows if r.get("doc_id") == DOC]
+        for t, rows in tables.items()
+    }
     both = {t: rows + second[t] for t, rows in tables.items()}
-    alone, side_by_side = report_files(both, workers=1)[0], report_files(both, workers=2)[0]
+    alone, side_by_side = (
+        report_files(both, workers=1)[0],
+        report_files(both, workers=2)[0],
+    )
     assert "reports/second.html" in alone and f"reports/{DOC}.html" in alone
     assert alone == side_by_side

@@ -3,6 +3,7 @@ generation and producer (a word processor, a browser, a typesetter), with
 their answer keys: the truer test of the pipeline than its own synthetic
 documents.  Each lies in `tests/corpus/<doc_id>/` with `gold/` and a
 NOTES.md on its layout; the sample in `raw/` is scored beside them."""
+
 from __future__ import annotations
 
 import csv
@@ -52,9 +53,15 @@ def scores(corpus_output: Path) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("doc_id", DOCS)
-def test_every_table_reads_as_its_answer_key(scores: dict[str, dict], doc_id: str) -> None:
+def test_every_table_reads_as_its_answer_key(
+    scores: dict[str, dict], doc_id: str
+) -> None:
     tables = scores[doc_id]["tables"]
-    weak = {t: round(r["score"], 3) for t, r in tables.items() if r["gold"] and r["score"] < MIN_F1}
+    weak = {
+        t: round(r["score"], 3)
+        for t, r in tables.items()
+        if r["gold"] and r["score"] < MIN_F1
+    }
     assert not weak, f"{doc_id}: tables under {MIN_F1}: {weak}"
 
 

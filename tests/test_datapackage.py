@@ -1,5 +1,6 @@
 """The Data Package descriptor: it validates the sample's dataset with the
 `frictionless` library, agrees with the JSON Schemas, and catches broken data."""
+
 from __future__ import annotations
 
 import csv
@@ -11,7 +12,12 @@ from pathlib import Path
 import pytest
 from frictionless import validate
 
-from pipeline.datapackage import DESCRIPTOR_FILE, descriptor, descriptor_bytes, write_descriptor
+from pipeline.datapackage import (
+    DESCRIPTOR_FILE,
+    descriptor,
+    descriptor_bytes,
+    write_descriptor,
+)
 from pipeline.validate import columns, schemas
 
 
@@ -21,7 +27,9 @@ def dataset(sample_output: Path, tmp_path_factory) -> Path:
     its datapackage.json written again from the CSVs: the shared dataset is
     left as the run wrote it."""
     out = tmp_path_factory.mktemp("datapackage") / "output"
-    shutil.copytree(sample_output / ".current", out)       # the files of the last run, not the links to them
+    shutil.copytree(
+        sample_output / ".current", out
+    )  # the files of the last run, not the links to them
     write_descriptor(out, present_tables(out))
     return out
 
@@ -42,15 +50,25 @@ def errors_of(report) -> list[tuple]:
     """(error type, resource, row, field, note) of every error in a report."""
     found = [(e.type, None, None, None, e.message) for e in report.errors]
     for task in report.tasks:
-        found += [(e.type, task.name, getattr(e, "row_number", None), getattr(e, "field_name", None),
-                   getattr(e, "note", "")) for e in task.errors]
+        found += [
+            (
+                e.type,
+                task.name,
+                getattr(e, "row_number", None),
+                getattr(e, "field_name", None),
+                getattr(e, "note", ""),
+            )
+            for e in task.errors
+        ]
     return found
 
 
 def copy_csvs(source: Path, target: Path) -> Path:
     target.mkdir(parents=True)
     for path in sorted(source.glob("*.csv")):
-        shutil.copyfile(path, target / path.name)              # follows the links of a versioned folder
+        shutil.copyfile(
+            path, target / path.name
+        )  # follows the links of a versioned folder
     return target
 
 
@@ -68,6 +86,7 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Non
 
 
 # ------------------------------------------------------------------ the sample's package
+
 
 def test_the_sample_dataset_validates(dataset: Path) -> None:
     report = validate(str(dataset / DESCRIPTOR_FILE))
@@ -112,21 +131,29 @@ def test_fields_and_types_agree_with_the_json_schemas(dataset: Path) -> None:
             constraints = f.get("constraints", {})
             for key in ("minimum", "maximum", "enum"):
                 assert constraints.get(key) == prop.get(key), (table, f["name"], key)
-            nullable = "null" in (prop["type"] if isinstance(prop["type"], list) else [prop["type"]])
+            nullable = "null" in (
+                prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
+            )
             if constraints.get("required"):
-                assert f["name"] in schemas()[table].get("required", []) and not nullable, (table, f["name"])
+                assert (
+                    f["name"] in schemas()[table].get("required", []) and not nullable
+                ), (table, f["name"])
         assert r["schema"]["missingValues"] == [""]
 
 
 def test_nullable_integers_stay_integers(dataset: Path) -> None:
-    fields = {f["name"]: f for f in resource(dataset, "budget_lines")["schema"]["fields"]}
+    fields = {
+        f["name"]: f for f in resource(dataset, "budget_lines")["schema"]["fields"]
+    }
     assert fields["amount_usd"]["type"] == "integer"
     assert fields["year"]["type"] == "integer"
     assert not fields["year"].get("constraints", {}).get("required")
     assert fields["year"]["constraints"]["minimum"] == 1990
 
 
-def test_every_json_schema_pattern_becomes_a_table_schema_pattern(dataset: Path) -> None:
+def test_every_json_schema_pattern_becomes_a_table_schema_pattern(
+    dataset: Path,
+) -> None:
     for r in package(dataset)["resources"]:
         props = schemas()[r["name"]]["properties"]
         for f in r["schema"]["fields"]:
@@ -141,7 +168,9 @@ def test_every_json_schema_pattern_becomes_a_table_schema_pattern(dataset: Path)
 
 
 def test_keys_where_the_data_has_them(dataset: Path) -> None:
-    keys = {r["name"]: r["schema"].get("primaryKey") for r in package(dataset)["resources"]}
+    keys = {
+        r["name"]: r["schema"].get("primaryKey") for r in package(dataset)["resources"]
+    }
     assert keys["documents"] == ["doc_id"]
     assert keys["sections"] == ["doc_id", "seq"]
     assert keys["outputs"] == ["doc_id", "output_id"]
@@ -149,15 +178,27 @@ def test_keys_where_the_data_has_them(dataset: Path) -> None:
     assert keys["workplan"] is None and keys["budget_lines"] is None
 
 
-def test_foreign_keys_that_always_hold_and_none_that_documents_contradict(dataset: Path) -> None:
-    fks = {r["name"]: r["schema"].get("foreignKeys", []) for r in package(dataset)["resources"]}
-    to_documents = {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}
+def test_foreign_keys_that_always_hold_and_none_that_documents_contradict(
+    dataset: Path,
+) -> None:
+    fks = {
+        r["name"]: r["schema"].get("foreignKeys", [])
+        for r in package(dataset)["resources"]
+    }
+    to_documents = {
+        "fields": ["doc_id"],
+        "reference": {"resource": "documents", "fields": ["doc_id"]},
+    }
     assert to_documents in fks["outputs"]
     assert to_documents in fks["activities"]
-    assert {"fields": ["doc_id", "output_id"],
-            "reference": {"resource": "outputs", "fields": ["doc_id", "output_id"]}} in fks["activities"]
+    assert {
+        "fields": ["doc_id", "output_id"],
+        "reference": {"resource": "outputs", "fields": ["doc_id", "output_id"]},
+    } in fks["activities"]
     for table in ("workplan", "budget_lines"):
-        assert all(fk["reference"]["resource"] != "activities" for fk in fks[table]), table
+        assert all(fk["reference"]["resource"] != "activities" for fk in fks[table]), (
+            table
+        )
         description = resource(dataset, table)["description"]
         assert "activities.csv" in description and "issues.csv" in description, table
 
@@ -174,8 +215,13 @@ def test_without_data_only_keys_that_hold_by_construction() -> None:
     assert keys["documents"] == ["doc_id"] and keys["sections"] == ["doc_id", "seq"]
     assert keys["activities"] is None and keys["outputs"] is None
     fks = {r["name"]: r["schema"].get("foreignKeys", []) for r in d["resources"]}
-    assert not fks["issues"]                   # a failed document has issues but no documents row
-    assert fks["workplan"] == [{"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}]
+    assert not fks["issues"]  # a failed document has issues but no documents row
+    assert fks["workplan"] == [
+        {
+            "fields": ["doc_id"],
+            "reference": {"resource": "documents", "fields": ["doc_id"]},
+        }
+    ]
 
 
 def test_a_subset_of_tables_references_only_tables_present() -> None:
@@ -190,12 +236,19 @@ def test_a_subset_of_tables_references_only_tables_present() -> None:
 
 # ------------------------------------------------------------------ broken data is caught
 
-def test_validation_catches_duplicates_bad_types_and_dangling_references(dataset: Path, tmp_path: Path) -> None:
+
+def test_validation_catches_duplicates_bad_types_and_dangling_references(
+    dataset: Path, tmp_path: Path
+) -> None:
     broken = copy_csvs(dataset, tmp_path / "broken")
-    shutil.copyfile(dataset / DESCRIPTOR_FILE, broken / DESCRIPTOR_FILE)   # the package of the good data
+    shutil.copyfile(
+        dataset / DESCRIPTOR_FILE, broken / DESCRIPTOR_FILE
+    )  # the package of the good data
     header, rows = read_rows(broken / "activities.csv")
-    rows.append(dict(rows[0]))                                            # a repeated activity id
-    rows.append({**rows[1], "activity_id": "9.9.9", "output_id": "9.9"})  # an output that does not exist
+    rows.append(dict(rows[0]))  # a repeated activity id
+    rows.append(
+        {**rows[1], "activity_id": "9.9.9", "output_id": "9.9"}
+    )  # an output that does not exist
     write_rows(broken / "activities.csv", header, rows)
     header, rows = read_rows(broken / "workplan.csv")
     rows[0]["year"] = "20x8"
@@ -212,13 +265,15 @@ def test_validation_catches_duplicates_bad_types_and_dangling_references(dataset
     assert ("constraint-error", "issues") in found
 
 
-def test_keys_the_data_breaks_are_left_out_and_the_package_still_validates(dataset: Path, tmp_path: Path) -> None:
+def test_keys_the_data_breaks_are_left_out_and_the_package_still_validates(
+    dataset: Path, tmp_path: Path
+) -> None:
     folder = copy_csvs(dataset, tmp_path / "contradictory")
     header, rows = read_rows(folder / "activities.csv")
     rows.append({**rows[0], "title": "the same number printed twice"})
     write_rows(folder / "activities.csv", header, rows)
     header, rows = read_rows(folder / "budget_lines.csv")
-    rows.append({**rows[0], "activity_id": "7.7.7"})                       # an activity the framework lacks
+    rows.append({**rows[0], "activity_id": "7.7.7"})  # an activity the framework lacks
     write_rows(folder / "budget_lines.csv", header, rows)
     path = write_descriptor(folder, present_tables(folder))
     activities = resource(folder, "activities")
@@ -229,5 +284,11 @@ def test_keys_the_data_breaks_are_left_out_and_the_package_still_validates(datas
 
 
 def test_records_and_their_csvs_give_the_same_descriptor(dataset: Path) -> None:
-    records = {t: json.loads((dataset / "json" / f"{t}.json").read_text("utf-8")) for t in present_tables(dataset)}
-    assert descriptor_bytes(present_tables(dataset), records) == (dataset / DESCRIPTOR_FILE).read_bytes()
+    records = {
+        t: json.loads((dataset / "json" / f"{t}.json").read_text("utf-8"))
+        for t in present_tables(dataset)
+    }
+    assert (
+        descriptor_bytes(present_tables(dataset), records)
+        == (dataset / DESCRIPTOR_FILE).read_bytes()
+    )

@@ -4,6 +4,7 @@
 so that every template generation and every PDF producer is among them, and
 each must be read as well as the synthetic corpus is.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -30,24 +31,37 @@ SEEDS = (13, 147, 269, 296, 336, 489, 2, 4, 101, 121, 145, 305, 331)
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> dict[int, fuzz.Scored]:
     """The seeds' documents rendered, extracted in one batch and scored."""
     folder = tmp_path_factory.mktemp("fuzz")
-    return {s.seed: s for s in fuzz.run([fuzz.draw(seed) for seed in SEEDS], folder, workers=2)}
+    return {
+        s.seed: s
+        for s in fuzz.run([fuzz.draw(seed) for seed in SEEDS], folder, workers=2)
+    }
 
 
 def test_the_seeds_cover_every_generation_and_producer() -> None:
     entries = [fuzz.draw(seed) for seed in SEEDS]
     assert {e.recipe.generation for e in entries} == set(fuzz.GENERATIONS)
-    assert {e.layout.renderer for e in entries} == set(fuzz.TYPESETTERS + fuzz.PRODUCERS)
+    assert {e.layout.renderer for e in entries} == set(
+        fuzz.TYPESETTERS + fuzz.PRODUCERS
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_a_drawn_document_is_read_in_full(seed: int, fuzzed: dict[int, fuzz.Scored]) -> None:
+def test_a_drawn_document_is_read_in_full(
+    seed: int, fuzzed: dict[int, fuzz.Scored]
+) -> None:
     worst = fuzzed[seed].worst
-    assert not worst, f"seed {seed} ({fuzz.describe(fuzz.draw(seed))}) below {fuzz.MIN_SCORE}: " + \
-        ", ".join(f"{table} {score:.3f}" for table, score in worst)
+    assert not worst, (
+        f"seed {seed} ({fuzz.describe(fuzz.draw(seed))}) below {fuzz.MIN_SCORE}: "
+        + ", ".join(f"{table} {score:.3f}" for table, score in worst)
+    )
 
 
-@pytest.mark.parametrize("renderers", [fuzz.TYPESETTERS, fuzz.PRODUCERS], ids=["typesetter", "producer"])
-def test_a_seed_always_prints_the_same_document(renderers: tuple[str, ...], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "renderers", [fuzz.TYPESETTERS, fuzz.PRODUCERS], ids=["typesetter", "producer"]
+)
+def test_a_seed_always_prints_the_same_document(
+    renderers: tuple[str, ...], tmp_path: Path
+) -> None:
     """Same text on every page and the same answer key, rendered twice."""
     seed = next(s for s in SEEDS if fuzz.draw(s).layout.renderer in renderers)
     runs = []
@@ -62,8 +76,9 @@ def test_a_seed_always_prints_the_same_document(renderers: tuple[str, ...], tmp_
 # ---------------------------------------------------------------- the generator's new dimensions
 def test_the_first_value_of_a_dimension_is_the_plain_layout() -> None:
     plain = Layout()
-    assert {name: values[0] for name, values in fuzz.DIMENSIONS.items()} == \
-        {name: getattr(plain, name) for name in fuzz.DIMENSIONS}
+    assert {name: values[0] for name, values in fuzz.DIMENSIONS.items()} == {
+        name: getattr(plain, name) for name in fuzz.DIMENSIONS
+    }
 
 
 def test_every_value_of_every_dimension_is_drawn() -> None:
@@ -73,16 +88,34 @@ def test_every_value_of_every_dimension_is_drawn() -> None:
 
 
 def test_grouped_headers_span_their_columns() -> None:
-    columns = [("Outputs",), ("TIMEFRAME", "Q1"), ("TIMEFRAME", "Q2"), ("PLANNED BUDGET", "Amount")]
+    columns = [
+        ("Outputs",),
+        ("TIMEFRAME", "Q1"),
+        ("TIMEFRAME", "Q2"),
+        ("PLANNED BUDGET", "Amount"),
+    ]
     rows = header_grid(columns, 2, lambda label: label.startswith("Q"))
-    assert [[(c.items[0], c.colspan, c.rowspan, c.vertical) for c in row] for row in rows] == [
-        [("Outputs", 1, 2, False), ("TIMEFRAME", 2, 1, False), ("PLANNED BUDGET", 1, 1, False)],
-        [("Q1", 1, 1, True), ("Q2", 1, 1, True), ("Amount", 1, 1, False)]]
+    assert [
+        [(c.items[0], c.colspan, c.rowspan, c.vertical) for c in row] for row in rows
+    ] == [
+        [
+            ("Outputs", 1, 2, False),
+            ("TIMEFRAME", 2, 1, False),
+            ("PLANNED BUDGET", 1, 1, False),
+        ],
+        [("Q1", 1, 1, True), ("Q2", 1, 1, True), ("Amount", 1, 1, False)],
+    ]
 
 
 def test_sideways_header_text_is_printed_turned(tmp_path: Path) -> None:
-    entry = next(e for e in CORPUS if e.recipe.generation == "2009" and e.layout.renderer in fuzz.TYPESETTERS)
+    entry = next(
+        e
+        for e in CORPUS
+        if e.recipe.generation == "2009" and e.layout.renderer in fuzz.TYPESETTERS
+    )
     render(Entry(entry.recipe, replace(entry.layout, vertical_headers=True)), tmp_path)
     with pdfplumber.open(tmp_path / f"{entry.recipe.doc_id}.pdf") as pdf:
-        turned = "".join(ch["text"] for page in pdf.pages for ch in page.chars if not ch["upright"])
+        turned = "".join(
+            ch["text"] for page in pdf.pages for ch in page.chars if not ch["upright"]
+        )
     assert "Q1" in turned and "Source of Funds" in turned

@@ -1,4 +1,5 @@
 """notebooks/explore.ipynb runs against a produced dataset and answers its questions."""
+
 from __future__ import annotations
 
 import json
@@ -27,16 +28,33 @@ def executed(dataset: Path, tmp_path_factory) -> nbformat.NotebookNode:
     kernels = tmp_path_factory.mktemp("jupyter")
     spec = kernels / "kernels" / KERNEL
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "prodoc tests", "language": "python"}), encoding="utf-8")
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    sys.executable,
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "prodoc tests",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PRODOC_OUTPUT", str(dataset))
         mp.setenv("JUPYTER_PATH", str(kernels))
         mp.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         nb = nbformat.read(NOTEBOOK, as_version=4)
-        NotebookClient(nb, timeout=600, kernel_name=KERNEL,
-                       resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+        NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name=KERNEL,
+            resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        ).execute()
     return nb
 
 
@@ -76,7 +94,7 @@ def test_runs_without_error(executed: nbformat.NotebookNode, dataset: Path) -> N
             assert cell.execution_count is not None
             assert all(o.output_type != "error" for o in cell.outputs), cell.source[:80]
     first = output_text(executed.cells[1], "text/plain")
-    assert str(dataset.resolve()) in first                 # it read the folder it was pointed at
+    assert str(dataset.resolve()) in first  # it read the folder it was pointed at
 
 
 def test_budget_per_outcome_and_year(executed: nbformat.NotebookNode) -> None:
@@ -84,7 +102,7 @@ def test_budget_per_outcome_and_year(executed: nbformat.NotebookNode) -> None:
     assert "<table" in html
     for label in ("Outcome 1", "Outcome 4", "management", "2008", "2010", "total"):
         assert label in html, label
-    assert html.count("<tr") >= 6                            # a header and one row per outcome and management
+    assert html.count("<tr") >= 6  # a header and one row per outcome and management
 
 
 def test_framework_against_budget_sheets(executed: nbformat.NotebookNode) -> None:
@@ -107,6 +125,10 @@ def test_gantt_from_the_work_plan(executed: nbformat.NotebookNode) -> None:
 
 def test_self_inconsistencies(executed: nbformat.NotebookNode) -> None:
     summary = output_text(tagged(executed, "issues-summary"))
-    assert "stated_total_vs_framework_total" in summary and "error" in summary and "warning" in summary
+    assert (
+        "stated_total_vs_framework_total" in summary
+        and "error" in summary
+        and "warning" in summary
+    )
     errors = output_text(tagged(executed, "issues-errors"), "text/plain")
     assert "(p. 22)" in errors and "4,237,000" in errors

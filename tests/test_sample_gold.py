@@ -1,5 +1,6 @@
 """The sample project document against its answer key, and the dataset's
 own promises (schemas, formats, determinism)."""
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,17 @@ spec = importlib.util.spec_from_file_location("score", ROOT / "tests" / "score.p
 score = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(score)
 
-TABLES_WITH_GOLD = ["documents", "funding", "sections", "outcomes", "outputs", "activities",
-                    "workplan", "budget_lines", "risks"]
+TABLES_WITH_GOLD = [
+    "documents",
+    "funding",
+    "sections",
+    "outcomes",
+    "outputs",
+    "activities",
+    "workplan",
+    "budget_lines",
+    "risks",
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +59,22 @@ def test_csv_columns_follow_the_schemas(sample_output: Path) -> None:
             assert next(csv.reader(fh)) == columns(table)
 
 
-def test_json_records_validate_and_match_parquet_and_duckdb(sample_output: Path) -> None:
+def test_json_records_validate_and_match_parquet_and_duckdb(
+    sample_output: Path,
+) -> None:
     con = duckdb.connect(str(sample_output / "prodocs.duckdb"), read_only=True)
     for table, schema in schemas().items():
-        records = json.loads((sample_output / "json" / f"{table}.json").read_text("utf-8"))
+        records = json.loads(
+            (sample_output / "json" / f"{table}.json").read_text("utf-8")
+        )
         validator = Draft202012Validator(schema)
         assert all(validator.is_valid(r) for r in records), table
-        assert pq.read_table(sample_output / "parquet" / f"{table}.parquet").num_rows == len(records)
-        assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == len(records)
+        assert pq.read_table(
+            sample_output / "parquet" / f"{table}.parquet"
+        ).num_rows == len(records)
+        assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == len(
+            records
+        )
     con.close()
 
 
@@ -78,7 +96,18 @@ def test_amounts_are_whole_dollars_and_totals_agree(sample_output: Path) -> None
 
 def test_rerun_gives_byte_identical_csvs(sample_output: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
-    result = run_pipeline("extract", str(SAMPLE), "--out", str(again), "--quiet", "--force", "--workers", "1")
+    result = run_pipeline(
+        "extract",
+        str(SAMPLE),
+        "--out",
+        str(again),
+        "--quiet",
+        "--force",
+        "--workers",
+        "1",
+    )
     assert result.returncode == 0, result.stderr
     for table in schemas():
-        assert (again / f"{table}.csv").read_bytes() == (sample_output / f"{table}.csv").read_bytes(), table
+        assert (again / f"{table}.csv").read_bytes() == (
+            sample_output / f"{table}.csv"
+        ).read_bytes(), table

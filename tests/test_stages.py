@@ -1,5 +1,6 @@
 """Stage tests on small PDFs built here: headings and body text, ruled and
 unruled tables, spanning cells, a table running over a page break."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,7 +27,9 @@ def heading_doc(tmp_path_factory) -> Path:
     w.line("SECTION I – CONTEXT AND STRATEGY", bold=True, size=12, gap=10)
     w.line("Part 1. Background", bold=True, gap=8)
     w.line("1.1. Situation Analysis", bold=True, gap=8)
-    w.superscript("Poverty fell sharply in the last decade, yet regional gaps per-", "3")
+    w.superscript(
+        "Poverty fell sharply in the last decade, yet regional gaps per-", "3"
+    )
     w.line("sist in the interior provinces.")
     w.space(12)
     w.line("A second paragraph starts here after a blank gap and")
@@ -48,7 +51,10 @@ def heading_doc(tmp_path_factory) -> Path:
 
 def test_heading_hierarchy_numbers_titles_pages(heading_doc: Path) -> None:
     sections = split_sections(body_text(read_pdf(heading_doc)))
-    got = [(s.heading.level, s.heading.number, s.heading.title, s.heading.page) for s in sections]
+    got = [
+        (s.heading.level, s.heading.number, s.heading.title, s.heading.page)
+        for s in sections
+    ]
     assert got == [
         (1, "I", "Context and Strategy", 1),
         (2, "1", "Background", 1),
@@ -58,15 +64,28 @@ def test_heading_hierarchy_numbers_titles_pages(heading_doc: Path) -> None:
     ]
 
 
-def test_body_text_joins_hyphens_drops_marks_footnotes_and_furniture(heading_doc: Path) -> None:
-    sections = {s.heading.number: s for s in split_sections(body_text(read_pdf(heading_doc)))}
+def test_body_text_joins_hyphens_drops_marks_footnotes_and_furniture(
+    heading_doc: Path,
+) -> None:
+    sections = {
+        s.heading.number: s for s in split_sections(body_text(read_pdf(heading_doc)))
+    }
     paragraphs = sections["1.1"].paragraphs
-    assert paragraphs[0] == "Poverty fell sharply in the last decade, yet regional gaps persist in the interior provinces."
-    assert paragraphs[1] == "A second paragraph starts here after a blank gap and runs on to a second line."
-    assert paragraphs[2:] == ["First bullet item about training;", "Second bullet item about monitoring."]
+    assert (
+        paragraphs[0]
+        == "Poverty fell sharply in the last decade, yet regional gaps persist in the interior provinces."
+    )
+    assert (
+        paragraphs[1]
+        == "A second paragraph starts here after a blank gap and runs on to a second line."
+    )
+    assert paragraphs[2:] == [
+        "First bullet item about training;",
+        "Second bullet item about monitoring.",
+    ]
     text = "\n".join(s.text for s in sections.values())
-    assert "statistics yearbook" not in text          # footnote kept apart
-    assert "Draft for review" not in text             # running header removed
+    assert "statistics yearbook" not in text  # footnote kept apart
+    assert "Draft for review" not in text  # running header removed
     assert sections["2"].paragraphs == ["Unnumbered bold subheading", "Strategy text."]
 
 
@@ -76,27 +95,48 @@ def framework_spec(rules: str) -> TableSpec:
         for p in (1, 2):
             for a in (1, 2, 3):
                 first_of_output = a == 1
-                rows.append([
-                    f"Outcome {o}\nBetter services" if (p, a) == (1, 1) else None,
-                    f"Output {p} - Service {o}.{p}\nimproved" if first_of_output else None,
-                    f"Plan adopted ({p}st Q., 2019)\nStaff trained (on-going)" if first_of_output else None,
-                    f"Activity {o}.{p}.{a} Do task {a} of\noutput {o}.{p}",
-                    f"{o * 10 + p}.5" if first_of_output else None,
-                    "Ministry of Health,\nUNICEF" if (o, p) == (1, 1) and first_of_output else
-                    ("- same as above -" if first_of_output else None),
-                ])
+                rows.append(
+                    [
+                        f"Outcome {o}\nBetter services" if (p, a) == (1, 1) else None,
+                        f"Output {p} - Service {o}.{p}\nimproved"
+                        if first_of_output
+                        else None,
+                        f"Plan adopted ({p}st Q., 2019)\nStaff trained (on-going)"
+                        if first_of_output
+                        else None,
+                        f"Activity {o}.{p}.{a} Do task {a} of\noutput {o}.{p}",
+                        f"{o * 10 + p}.5" if first_of_output else None,
+                        "Ministry of Health,\nUNICEF"
+                        if (o, p) == (1, 1) and first_of_output
+                        else ("- same as above -" if first_of_output else None),
+                    ]
+                )
     rows.append(["", "", "", "TOTAL", "53", ""])
-    return TableSpec([110, 120, 120, 170, 70, 110],
-                     [["Outcomes", "Outputs", "Output Targets", "Indicative Activities", "Budget ('000 $)", "Res. Parties"]],
-                     rows, rules=rules)
+    return TableSpec(
+        [110, 120, 120, 170, 70, 110],
+        [
+            [
+                "Outcomes",
+                "Outputs",
+                "Output Targets",
+                "Indicative Activities",
+                "Budget ('000 $)",
+                "Res. Parties",
+            ]
+        ],
+        rows,
+        rules=rules,
+    )
 
 
 @pytest.mark.parametrize("rules", ["full", "horizontal", "none"])
 @pytest.mark.parametrize("repeat_header", [True, False])
-def test_framework_spans_and_page_break(tmp_path: Path, rules: str, repeat_header: bool) -> None:
+def test_framework_spans_and_page_break(
+    tmp_path: Path, rules: str, repeat_header: bool
+) -> None:
     path = tmp_path / "rrf.pdf"
     w = Writer(path, pagesize=LANDSCAPE)
-    w.space(300)                                   # forces the table over a page break
+    w.space(300)  # forces the table over a page break
     w.table(framework_spec(rules), repeat_header=repeat_header)
     w.save()
     doc = read_pdf(path)
@@ -109,31 +149,60 @@ def test_framework_spans_and_page_break(tmp_path: Path, rules: str, repeat_heade
     assert [o.budget for o in fw.outputs] == [11500, 12500, 21500, 22500]
     assert fw.total == 53000
     assert resolve_parties(fw.outputs)[1] == ["Ministry of Health", "UNICEF"]
-    assert fw.outputs[0].activities[0].title.replace("\n", " ") == "Do task 1 of output 1.1"
+    assert (
+        fw.outputs[0].activities[0].title.replace("\n", " ")
+        == "Do task 1 of output 1.1"
+    )
 
 
 def plan_spec(rules: str, mark: str) -> TableSpec:
-    header = [["Outputs", "Indicative Activities", "2020", "<", "<", "<", "2021", "<", "Responsible Party"],
-              ["", "", "Q1", "Q2", "Q3", "Q4", "Q1", "Q2", ""]]
+    header = [
+        [
+            "Outputs",
+            "Indicative Activities",
+            "2020",
+            "<",
+            "<",
+            "<",
+            "2021",
+            "<",
+            "Responsible Party",
+        ],
+        ["", "", "Q1", "Q2", "Q3", "Q4", "Q1", "Q2", ""],
+    ]
     marks = {"1.1.1": (0, 1), "1.1.2": (2, 3, 4), "1.2.1": (5,)}
     rows: list[list[str | None]] = []
     for aid, cols in marks.items():
         cells = [mark if k in cols else "" for k in range(6)]
-        rows.append([f"Output {aid[:3]}", f"Activity {aid} Train staff", *cells, "UNDP"])
+        rows.append(
+            [f"Output {aid[:3]}", f"Activity {aid} Train staff", *cells, "UNDP"]
+        )
     return TableSpec([80, 170, 30, 30, 30, 30, 30, 30, 90], header, rows, rules=rules)
 
 
-@pytest.mark.parametrize("rules,mark,stored", [
-    ("full", "X", ""), ("horizontal", "x", ""), ("none", "X", ""), ("full", "", ""),
-    ("full", "ü", ""),                  # a Wingdings tick as its text comes out of a Word document
-    ("full", "X", "rotated 90"), ("none", "X", "rotated 270"), ("full", "", "rotated 90"),
-    ("full", "X", "sideways 90"), ("none", "x", "sideways 270")])
-def test_workplan_marks_in_ruled_and_unruled_grids(tmp_path: Path, rules: str, mark: str, stored: str) -> None:
+@pytest.mark.parametrize(
+    "rules,mark,stored",
+    [
+        ("full", "X", ""),
+        ("horizontal", "x", ""),
+        ("none", "X", ""),
+        ("full", "", ""),
+        ("full", "ü", ""),  # a Wingdings tick as its text comes out of a Word document
+        ("full", "X", "rotated 90"),
+        ("none", "X", "rotated 270"),
+        ("full", "", "rotated 90"),
+        ("full", "X", "sideways 90"),
+        ("none", "x", "sideways 270"),
+    ],
+)
+def test_workplan_marks_in_ruled_and_unruled_grids(
+    tmp_path: Path, rules: str, mark: str, stored: str
+) -> None:
     """Ruled or not, marked or shaded; a landscape page stored turned with a
     /Rotate entry, or printed sideways on a portrait page, reads the same."""
     path = tmp_path / "plan.pdf"
     spec = plan_spec(rules, mark)
-    if not mark:                                    # quarters shown by shading only
+    if not mark:  # quarters shown by shading only
         spec.shaded = {(0, 2), (0, 3), (1, 4), (1, 5), (1, 6), (2, 7)}
     w = Writer(path, pagesize=LANDSCAPE)
     w.table(spec)
@@ -141,19 +210,43 @@ def test_workplan_marks_in_ruled_and_unruled_grids(tmp_path: Path, rules: str, m
     if stored:
         how, degrees = stored.split()
         store_rotated(path, int(degrees), shown_upright=how == "rotated")
-        assert read_pdf(path).pages[0].rotation == int(degrees)   # sideways: read turned upright
+        assert read_pdf(path).pages[0].rotation == int(
+            degrees
+        )  # sideways: read turned upright
     marks, activities = read_workplan(find_tables(read_pdf(path)))
     got = sorted((m.activity_id, m.year, m.quarter) for m in marks)
-    assert got == [("1.1.1", 2020, 1), ("1.1.1", 2020, 2), ("1.1.2", 2020, 3), ("1.1.2", 2020, 4),
-                   ("1.1.2", 2021, 1), ("1.2.1", 2021, 2)]
+    assert got == [
+        ("1.1.1", 2020, 1),
+        ("1.1.1", 2020, 2),
+        ("1.1.2", 2020, 3),
+        ("1.1.2", 2020, 4),
+        ("1.1.2", 2021, 1),
+        ("1.2.1", 2021, 2),
+    ]
     assert [a.party for a in activities] == ["UNDP", "UNDP", "UNDP"]
 
 
 def test_budget_sheet_with_spanning_activity_and_thousands(tmp_path: Path) -> None:
     path = tmp_path / "budget.pdf"
-    header = [["Outputs", "Indicative Activities", "Resp. Party", "Source of Funds", "Budget Description", "Amount"]]
+    header = [
+        [
+            "Outputs",
+            "Indicative Activities",
+            "Resp. Party",
+            "Source of Funds",
+            "Budget Description",
+            "Amount",
+        ]
+    ]
     rows: list[list[str | None]] = [
-        ["Output 1", "Activity 1.1.1 Survey", "MOH", "04000", "71300 Local Consultants", "12,500"],
+        [
+            "Output 1",
+            "Activity 1.1.1 Survey",
+            "MOH",
+            "04000",
+            "71300 Local Consultants",
+            "12,500",
+        ],
         [None, None, None, "30071", "Travel", "3,000"],
         [None, "Activity 1.1.2 Workshop", "MOH", "04000", "75700", "1,250.00"],
         ["Project management", "GMS", "", "30071", "75100", "900"],
@@ -166,15 +259,27 @@ def test_budget_sheet_with_spanning_activity_and_thousands(tmp_path: Path) -> No
     tables = find_tables(read_pdf(path))
     assert [t.kind for t in tables] == ["budget"]
     lines, _ = read_budget(tables)
-    got = [(b.year, b.activity_id, b.label, b.fund_code, b.account_code, b.amount_usd) for b in lines]
-    assert got == [(2019, "1.1.1", "", "04000", "71300", 12500), (2019, "1.1.1", "", "30071", "71600", 3000),
-                   (2019, "1.1.2", "", "04000", "75700", 1250), (2019, None, "GMS", "30071", "75100", 900)]
+    got = [
+        (b.year, b.activity_id, b.label, b.fund_code, b.account_code, b.amount_usd)
+        for b in lines
+    ]
+    assert got == [
+        (2019, "1.1.1", "", "04000", "71300", 12500),
+        (2019, "1.1.1", "", "30071", "71600", 3000),
+        (2019, "1.1.2", "", "04000", "75700", 1250),
+        (2019, None, "GMS", "30071", "75100", 900),
+    ]
 
 
 def test_document_without_any_table_reports_missing_parts(heading_doc: Path) -> None:
     records = extract_document(read_pdf(heading_doc)).records
     checks = {f["check"] for f in records["issues"]}
-    assert {"missing_results_framework", "missing_workplan", "missing_budget", "missing_risk_log"} <= checks
+    assert {
+        "missing_results_framework",
+        "missing_workplan",
+        "missing_budget",
+        "missing_risk_log",
+    } <= checks
     assert records["activities"] == [] and records["budget_lines"] == []
     assert records["documents"][0]["pages"] == 2
 
@@ -183,10 +288,27 @@ def test_budget_kept_by_outcome_with_year_columns_and_totals(tmp_path: Path) -> 
     """The GEF layout: lines by outcome, not activity; one line per non-zero
     year cell (`-` is none); each printed total against its lines."""
     path = tmp_path / "tbwp.pdf"
-    header = [["GEF Outcome/\nAtlas Activity", "Responsible Party/\nImplementing Agent", "Fund ID",
-               "Atlas Budgetary\nAccount Code", "2021", "2022", "Total (USD)"]]
+    header = [
+        [
+            "GEF Outcome/\nAtlas Activity",
+            "Responsible Party/\nImplementing Agent",
+            "Fund ID",
+            "Atlas Budgetary\nAccount Code",
+            "2021",
+            "2022",
+            "Total (USD)",
+        ]
+    ]
     rows: list[list[str | None]] = [
-        ["OUTCOME 1: Policy\nframework strengthened", "MoE", "62000", "71300", "40,000", "-", "40,000"],
+        [
+            "OUTCOME 1: Policy\nframework strengthened",
+            "MoE",
+            "62000",
+            "71300",
+            "40,000",
+            "-",
+            "40,000",
+        ],
         [None, None, "62000", "71600", "5,000", "6,000", "11,000"],
         ["Sub-total Outcome 1", "<", "<", "<", "45,000", "6,000", "51,000"],
         ["Project Management", "UNDP", "62000", "74100", "2,000", "2,000", "4,000"],
@@ -199,10 +321,21 @@ def test_budget_kept_by_outcome_with_year_columns_and_totals(tmp_path: Path) -> 
     tables = [t for t in find_tables(read_pdf(path)) if t.kind != "unclassified"]
     assert [t.kind for t in tables] == ["budget"]
     lines, totals = read_budget(tables)
-    got = [(b.year, b.activity_id, b.label, b.fund_code, b.account_code, b.amount_usd) for b in lines]
+    got = [
+        (b.year, b.activity_id, b.label, b.fund_code, b.account_code, b.amount_usd)
+        for b in lines
+    ]
     outcome = "OUTCOME 1: Policy framework strengthened"
-    assert got == [(2021, None, outcome, "62000", "71300", 40000), (2021, None, outcome, "62000", "71600", 5000),
-                   (2022, None, outcome, "62000", "71600", 6000), (2021, None, "Project Management", "62000", "74100", 2000),
-                   (2022, None, "Project Management", "62000", "74100", 2000)]
-    wrong = [(t.label, t.year, t.amount_usd, sum(t.lines)) for t in totals if t.amount_usd != sum(t.lines)]
+    assert got == [
+        (2021, None, outcome, "62000", "71300", 40000),
+        (2021, None, outcome, "62000", "71600", 5000),
+        (2022, None, outcome, "62000", "71600", 6000),
+        (2021, None, "Project Management", "62000", "74100", 2000),
+        (2022, None, "Project Management", "62000", "74100", 2000),
+    ]
+    wrong = [
+        (t.label, t.year, t.amount_usd, sum(t.lines))
+        for t in totals
+        if t.amount_usd != sum(t.lines)
+    ]
     assert wrong == [("PROJECT TOTAL", 2022, 9000, 8000)]

@@ -1,11 +1,18 @@
 """Amounts, money in prose, target dates, cell items: the small rules."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
 
-from pipeline.document import CoverField, cover_source, most_named_country, source_after, without_neighbours
+from pipeline.document import (
+    CoverField,
+    cover_source,
+    most_named_country,
+    source_after,
+    without_neighbours,
+)
 from pipeline.labels import header_role
 from pipeline.layout import FOOTNOTE_START
 from pipeline.nlp import money_mentions, target_timing
@@ -17,38 +24,67 @@ from pipeline.text import split_items, split_parties
 from pipeline.textgrid import carries_on
 
 
-@pytest.mark.parametrize("text,value", [
-    ("12,500", Decimal("12500")), ("76.41", Decimal("76.41")), ("1.234.567", Decimal("1234567")),
-    ("40000.", Decimal("40000")), ("$ 3,000", Decimal("3000")), ("(1,200)", Decimal("-1200")),
-    ("1 234", Decimal("1234")), ("abc", None), ("", None), ("12,34,5", None)])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("12,500", Decimal("12500")),
+        ("76.41", Decimal("76.41")),
+        ("1.234.567", Decimal("1234567")),
+        ("40000.", Decimal("40000")),
+        ("$ 3,000", Decimal("3000")),
+        ("(1,200)", Decimal("-1200")),
+        ("1 234", Decimal("1234")),
+        ("abc", None),
+        ("", None),
+        ("12,34,5", None),
+    ],
+)
 def test_parse_amount(text: str, value: Decimal | None) -> None:
     assert parse_amount(text) == value
 
 
 def test_money_mentions_in_prose() -> None:
-    text = ("The total budget is US$ 4.237 million of which US$ 1.725 million is from UNDP and 6410 USD "
-            "from a foundation; 2009: USD1,013,000, 2010: USD 670,000.")
-    assert [m.usd for m in money_mentions(text)] == [4237000, 1725000, 6410, 1013000, 670000]
+    text = (
+        "The total budget is US$ 4.237 million of which US$ 1.725 million is from UNDP and 6410 USD "
+        "from a foundation; 2009: USD1,013,000, 2010: USD 670,000."
+    )
+    assert [m.usd for m in money_mentions(text)] == [
+        4237000,
+        1725000,
+        6410,
+        1013000,
+        670000,
+    ]
 
 
-@pytest.mark.parametrize("text,year,quarter,ongoing", [
-    ("Draft framework (3rd Q., 2008)", 2008, 3, False),
-    ("Website kept up to date (on-going from 1st Q, 2008)", 2008, 1, True),
-    ("Effective project management (on-going)", None, None, True),
-    ("Study published by Q4 2012", 2012, 4, False),
-    ("Law adopted in 2015", 2015, None, False)])
-def test_target_timing(text: str, year: int | None, quarter: int | None, ongoing: bool) -> None:
+@pytest.mark.parametrize(
+    "text,year,quarter,ongoing",
+    [
+        ("Draft framework (3rd Q., 2008)", 2008, 3, False),
+        ("Website kept up to date (on-going from 1st Q, 2008)", 2008, 1, True),
+        ("Effective project management (on-going)", None, None, True),
+        ("Study published by Q4 2012", 2012, 4, False),
+        ("Law adopted in 2015", 2015, None, False),
+    ],
+)
+def test_target_timing(
+    text: str, year: int | None, quarter: int | None, ongoing: bool
+) -> None:
     t = target_timing(text)
     assert (t.year, t.quarter, t.ongoing) == (year, quarter, ongoing)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Activity 1.1.1 Policy study", ("1.1.1", "Policy study")),
-    ("(1.2.1) work plans are finalized", ("1.2.1", "work plans are finalized")),
-    ("2.2.1National seminar", ("2.2.1", "National seminar")),
-    ("Activity 3. 2.1 Awareness raising", ("3.2.1", "Awareness raising")),
-    ("1.1 Train teachers", ("1.1", "Train teachers")),
-    ("GMS", (None, "GMS"))])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Activity 1.1.1 Policy study", ("1.1.1", "Policy study")),
+        ("(1.2.1) work plans are finalized", ("1.2.1", "work plans are finalized")),
+        ("2.2.1National seminar", ("2.2.1", "National seminar")),
+        ("Activity 3. 2.1 Awareness raising", ("3.2.1", "Awareness raising")),
+        ("1.1 Train teachers", ("1.1", "Train teachers")),
+        ("GMS", (None, "GMS")),
+    ],
+)
 def test_activity_numbers(text: str, expected: tuple) -> None:
     assert activity_id(text) == expected
 
@@ -56,67 +92,152 @@ def test_activity_numbers(text: str, expected: tuple) -> None:
 def test_targets_split_at_closing_dates_and_bullets() -> None:
     cell = "Overall review of constraints\nfacing migrants (3rd Q., 2008)\nFeasibility study on\nmethod (4th Q., 2008)"
     assert split_items(cell, vocabulary()["bullet_glyphs"]) == [
-        "Overall review of constraints facing migrants (3rd Q., 2008)", "Feasibility study on method (4th Q., 2008)"]
-    assert split_items("• one item\n• two\nitems", vocabulary()["bullet_glyphs"]) == ["one item", "two items"]
+        "Overall review of constraints facing migrants (3rd Q., 2008)",
+        "Feasibility study on method (4th Q., 2008)",
+    ]
+    assert split_items("• one item\n• two\nitems", vocabulary()["bullet_glyphs"]) == [
+        "one item",
+        "two items",
+    ]
 
 
 def test_parties_split_and_hyphen_kept() -> None:
-    assert split_parties("MoLSS and its Sub-\nnational Labour Bureaus,") == ["MoLSS and its Sub-national Labour Bureaus"]
-    assert split_parties("MoLSS, NDRC, Joint\nCommittee") == ["MoLSS", "NDRC", "Joint Committee"]
+    assert split_parties("MoLSS and its Sub-\nnational Labour Bureaus,") == [
+        "MoLSS and its Sub-national Labour Bureaus"
+    ]
+    assert split_parties("MoLSS, NDRC, Joint\nCommittee") == [
+        "MoLSS",
+        "NDRC",
+        "Joint Committee",
+    ]
 
 
-@pytest.mark.parametrize("header,role,scale", [
-    ("Budget ('000 $)", "amount", 1000), ("Indicative Activities", "activity", 1), ("Res. Parties", "party", 1),
-    ("Source of Funds", "fund", 1), ("Budget Description", "account", 1), ("Countermeasures / Management response",
-                                                                           "countermeasures", 1), ("Narrative", None, 1)])
+@pytest.mark.parametrize(
+    "header,role,scale",
+    [
+        ("Budget ('000 $)", "amount", 1000),
+        ("Indicative Activities", "activity", 1),
+        ("Res. Parties", "party", 1),
+        ("Source of Funds", "fund", 1),
+        ("Budget Description", "account", 1),
+        ("Countermeasures / Management response", "countermeasures", 1),
+        ("Narrative", None, 1),
+    ],
+)
 def test_header_roles(header: str, role: str | None, scale: int) -> None:
     assert header_role(header) == (role, scale)
 
 
 def test_government_source_is_named_by_country() -> None:
-    assert source_after(" is committed from the Chinese Government cost sharing", "China") == "Government of China"
-    assert source_after(" is committed by the Government of Norway", "Malawi") == "Government of Norway"
-    assert source_after(" is donated from Hong Kong Peace and Development Foundation and more", "China") == \
-        "Hong Kong Peace and Development Foundation"
+    assert (
+        source_after(" is committed from the Chinese Government cost sharing", "China")
+        == "Government of China"
+    )
+    assert (
+        source_after(" is committed by the Government of Norway", "Malawi")
+        == "Government of Norway"
+    )
+    assert (
+        source_after(
+            " is donated from Hong Kong Peace and Development Foundation and more",
+            "China",
+        )
+        == "Hong Kong Peace and Development Foundation"
+    )
 
 
-@pytest.mark.parametrize("upper,lower,joined", [
-    ("Activity 1.1 Conduct a baseline", "assessment of local planning", True),   # wrapped text
-    ("Support to the", "Ministry of Labour", True),                               # ends on a connector
-    ("x", "x", False),                                                            # marks of two rows
-    ("27,500", "and", False), ("71300", "local", False), ("Activity 1.1 Train staff", "1.2 Draft a law", False)],
-    ids=["lower-case", "connector", "mark-under-mark", "amount", "code", "next-activity"])
-def test_a_cell_carries_on_only_with_running_text(upper: str, lower: str, joined: bool) -> None:
+@pytest.mark.parametrize(
+    "upper,lower,joined",
+    [
+        (
+            "Activity 1.1 Conduct a baseline",
+            "assessment of local planning",
+            True,
+        ),  # wrapped text
+        ("Support to the", "Ministry of Labour", True),  # ends on a connector
+        ("x", "x", False),  # marks of two rows
+        ("27,500", "and", False),
+        ("71300", "local", False),
+        ("Activity 1.1 Train staff", "1.2 Draft a law", False),
+    ],
+    ids=[
+        "lower-case",
+        "connector",
+        "mark-under-mark",
+        "amount",
+        "code",
+        "next-activity",
+    ],
+)
+def test_a_cell_carries_on_only_with_running_text(
+    upper: str, lower: str, joined: bool
+) -> None:
     assert carries_on(upper, lower) is joined
 
 
-@pytest.mark.parametrize("text,note", [("1 See the annex.", True), ("12The survey", True), ("* Estimate", True),
-                                       ("380,000", False), ("2.5 million", False), ("2013 onwards", False)])
-def test_a_footnote_opens_with_a_note_number_not_an_amount(text: str, note: bool) -> None:
+@pytest.mark.parametrize(
+    "text,note",
+    [
+        ("1 See the annex.", True),
+        ("12The survey", True),
+        ("* Estimate", True),
+        ("380,000", False),
+        ("2.5 million", False),
+        ("2013 onwards", False),
+    ],
+)
+def test_a_footnote_opens_with_a_note_number_not_an_amount(
+    text: str, note: bool
+) -> None:
     assert bool(FOOTNOTE_START.match(text)) is note
 
 
-@pytest.mark.parametrize("text,country", [
-    ("Country: Lao PDR. The Government of the Lao People\u2019s Democratic Republic and Lao PDR", "Lao PDR"),
-    ("UNDP Viet Nam supports the Government of Viet Nam with Japan", "Viet Nam"),
-    ("Republic of Moldova. Chisinau, Moldova; Moldova", "Moldova"),
-    ("C\u00f4te d\u2019Ivoire", "C\u00f4te d\u2019Ivoire"), ("UNDP Kosovo", "Kosovo"),
-    ("A Tanzanian programme", "")])
-def test_the_country_is_named_as_the_document_prints_it(text: str, country: str) -> None:
+@pytest.mark.parametrize(
+    "text,country",
+    [
+        (
+            "Country: Lao PDR. The Government of the Lao People\u2019s Democratic Republic and Lao PDR",
+            "Lao PDR",
+        ),
+        ("UNDP Viet Nam supports the Government of Viet Nam with Japan", "Viet Nam"),
+        ("Republic of Moldova. Chisinau, Moldova; Moldova", "Moldova"),
+        ("C\u00f4te d\u2019Ivoire", "C\u00f4te d\u2019Ivoire"),
+        ("UNDP Kosovo", "Kosovo"),
+        ("A Tanzanian programme", ""),
+    ],
+)
+def test_the_country_is_named_as_the_document_prints_it(
+    text: str, country: str
+) -> None:
     assert most_named_country(text) == country
 
 
-
-@pytest.mark.parametrize("text,total", [
-    ("TOTAL", True), ("Sub-total Output 2", True), ("Total 2008", True), ("Sub-Total for Output 1", True),
-    ("Grand total:", True), ("Total Output 2 (USD)", True),
-    ("Total quality management training for district staff", False), ("Output 2", False)])
+@pytest.mark.parametrize(
+    "text,total",
+    [
+        ("TOTAL", True),
+        ("Sub-total Output 2", True),
+        ("Total 2008", True),
+        ("Sub-Total for Output 1", True),
+        ("Grand total:", True),
+        ("Total Output 2 (USD)", True),
+        ("Total quality management training for district staff", False),
+        ("Output 2", False),
+    ],
+)
 def test_total_rows(text: str, total: bool) -> None:
     assert is_total(text) is total
 
 
-@pytest.mark.parametrize("text,grand", [("TOTAL", True), ("Grand total", True), ("Sub-total", False),
-                                        ("Total 2008", False)])
+@pytest.mark.parametrize(
+    "text,grand",
+    [
+        ("TOTAL", True),
+        ("Grand total", True),
+        ("Sub-total", False),
+        ("Total 2008", False),
+    ],
+)
 def test_grand_totals(text: str, grand: bool) -> None:
     assert is_grand_total(text) is grand
 
@@ -126,42 +247,80 @@ def test_a_dash_in_a_money_cell_is_zero(text: str) -> None:
     assert parse_amount(text) == 0
 
 
-@pytest.mark.parametrize("lines,role", [
-    (["PLANNED ACTIVITIES", "List activity results and associated actions"], "activity"),
-    (["EXPECTED OUTPUTS", "And baseline, associated indicators and", "annual targets"], "output"),
-    (["PLANNED BUDGET", "Budget Description"], "account"),
-    (["Budget", "Description"], "account")])
+@pytest.mark.parametrize(
+    "lines,role",
+    [
+        (
+            ["PLANNED ACTIVITIES", "List activity results and associated actions"],
+            "activity",
+        ),
+        (
+            [
+                "EXPECTED OUTPUTS",
+                "And baseline, associated indicators and",
+                "annual targets",
+            ],
+            "output",
+        ),
+        (["PLANNED BUDGET", "Budget Description"], "account"),
+        (["Budget", "Description"], "account"),
+    ],
+)
 def test_a_header_cell_names_its_column(lines: list[str], role: str) -> None:
     assert own_role(lines) == role
 
 
 def test_numbered_indicators_lose_their_numbers() -> None:
-    assert split_indicators("(1) Youth unemployment rate; (2) Number of start-ups") == \
-        ["Youth unemployment rate", "Number of start-ups"]
+    assert split_indicators("(1) Youth unemployment rate; (2) Number of start-ups") == [
+        "Youth unemployment rate",
+        "Number of start-ups",
+    ]
 
 
 def test_a_title_ends_before_the_fields_printed_after_it() -> None:
-    assert without_neighbours("Skills for Youth in the Kingdom Award ID: 00101457 Date: 14 December 2016") == \
-        "Skills for Youth in the Kingdom"
+    assert (
+        without_neighbours(
+            "Skills for Youth in the Kingdom Award ID: 00101457 Date: 14 December 2016"
+        )
+        == "Skills for Youth in the Kingdom"
+    )
 
 
-@pytest.mark.parametrize("label,value,source", [
-    ("Regular (UNDP)", "808,500", "UNDP"), ("Donor (Government of Denmark)", "868,500", "Government of Denmark"),
-    ("Government of Viet Nam (in kind)", "350,000", "Government of Viet Nam"),
-    ("Donor: Labour Fund (Tamkeen)", "988,200", "Labour Fund (Tamkeen)"), ("UNDP TRAC:", "268,000", "UNDP"),
-    ("Government:", "1,000,000", "Government of Ghana"), ("Regular", "UNDP: US$ 637,000", "UNDP")])
+@pytest.mark.parametrize(
+    "label,value,source",
+    [
+        ("Regular (UNDP)", "808,500", "UNDP"),
+        ("Donor (Government of Denmark)", "868,500", "Government of Denmark"),
+        ("Government of Viet Nam (in kind)", "350,000", "Government of Viet Nam"),
+        ("Donor: Labour Fund (Tamkeen)", "988,200", "Labour Fund (Tamkeen)"),
+        ("UNDP TRAC:", "268,000", "UNDP"),
+        ("Government:", "1,000,000", "Government of Ghana"),
+        ("Regular", "UNDP: US$ 637,000", "UNDP"),
+    ],
+)
 def test_cover_rows_name_their_source(label: str, value: str, source: str) -> None:
     assert cover_source(CoverField(label, value, 1), "Ghana") == source
 
 
-@pytest.mark.parametrize("text,value", [
-    ("Total: USD 206,200\nUNDP: 124,500\nDenmark: 81,700", 206200), ("UNDP: 124,500\nDenmark: 81,700", 206200),
-    ("US$\n62,000.00", 62000), ("12,500", 12500), ("Vulnerability assessments in 2 provinces", None)])
-def test_money_cells_split_by_source_give_their_total(text: str, value: int | None) -> None:
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Total: USD 206,200\nUNDP: 124,500\nDenmark: 81,700", 206200),
+        ("UNDP: 124,500\nDenmark: 81,700", 206200),
+        ("US$\n62,000.00", 62000),
+        ("12,500", 12500),
+        ("Vulnerability assessments in 2 provinces", None),
+    ],
+)
+def test_money_cells_split_by_source_give_their_total(
+    text: str, value: int | None
+) -> None:
     assert money(text, None) == value
 
 
 def test_labels_inside_a_paragraph_start_blocks_of_their_own() -> None:
     para = "Baseline: Scores are below forty per cent Indicators: Number of cases; Hectares co-managed"
-    assert labelled_parts(para) == ["Baseline: Scores are below forty per cent",
-                                    "Indicators: Number of cases; Hectares co-managed"]
+    assert labelled_parts(para) == [
+        "Baseline: Scores are below forty per cent",
+        "Indicators: Number of cases; Hectares co-managed",
+    ]

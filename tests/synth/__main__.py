@@ -1,4 +1,5 @@
 """python -m tests.synth OUT_DIR: render the synthetic corpus and its gold CSVs."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     pdfs = build_corpus(args.out_dir)
     for entry, pdf in zip(CORPUS, pdfs, strict=True):
         lay = entry.layout
-        print(f"{pdf.name:<42} {entry.recipe.generation}  {lay.renderer:<11} {lay.describe()}")
-    print(f"{len(pdfs)} documents and gold/*.csv in {args.out_dir} ({time.perf_counter() - started:.1f} s)")
+        print(
+            f"{pdf.name:<42} {entry.recipe.generation}  {lay.renderer:<11} {lay.describe()}"
+        )
+    print(
+        f"{len(pdfs)} documents and gold/*.csv in {args.out_dir} ({time.perf_counter() - started:.1f} s)"
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ not split (w:cantSplit) and their ruling (w:tblBorders).  Landscape parts
 are sections of their own; the running header and the page number (a PAGE
 field) sit in each section's header and footer, none on the cover.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,16 +31,40 @@ from .document import PAGE_NUMBER_PARTS, Align, Heading, Orientation, Para, Tabl
 from .flow import FlowWriter, Placed, grey_hex, placed_cells
 from .fonts import SYMBOL_FAMILY
 
-ALIGN = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "left": WD_ALIGN_PARAGRAPH.LEFT,
-         "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+ALIGN = {
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
 HEADING_LEVELS = (1, 2, 3)
-TWIPS = 20               # per point
-EIGHTHS = 8              # border widths are in eighths of a point
+TWIPS = 20  # per point
+EIGHTHS = 8  # border widths are in eighths of a point
 # The schema's order of the table and cell properties this writer adds (and of those after them).
-TABLE_PR_ORDER = ("w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
-                  "w:tblDescription", "w:tblPrChange")
-CELL_PR_ORDER = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
-                 "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+TABLE_PR_ORDER = (
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+CELL_PR_ORDER = (
+    "w:shd",
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
+    "w:headers",
+    "w:cellIns",
+    "w:cellDel",
+    "w:cellMerge",
+    "w:tcPrChange",
+)
 
 
 def element(tag: str, **attrs: str) -> _Element:
@@ -50,10 +75,12 @@ def element(tag: str, **attrs: str) -> _Element:
     return el
 
 
-def add_property(parent: BaseOxmlElement, tag: str, order: tuple[str, ...], **attrs: str) -> _Element:
+def add_property(
+    parent: BaseOxmlElement, tag: str, order: tuple[str, ...], **attrs: str
+) -> _Element:
     """A new property `tag` of `parent`, placed before those the schema puts after it."""
     child = element(tag, **attrs)
-    parent.insert_element_before(child, *order[order.index(tag) + 1:])
+    parent.insert_element_before(child, *order[order.index(tag) + 1 :])
     return child
 
 
@@ -102,7 +129,11 @@ class DocxWriter(FlowWriter):
         set_fonts(normal.element.get_or_add_rPr(), name)
         normal.font.size = Pt(self.body)
         fmt = normal.paragraph_format
-        fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(self.space_after(self.body)), 1.0
+        fmt.space_before, fmt.space_after, fmt.line_spacing = (
+            Pt(0),
+            Pt(self.space_after(self.body)),
+            1.0,
+        )
         fmt.alignment = ALIGN[self.setup.align]
         before, after = self.heading_space()
         for level in HEADING_LEVELS:
@@ -111,17 +142,25 @@ class DocxWriter(FlowWriter):
             style.font.size = Pt(self.heading_size(level))
             style.font.bold, style.font.italic = True, False
             style.font.color.rgb = RGBColor(0, 0, 0)
-            style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(before), Pt(after)
+            style.paragraph_format.space_before, style.paragraph_format.space_after = (
+                Pt(before),
+                Pt(after),
+            )
             style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
     def _page(self, section: Section, orientation: Orientation) -> None:
         w, h = self.page_size(orientation)
-        section.orientation = WD_ORIENT.LANDSCAPE if orientation == "landscape" else WD_ORIENT.PORTRAIT
+        section.orientation = (
+            WD_ORIENT.LANDSCAPE if orientation == "landscape" else WD_ORIENT.PORTRAIT
+        )
         section.page_width, section.page_height = Pt(w), Pt(h)
         m = flow.MARGINS[orientation]
         section.top_margin, section.right_margin = Pt(m.top), Pt(m.right)
         section.bottom_margin, section.left_margin = Pt(m.bottom), Pt(m.left)
-        section.header_distance, section.footer_distance = Pt(flow.HEADER_DISTANCE), Pt(flow.FOOTER_DISTANCE)
+        section.header_distance, section.footer_distance = (
+            Pt(flow.HEADER_DISTANCE),
+            Pt(flow.FOOTER_DISTANCE),
+        )
 
     def _furniture(self, section: Section) -> None:
         """Running header (right, italic) and centred page number on every page but the first."""
@@ -146,7 +185,9 @@ class DocxWriter(FlowWriter):
 
     # ------------------------------------------------------------ text
     def heading(self, h: Heading, new_page: bool) -> None:
-        paragraph = self.doc.add_paragraph(h.printed, style=f"Heading {min(h.level, HEADING_LEVELS[-1])}")
+        paragraph = self.doc.add_paragraph(
+            h.printed, style=f"Heading {min(h.level, HEADING_LEVELS[-1])}"
+        )
         paragraph.paragraph_format.page_break_before = new_page or None
 
     def para(self, p: Para, new_page: bool) -> None:
@@ -178,9 +219,16 @@ class DocxWriter(FlowWriter):
         cells = placed_cells(t)
         for p in cells:
             if p.cell.rowspan > 1 or p.cell.colspan > 1:
-                table.cell(p.row, p.col).merge(table.cell(p.row + p.cell.rowspan - 1, p.col + p.cell.colspan - 1))
+                table.cell(p.row, p.col).merge(
+                    table.cell(p.row + p.cell.rowspan - 1, p.col + p.cell.colspan - 1)
+                )
         for p in cells:
-            self._cell(table.cell(p.row, p.col), p, t, sum(widths[p.col:p.col + p.cell.colspan]))
+            self._cell(
+                table.cell(p.row, p.col),
+                p,
+                t,
+                sum(widths[p.col : p.col + p.cell.colspan]),
+            )
         for k, row in enumerate(table.rows):
             tr_pr = row._tr.get_or_add_trPr()
             if not t.split_rows:
@@ -188,13 +236,24 @@ class DocxWriter(FlowWriter):
             if k < len(t.header) and t.repeat_header:
                 tr_pr.append(element("w:tblHeader"))
         for p in cells:
-            if p.cell.vertical:   # Writer does not grow a row for sideways text by itself
+            if (
+                p.cell.vertical
+            ):  # Writer does not grow a row for sideways text by itself
                 row = table.rows[p.row + p.cell.rowspan - 1]
                 row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-                row.height = Pt(max(row.height.pt if row.height else 0.0, self.sideways_height(t, p.cell)))
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(0)   # keeps the next table apart
+                row.height = Pt(
+                    max(
+                        row.height.pt if row.height else 0.0,
+                        self.sideways_height(t, p.cell),
+                    )
+                )
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(
+            0
+        )  # keeps the next table apart
 
-    def _table_properties(self, table: DocxTable, t: Table, widths: list[float]) -> None:
+    def _table_properties(
+        self, table: DocxTable, t: Table, widths: list[float]
+    ) -> None:
         tbl_pr = table._tbl.tblPr
         width = tbl_pr.find(qn("w:tblW"))
         width.set(qn("w:type"), "dxa")
@@ -202,8 +261,15 @@ class DocxWriter(FlowWriter):
         borders = add_property(tbl_pr, "w:tblBorders", TABLE_PR_ORDER)
         for side in flow.ALL_SIDES:
             ruled = side in flow.RULED_SIDES[t.rules]
-            borders.append(element(f"w:{side}", val="single" if ruled else "nil",
-                                   sz=str(round(flow.RULE_WIDTH * EIGHTHS)), space="0", color="000000"))
+            borders.append(
+                element(
+                    f"w:{side}",
+                    val="single" if ruled else "nil",
+                    sz=str(round(flow.RULE_WIDTH * EIGHTHS)),
+                    space="0",
+                    color="000000",
+                )
+            )
         pad = str(round(self.cell_metrics(t).pad * TWIPS))
         margins = add_property(tbl_pr, "w:tblCellMar", TABLE_PR_ORDER)
         for side in ("top", "left", "bottom", "right"):
@@ -212,13 +278,26 @@ class DocxWriter(FlowWriter):
     def _cell(self, target: _Cell, p: Placed, t: Table, width: float) -> None:
         target.width = Pt(width)
         if p.shade is not None:
-            add_property(target._tc.get_or_add_tcPr(), "w:shd", CELL_PR_ORDER, val="clear", color="auto",
-                         fill=grey_hex(p.shade))
+            add_property(
+                target._tc.get_or_add_tcPr(),
+                "w:shd",
+                CELL_PR_ORDER,
+                val="clear",
+                color="auto",
+                fill=grey_hex(p.shade),
+            )
         if p.cell.vertical:
-            add_property(target._tc.get_or_add_tcPr(), "w:textDirection", CELL_PR_ORDER, val="btLr")
+            add_property(
+                target._tc.get_or_add_tcPr(),
+                "w:textDirection",
+                CELL_PR_ORDER,
+                val="btLr",
+            )
         for i, item in enumerate(p.cell.items):
             paragraph = target.paragraphs[0] if i == 0 else target.add_paragraph()
-            self._cell_paragraph(paragraph, p.cell.align, self.item_gap(t) if i else 0.0)
+            self._cell_paragraph(
+                paragraph, p.cell.align, self.item_gap(t) if i else 0.0
+            )
             run = paragraph.add_run(item)
             run.bold = p.bold or None
             run.font.size = Pt(t.size)

@@ -5,6 +5,7 @@ fills) in points from the top-left corner.  A renderer only replays it, so
 both PDF producers print the same layout; the one thing a renderer lends the
 typesetter is its measure of text width.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,25 +29,27 @@ from .fonts import FAMILIES, SYMBOL, FontFace
 
 Measure = Callable[[str, FontFace, float], float]
 
-LEADING = 1.25           # line height of running text, times the font size
+LEADING = 1.25  # line height of running text, times the font size
 CELL_LEADING = 1.18
-CELL_PAD = 0.35         # cell padding, times the font size
-SPACE_AFTER = 0.6        # paragraph spacing, times the font size (> the pipeline's 0.45)
+CELL_PAD = 0.35  # cell padding, times the font size
+SPACE_AFTER = 0.6  # paragraph spacing, times the font size (> the pipeline's 0.45)
 BULLET_INDENT = 14.0
 RULE_WIDTH = 0.5
-ASCENT = 0.8             # baseline below the top of a line box, times the font size
-HEADING_BEFORE = 0.8     # space above a heading, times the body size
-HEADING_AFTER = 0.5      # space below a heading, times the body size
+ASCENT = 0.8  # baseline below the top of a line box, times the font size
+HEADING_BEFORE = 0.8  # space above a heading, times the body size
+HEADING_AFTER = 0.5  # space below a heading, times the body size
 
 
 @dataclass(frozen=True)
 class TextOp:
     x: float
-    y: float             # baseline
+    y: float  # baseline
     text: str
     face: FontFace
     size: float
-    angle: float = 0.0   # degrees counter-clockwise about (x, y): 90 runs the text upwards
+    angle: float = (
+        0.0  # degrees counter-clockwise about (x, y): 90 runs the text upwards
+    )
 
 
 @dataclass(frozen=True)
@@ -89,16 +92,17 @@ class Page:
 @dataclass(frozen=True)
 class TableStats:
     """How a table came out: what the layout variations are meant to produce."""
+
     pages: int
     repeat_header: bool
-    broken_cells: int          # one-row cells whose text runs over a page break
-    broken_spans: int          # cells spanning several rows whose text runs over a page break
+    broken_cells: int  # one-row cells whose text runs over a page break
+    broken_spans: int  # cells spanning several rows whose text runs over a page break
 
 
 @dataclass
 class Typeset:
     pages: list[Page]
-    heading_pages: dict[int, int]        # index of a Heading block -> 1-based page
+    heading_pages: dict[int, int]  # index of a Heading block -> 1-based page
     tables: list[TableStats] = field(default_factory=list)
 
 
@@ -153,7 +157,9 @@ class Typesetter:
     def width(self, text: str, face: FontFace, size: float) -> float:
         """Width of a line as the sum of its cached word widths."""
         words = text.split(" ")
-        return sum(self._word(w, face, size) for w in words) + (len(words) - 1) * self._word(" ", face, size)
+        return sum(self._word(w, face, size) for w in words) + (
+            len(words) - 1
+        ) * self._word(" ", face, size)
 
     def _word(self, word: str, face: FontFace, size: float) -> float:
         key = (word, face.name, size)
@@ -176,19 +182,38 @@ class Typesetter:
             words.append(word)
         return [*lines, " ".join(words)] if words else lines
 
-    def _fit_words(self, words: list[str], face: FontFace, size: float, width: float) -> list[str]:
+    def _fit_words(
+        self, words: list[str], face: FontFace, size: float, width: float
+    ) -> list[str]:
         out: list[str] = []
         for word in words:
             while self._word(word, face, size) > width and len(word) > 1:
-                cut = max(1, next((k for k in range(len(word), 0, -1)
-                                   if self._word(word[:k], face, size) <= width), 1))
+                cut = max(
+                    1,
+                    next(
+                        (
+                            k
+                            for k in range(len(word), 0, -1)
+                            if self._word(word[:k], face, size) <= width
+                        ),
+                        1,
+                    ),
+                )
                 out.append(word[:cut])
                 word = word[cut:]
             out.append(word)
         return out
 
-    def draw_line(self, text: str, x: float, width: float, top: float, face: FontFace, size: float,
-                  align: Align) -> None:
+    def draw_line(
+        self,
+        text: str,
+        x: float,
+        width: float,
+        top: float,
+        face: FontFace,
+        size: float,
+        align: Align,
+    ) -> None:
         """One line of text in a box `width` wide; justified lines are drawn
         word by word (each with its space) so the gaps can stretch."""
         baseline = top + ASCENT * size
@@ -201,7 +226,9 @@ class Typesetter:
                 self.emit(TextOp(x, baseline, piece, face, size))
                 x += self._word(word, face, size) + self._word(" ", face, size) + extra
             return
-        offset = {"center": (width - natural) / 2, "right": width - natural}.get(align, 0.0)
+        offset = {"center": (width - natural) / 2, "right": width - natural}.get(
+            align, 0.0
+        )
         self.emit(TextOp(x + offset, baseline, text, face, size))
 
     def emit(self, op: Op, page: Page | None = None) -> None:
@@ -240,7 +267,9 @@ class Typesetter:
             self.y += HEADING_BEFORE * body
         self.ensure(len(lines) * size * LEADING + 3 * body * LEADING)
         for line in lines:
-            self.draw_line(line, self.left, self.right - self.left, self.y, face, size, "left")
+            self.draw_line(
+                line, self.left, self.right - self.left, self.y, face, size, "left"
+            )
             self.y += size * LEADING
         self.y += HEADING_AFTER * body
 
@@ -259,8 +288,15 @@ class Typesetter:
             if p.bullet and i == 0:
                 self.draw_line("•", self.left + 2, indent, self.y, face, size, "left")
             last = i == len(lines) - 1
-            self.draw_line(line, self.left + indent, width, self.y, face, size,
-                           "left" if last and align == "justify" else align)
+            self.draw_line(
+                line,
+                self.left + indent,
+                width,
+                self.y,
+                face,
+                size,
+                "left" if last and align == "justify" else align,
+            )
             self.y += leading
         self.y += SPACE_AFTER * size
 
@@ -273,10 +309,18 @@ class Typesetter:
         head_h = tl.row_heights(head, len(t.header), m)
         body = tl.slots(t.body, edges, wrap, measure, m)
         heights = tl.row_heights(body, len(t.body), m)
-        first = heights[0] if not t.split_rows else min(heights[0], 2 * m.pad + 3 * m.leading)
+        first = (
+            heights[0]
+            if not t.split_rows
+            else min(heights[0], 2 * m.pad + 3 * m.leading)
+        )
         self.ensure(sum(head_h) + first)
         start = self.y
-        frame = tl.Frame(start + sum(head_h), self.top + (sum(head_h) if t.repeat_header else 0.0), self.bottom)
+        frame = tl.Frame(
+            start + sum(head_h),
+            self.top + (sum(head_h) if t.repeat_header else 0.0),
+            self.bottom,
+        )
         pieces, flows = tl.layout_body(body, heights, frame, t.split_rows, m)
         first_page = len(self.pages) - 1
         for k in range(pieces[-1].page + 1):
@@ -291,20 +335,31 @@ class Typesetter:
         self.tables.append(table_stats(t, pieces, flows))
 
     def _column_edges(self, t: Table, m: tl.Metrics) -> list[float]:
-        return tl.column_edges(tl.table_widths(t, self._cell_measure(t.size), m, self.right - self.left), self.left)
+        return tl.column_edges(
+            tl.table_widths(t, self._cell_measure(t.size), m, self.right - self.left),
+            self.left,
+        )
 
     def _cell_measure(self, size: float) -> tl.Measure:
         def measure(text: str, bold: bool) -> float:
             return self.width(text, self.family.face(bold=bold), size)
+
         return measure
 
     def _cell_wrapper(self, size: float) -> tl.Wrap:
         def wrap(text: str, width: float, bold: bool) -> list[str]:
             return self.wrap(text, self.family.face(bold=bold), size, width)
+
         return wrap
 
-    def _draw_header(self, t: Table, head: list[tl.Slot], heights: list[float], y0: float,
-                     m: tl.Metrics) -> None:
+    def _draw_header(
+        self,
+        t: Table,
+        head: list[tl.Slot],
+        heights: list[float],
+        y0: float,
+        m: tl.Metrics,
+    ) -> None:
         tops = [y0 + sum(heights[:r]) for r in range(len(heights) + 1)]
         for s in head:
             seg = tl.Segment(0, tops[s.row], tops[s.last_row + 1])
@@ -332,7 +387,9 @@ class Typesetter:
                 if j == k:
                     self._draw_cell_text(f.slot, top, text, m, bold=f.slot.cell.bold)
 
-    def _draw_cell_box(self, t: Table, s: tl.Slot, seg: tl.Segment, shade: float | None) -> None:
+    def _draw_cell_box(
+        self, t: Table, s: tl.Slot, seg: tl.Segment, shade: float | None
+    ) -> None:
         x0, x1, y0, y1 = s.x, s.x + s.w, seg.top, seg.bottom
         if shade is not None:
             self.emit(FillOp(x0, y0, x1 - x0, y1 - y0, shade))
@@ -343,9 +400,13 @@ class Typesetter:
             self.emit(RuleOp(x0, y0, x0, y1))
             self.emit(RuleOp(x1, y0, x1, y1))
 
-    def _draw_cell_text(self, s: tl.Slot, top: float, text: str, m: tl.Metrics, bold: bool) -> None:
+    def _draw_cell_text(
+        self, s: tl.Slot, top: float, text: str, m: tl.Metrics, bold: bool
+    ) -> None:
         face = SYMBOL if s.cell.symbol else self.family.face(bold=bold)
-        self.draw_line(text, s.x + m.pad, s.w - 2 * m.pad, top, face, m.size, s.cell.align)
+        self.draw_line(
+            text, s.x + m.pad, s.w - 2 * m.pad, top, face, m.size, s.cell.align
+        )
 
     # ------------------------------------------------------------ furniture
     def furniture(self) -> None:
@@ -356,16 +417,29 @@ class Typesetter:
             if self.setup.running_header:
                 text = self.setup.running_header
                 x = page.width - page.margin - self.width(text, face, 8.0)
-                self.emit(TextOp(x, round(0.05 * page.height, 2), text, face, 8.0), page)
+                self.emit(
+                    TextOp(x, round(0.05 * page.height, 2), text, face, 8.0), page
+                )
             number = page_number(n, total, self.setup.page_numbers)
             x = page.width / 2 - self.width(number, self.family.regular, 9.0) / 2
-            self.emit(TextOp(x, round(0.955 * page.height, 2), number, self.family.regular, 9.0), page)
+            self.emit(
+                TextOp(
+                    x, round(0.955 * page.height, 2), number, self.family.regular, 9.0
+                ),
+                page,
+            )
 
 
-def table_stats(t: Table, pieces: list[tl.Piece], flows: list[tl.SlotFlow]) -> TableStats:
+def table_stats(
+    t: Table, pieces: list[tl.Piece], flows: list[tl.SlotFlow]
+) -> TableStats:
     broken = [f for f in flows if len({k for k, _, _ in f.placed}) > 1]
-    return TableStats(pieces[-1].page + 1, t.repeat_header, sum(f.slot.cell.rowspan == 1 for f in broken),
-                      sum(f.slot.cell.rowspan > 1 for f in broken))
+    return TableStats(
+        pieces[-1].page + 1,
+        t.repeat_header,
+        sum(f.slot.cell.rowspan == 1 for f in broken),
+        sum(f.slot.cell.rowspan > 1 for f in broken),
+    )
 
 
 def heading_size(level: int, body: float) -> float:
@@ -379,4 +453,3 @@ def page_number(n: int, total: int, style: PageNumbers) -> str:
 
 def typeset(blocks: list[Block], setup: PageSetup, measure: Measure) -> Typeset:
     return Typesetter(setup, measure).run(blocks)
-

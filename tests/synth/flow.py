@@ -6,6 +6,7 @@ decides the pages itself.  Both formats take their page geometry, type sizes
 and column widths from here, so the two producers are given the same
 document and differ only in how their engines lay it out.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -13,14 +14,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import tablelayout as tl
-from .document import Align, Block, Cell, Heading, Orientation, PageBreak, PageSetup, Para, Rules, Spacer, Table
-from .engine import CELL_LEADING, CELL_PAD, HEADING_AFTER, HEADING_BEFORE, SPACE_AFTER, heading_size
+from .document import (
+    Align,
+    Block,
+    Cell,
+    Heading,
+    Orientation,
+    PageBreak,
+    PageSetup,
+    Para,
+    Rules,
+    Spacer,
+    Table,
+)
+from .engine import (
+    CELL_LEADING,
+    CELL_PAD,
+    HEADING_AFTER,
+    HEADING_BEFORE,
+    SPACE_AFTER,
+    heading_size,
+)
 from .fonts import FAMILIES, FontFamily
 from .renderers import ReportlabRenderer
 
-RULE_WIDTH = 0.5         # points
-HEADER_DISTANCE = 30.0   # page top to the running header, points
-FOOTER_DISTANCE = 28.0   # page bottom to the page number, points
+RULE_WIDTH = 0.5  # points
+HEADER_DISTANCE = 30.0  # page top to the running header, points
+FOOTER_DISTANCE = 28.0  # page bottom to the page number, points
 RUNNING_HEADER_SIZE = 8.0
 PAGE_NUMBER_SIZE = 9.0
 
@@ -41,7 +61,10 @@ class Margins:
     left: float
 
 
-MARGINS: dict[Orientation, Margins] = {"portrait": Margins(72, 72, 72, 72), "landscape": Margins(60, 50, 60, 50)}
+MARGINS: dict[Orientation, Margins] = {
+    "portrait": Margins(72, 72, 72, 72),
+    "landscape": Margins(60, 50, 60, 50),
+}
 
 
 def installed_family(key: str) -> FontFamily:
@@ -49,7 +72,9 @@ def installed_family(key: str) -> FontFamily:
     family = FAMILIES[key]
     if not family.installed:
         choices = ", ".join(k for k, f in FAMILIES.items() if f.installed)
-        raise ValueError(f"font family {key!r} is no system font LibreOffice or Chromium can use; choose {choices}")
+        raise ValueError(
+            f"font family {key!r} is no system font LibreOffice or Chromium can use; choose {choices}"
+        )
     for face in (family.regular, family.bold, family.italic):
         face.check()
     return family
@@ -64,6 +89,7 @@ def grey_hex(level: float) -> str:
 class Placed:
     """A table cell at its grid position (header rows first), with the look
     it prints with: header cells are bold and take the table's header shade."""
+
     row: int
     col: int
     cell: Cell
@@ -78,7 +104,16 @@ def placed_cells(t: Table) -> list[Placed]:
     out = []
     for r, c, cell in tl.positions(t.header + t.body):
         header = r < header_rows
-        out.append(Placed(r, c, cell, header, header or cell.bold, t.header_shade if header else cell.shade))
+        out.append(
+            Placed(
+                r,
+                c,
+                cell,
+                header,
+                header or cell.bold,
+                t.header_shade if header else cell.shade,
+            )
+        )
     return out
 
 
@@ -89,6 +124,7 @@ class FlowWriter(ABC):
     a change of orientation starts a new section (a new page of the other
     orientation), as in a word processor.
     """
+
     suffix: str
 
     def __init__(self, setup: PageSetup) -> None:
@@ -140,13 +176,17 @@ class FlowWriter(ABC):
     def sideways_height(self, t: Table, cell: Cell) -> float:
         """The height a cell of sideways text needs: its longest item's length."""
         face = self.family.face(bold=True)
-        return 2 * self.cell_metrics(t).pad + max(self._measure(item, face, t.size) for item in cell.items)
+        return 2 * self.cell_metrics(t).pad + max(
+            self._measure(item, face, t.size) for item in cell.items
+        )
 
     def column_widths(self, t: Table) -> list[float]:
         """Widths in points across the text width: the table's weights, each
         column wide enough for its longest word."""
+
         def measure(word: str, bold: bool) -> float:
             return self._measure(word, self.family.face(bold=bold), t.size)
+
         return tl.table_widths(t, measure, self.cell_metrics(t), self.text_width)
 
     # ------------------------------------------------------------ the walk

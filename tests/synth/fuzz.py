@@ -12,6 +12,7 @@ renders the drawn documents, extracts them with the pipeline in one batch,
 scores each against its answer key (tests/score.py) and prints the
 distribution of the scores and every document below MIN_SCORE on a table.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,10 +40,20 @@ ROOT = Path(__file__).resolve().parents[2]
 EXTRACT_TIMEOUT = 3600
 
 GENERATIONS: tuple[Generation, ...] = ("2007", "2009", "2016")
-FIRST_YEARS: dict[Generation, tuple[int, int]] = {"2007": (2007, 2010), "2009": (2009, 2014), "2016": (2016, 2020)}
-TYPESETTERS = ("reportlab", "fpdf2")             # our typesetter's backends: any font family
-PRODUCERS = ("libreoffice", "chromium")          # lay out pages themselves: system font families only
-DONORS: tuple[Donor | None, ...] = (None, *dict.fromkeys(e.recipe.donor for e in CORPUS if e.recipe.donor))
+FIRST_YEARS: dict[Generation, tuple[int, int]] = {
+    "2007": (2007, 2010),
+    "2009": (2009, 2014),
+    "2016": (2016, 2020),
+}
+TYPESETTERS = ("reportlab", "fpdf2")  # our typesetter's backends: any font family
+PRODUCERS = (
+    "libreoffice",
+    "chromium",
+)  # lay out pages themselves: system font families only
+DONORS: tuple[Donor | None, ...] = (
+    None,
+    *dict.fromkeys(e.recipe.donor for e in CORPUS if e.recipe.donor),
+)
 
 # Every layout dimension and its values, drawn one after the other in this
 # order (renderer and font family are drawn first, see `draw_layout`).  The
@@ -96,13 +107,29 @@ def draw_recipe(seed: int, rng: random.Random) -> Recipe:
     subject = rng.choice(CORPUS).recipe
     generation = rng.choice(GENERATIONS)
     start = rng.randint(*FIRST_YEARS[generation])
-    outputs = tuple(rng.randint(1, 3) for _ in range(rng.randint(1, 3))) if generation == "2007" \
+    outputs = (
+        tuple(rng.randint(1, 3) for _ in range(rng.randint(1, 3)))
+        if generation == "2007"
         else (rng.randint(2, 5),)
-    return replace(subject, doc_id=f"fuzz-{seed}", generation=generation, start_year=start,
-                   end_year=start + rng.randint(1, 3), outputs=outputs, activities=(2, rng.randint(2, 4)),
-                   seed=seed, donor=rng.choice(DONORS), cost_sharing=rng.random() < 0.5,
-                   start_quarter=rng.randint(1, 4), risks=rng.randint(2, 5), risk_dates=rng.random() < 0.5,
-                   risk_no_width=rng.randint(1, 2), misstated_total=0, unmarked="")
+    )
+    return replace(
+        subject,
+        doc_id=f"fuzz-{seed}",
+        generation=generation,
+        start_year=start,
+        end_year=start + rng.randint(1, 3),
+        outputs=outputs,
+        activities=(2, rng.randint(2, 4)),
+        seed=seed,
+        donor=rng.choice(DONORS),
+        cost_sharing=rng.random() < 0.5,
+        start_quarter=rng.randint(1, 4),
+        risks=rng.randint(2, 5),
+        risk_dates=rng.random() < 0.5,
+        risk_no_width=rng.randint(1, 2),
+        misstated_total=0,
+        unmarked="",
+    )
 
 
 def draw_value(rng: random.Random, values: tuple[object, ...]) -> object:
@@ -112,13 +139,17 @@ def draw_value(rng: random.Random, values: tuple[object, ...]) -> object:
 def plain_layout(rng: random.Random) -> Layout:
     """A renderer, and a font family it can print; every other dimension plain."""
     renderer = rng.choice(TYPESETTERS + PRODUCERS)
-    families = [k for k, f in FAMILIES.items() if f.installed or renderer in TYPESETTERS]
-    return Layout(renderer=renderer, family=rng.choice(families))   # type: ignore[arg-type]
+    families = [
+        k for k, f in FAMILIES.items() if f.installed or renderer in TYPESETTERS
+    ]
+    return Layout(renderer=renderer, family=rng.choice(families))  # type: ignore[arg-type]
 
 
 def draw_layout(rng: random.Random) -> Layout:
     base = plain_layout(rng)
-    return replace(base, **{name: draw_value(rng, values) for name, values in DIMENSIONS.items()})
+    return replace(
+        base, **{name: draw_value(rng, values) for name, values in DIMENSIONS.items()}
+    )
 
 
 def draw(seed: int) -> Entry:
@@ -134,9 +165,13 @@ def sweep(seed: int) -> list[Entry]:
     rng = random.Random(seed)
     recipe = draw_recipe(seed, rng)
     base = plain_layout(rng)
-    variations = [{}] + [{name: value} for name, values in DIMENSIONS.items() for value in values[1:]]
-    return [Entry(replace(recipe, doc_id=f"sweep-{seed}-{k}"), replace(base, **changed))
-            for k, changed in enumerate(variations)]
+    variations = [{}] + [
+        {name: value} for name, values in DIMENSIONS.items() for value in values[1:]
+    ]
+    return [
+        Entry(replace(recipe, doc_id=f"sweep-{seed}-{k}"), replace(base, **changed))
+        for k, changed in enumerate(variations)
+    ]
 
 
 def describe(entry: Entry) -> str:
@@ -163,17 +198,37 @@ def render_all(entries: Sequence[Entry], folder: Path, workers: int) -> None:
 
 def extract(folder: Path, out: Path, workers: int) -> None:
     pdfs = sorted(str(p) for p in folder.glob("*.pdf"))
-    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", *pdfs, "--out", str(out), "--format",
-                             "csv", "--workers", str(max(1, workers)), "--quiet"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=EXTRACT_TIMEOUT, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "extract",
+            *pdfs,
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+            "--workers",
+            str(max(1, workers)),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=EXTRACT_TIMEOUT,
+        check=False,
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"pipeline extract exited {result.returncode}:\n{result.stderr[-4000:]}")
+        raise RuntimeError(
+            f"pipeline extract exited {result.returncode}:\n{result.stderr[-4000:]}"
+        )
 
 
 @dataclass(frozen=True)
 class Scored:
     entry: Entry
-    tables: dict[str, float]          # tables with gold rows for this document -> score
+    tables: dict[str, float]  # tables with gold rows for this document -> score
 
     @property
     def seed(self) -> int:
@@ -181,7 +236,10 @@ class Scored:
 
     @property
     def worst(self) -> list[tuple[str, float]]:
-        return sorted(((t, s) for t, s in self.tables.items() if s < MIN_SCORE), key=lambda ts: ts[1])
+        return sorted(
+            ((t, s) for t, s in self.tables.items() if s < MIN_SCORE),
+            key=lambda ts: ts[1],
+        )
 
     @property
     def overall(self) -> float:
@@ -189,10 +247,21 @@ class Scored:
 
 
 def score_all(entries: Sequence[Entry], folder: Path, out: Path) -> list[Scored]:
-    result = scorer.score(str(out), str(folder / "gold"), [e.recipe.doc_id for e in entries])
+    result = scorer.score(
+        str(out), str(folder / "gold"), [e.recipe.doc_id for e in entries]
+    )
     blocks = result.get("per_doc") or {result["docs"][0]: result["all"]}
-    return [Scored(e, {t: r["score"] or 0.0 for t, r in blocks[e.recipe.doc_id]["tables"].items() if r["gold"]})
-            for e in entries]
+    return [
+        Scored(
+            e,
+            {
+                t: r["score"] or 0.0
+                for t, r in blocks[e.recipe.doc_id]["tables"].items()
+                if r["gold"]
+            },
+        )
+        for e in entries
+    ]
 
 
 def run(entries: Sequence[Entry], folder: Path, workers: int = 2) -> list[Scored]:
@@ -212,15 +281,21 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
 def distribution(name: str, values: list[float]) -> str:
     q1, q2, q3 = quartiles(values)
     passing = sum(v >= MIN_SCORE for v in values) / len(values)
-    return (f"{name:<13}{len(values):>5}{min(values):>7.3f}{q1:>7.3f}{q2:>7.3f}{q3:>7.3f}"
-            f"{100 * passing:>8.0f}%")
+    return (
+        f"{name:<13}{len(values):>5}{min(values):>7.3f}{q1:>7.3f}{q2:>7.3f}{q3:>7.3f}"
+        f"{100 * passing:>8.0f}%"
+    )
 
 
 def dimensions_of(entry: Entry) -> dict[str, object]:
     """The drawn values of a document: its generation, renderer, font family and every layout dimension."""
     lay = entry.layout
-    return {"generation": entry.recipe.generation, "renderer": lay.renderer, "family": lay.family,
-            **{name: getattr(lay, name) for name in DIMENSIONS}}
+    return {
+        "generation": entry.recipe.generation,
+        "renderer": lay.renderer,
+        "family": lay.family,
+        **{name: getattr(lay, name) for name in DIMENSIONS},
+    }
 
 
 def by_dimension(scored: list[Scored]) -> list[tuple[float, int, str, object]]:
@@ -229,20 +304,32 @@ def by_dimension(scored: list[Scored]) -> list[tuple[float, int, str, object]]:
     for s in scored:
         for name, value in dimensions_of(s.entry).items():
             groups.setdefault((name, repr(value)), []).append(not s.worst)
-    return sorted((sum(ok) / len(ok), len(ok), name, value) for (name, value), ok in groups.items())
+    return sorted(
+        (sum(ok) / len(ok), len(ok), name, value)
+        for (name, value), ok in groups.items()
+    )
 
 
 def report(scored: list[Scored]) -> str:
-    lines = [f"{'table':<13}{'docs':>5}{'min':>7}{'q1':>7}{'median':>7}{'q3':>7}{'>=' + str(MIN_SCORE):>9}"]
+    lines = [
+        f"{'table':<13}{'docs':>5}{'min':>7}{'q1':>7}{'median':>7}{'q3':>7}{'>=' + str(MIN_SCORE):>9}"
+    ]
     for table in TABLES:
         values = [s.tables[table] for s in scored if table in s.tables]
         if values:
             lines.append(distribution(table, values))
     lines.append(distribution("overall", [s.overall for s in scored]))
-    lines.append(f"\nShare of documents >= {MIN_SCORE} on every table, by dimension value (lowest first)")
-    lines += [f"{share:>6.0%} of {n:>3}  {name}={value}" for share, n, name, value in by_dimension(scored)]
+    lines.append(
+        f"\nShare of documents >= {MIN_SCORE} on every table, by dimension value (lowest first)"
+    )
+    lines += [
+        f"{share:>6.0%} of {n:>3}  {name}={value}"
+        for share, n, name, value in by_dimension(scored)
+    ]
     failing = [s for s in scored if s.worst]
-    lines.append(f"\n{len(failing)} of {len(scored)} documents below {MIN_SCORE} on some table")
+    lines.append(
+        f"\n{len(failing)} of {len(scored)} documents below {MIN_SCORE} on some table"
+    )
     for s in failing:
         worst = ", ".join(f"{t} {v:.3f}" for t, v in s.worst)
         lines.append(f"seed {s.seed}: {worst}\n    {describe(s.entry)}")
@@ -252,28 +339,59 @@ def report(scored: list[Scored]) -> str:
 def sweep_report(scored: list[Scored]) -> str:
     """The plain document's scores, then each variation's tables below MIN_SCORE."""
     base, *varied = scored
-    lines = [f"seed {base.seed}, {describe(base.entry)}",
-             "plain: " + (", ".join(f"{t} {v:.3f}" for t, v in base.worst) or f"every table >= {MIN_SCORE}")]
+    lines = [
+        f"seed {base.seed}, {describe(base.entry)}",
+        "plain: "
+        + (
+            ", ".join(f"{t} {v:.3f}" for t, v in base.worst)
+            or f"every table >= {MIN_SCORE}"
+        ),
+    ]
     for s in varied:
-        changed = ", ".join(f"{name}={getattr(s.entry.layout, name)}" for name in DIMENSIONS
-                            if getattr(s.entry.layout, name) != getattr(base.entry.layout, name))
+        changed = ", ".join(
+            f"{name}={getattr(s.entry.layout, name)}"
+            for name in DIMENSIONS
+            if getattr(s.entry.layout, name) != getattr(base.entry.layout, name)
+        )
         worst = ", ".join(f"{t} {v:.3f}" for t, v in s.worst) or "ok"
         lines.append(f"{changed:<40} {worst}  ({s.entry.recipe.doc_id})")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.synth.fuzz", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=200, help="documents to draw (default 200)")
-    parser.add_argument("--seed-base", type=int, default=1, help="the first seed (default 1)")
-    parser.add_argument("--out", type=Path, help="keep PDFs, gold and extraction here (default: a temporary folder)")
-    parser.add_argument("--workers", type=int, default=2, help="rendering and extraction processes (default 2)")
-    parser.add_argument("--sweep", type=int, metavar="SEED",
-                        help="instead: the document of SEED in a plain layout and once per dimension value alone")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.synth.fuzz", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--n", type=int, default=200, help="documents to draw (default 200)"
+    )
+    parser.add_argument(
+        "--seed-base", type=int, default=1, help="the first seed (default 1)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="keep PDFs, gold and extraction here (default: a temporary folder)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="rendering and extraction processes (default 2)",
+    )
+    parser.add_argument(
+        "--sweep",
+        type=int,
+        metavar="SEED",
+        help="instead: the document of SEED in a plain layout and once per dimension value alone",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    entries = sweep(args.sweep) if args.sweep is not None else \
-        [draw(s) for s in range(args.seed_base, args.seed_base + args.n)]
+    entries = (
+        sweep(args.sweep)
+        if args.sweep is not None
+        else [draw(s) for s in range(args.seed_base, args.seed_base + args.n)]
+    )
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         scored = run(entries, args.out or Path(tmp), args.workers)
     print(sweep_report(scored) if args.sweep is not None else report(scored))

@@ -17,6 +17,7 @@ Conventions beyond the contract:
 - a 2016 budget kept by component (GEF) prints no activity: no activities or
   workplan rows; its budget lines carry the component cell as their label.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,14 +33,50 @@ COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "title", "country", "start_year", "end_year", "pages"],
     "funding": ["doc_id", "source", "amount_usd"],
     "sections": ["doc_id", "seq", "level", "number", "title", "page_start", "text"],
-    "outcomes": ["doc_id", "outcome_no", "title", "statement", "baseline", "indicators"],
-    "outputs": ["doc_id", "output_id", "outcome_no", "title", "targets", "budget_usd", "responsible_parties"],
+    "outcomes": [
+        "doc_id",
+        "outcome_no",
+        "title",
+        "statement",
+        "baseline",
+        "indicators",
+    ],
+    "outputs": [
+        "doc_id",
+        "output_id",
+        "outcome_no",
+        "title",
+        "targets",
+        "budget_usd",
+        "responsible_parties",
+    ],
     "activities": ["doc_id", "activity_id", "output_id", "title", "responsible_party"],
     "workplan": ["doc_id", "activity_id", "year", "quarter"],
-    "budget_lines": ["doc_id", "year", "activity_id", "label", "responsible_party", "fund_code", "account_code",
-                     "account_description", "amount_usd"],
-    "risks": ["doc_id", "risk_no", "description", "category", "impact", "probability", "countermeasures", "owner",
-              "author", "date_identified", "last_update", "status"],
+    "budget_lines": [
+        "doc_id",
+        "year",
+        "activity_id",
+        "label",
+        "responsible_party",
+        "fund_code",
+        "account_code",
+        "account_description",
+        "amount_usd",
+    ],
+    "risks": [
+        "doc_id",
+        "risk_no",
+        "description",
+        "category",
+        "impact",
+        "probability",
+        "countermeasures",
+        "owner",
+        "author",
+        "date_identified",
+        "last_update",
+        "status",
+    ],
     "issues": ["doc_id", "check", "severity", "message", "page"],
 }
 
@@ -49,22 +86,35 @@ Row = dict[str, object]
 @dataclass(frozen=True)
 class Rendered:
     """One document as printed: what it says, how, and where things landed."""
+
     spec: ProjectDocument
     layout: Layout
     blocks: list[Block]
     pages: int
-    heading_pages: dict[int, int]        # index of a Heading block -> 1-based page
-    typeset: Typeset | None = None       # our typesetter's result; None where a producer laid out the pages
+    heading_pages: dict[int, int]  # index of a Heading block -> 1-based page
+    typeset: Typeset | None = (
+        None  # our typesetter's result; None where a producer laid out the pages
+    )
 
 
 def documents(r: Rendered) -> list[Row]:
     s = r.spec
-    return [{"title": s.title, "country": s.country, "start_year": s.start_year, "end_year": s.end_year,
-             "pages": r.pages}]
+    return [
+        {
+            "title": s.title,
+            "country": s.country,
+            "start_year": s.start_year,
+            "end_year": s.end_year,
+            "pages": r.pages,
+        }
+    ]
 
 
 def funding(r: Rendered) -> list[Row]:
-    return [{"source": f.source, "amount_usd": value} for f, value in r.spec.funding_amounts()]
+    return [
+        {"source": f.source, "amount_usd": value}
+        for f, value in r.spec.funding_amounts()
+    ]
 
 
 def sections(r: Rendered) -> list[Row]:
@@ -73,8 +123,15 @@ def sections(r: Rendered) -> list[Row]:
     texts: list[list[str]] = []
     for i, block in enumerate(r.blocks):
         if isinstance(block, Heading):
-            rows.append({"seq": len(rows) + 1, "level": block.level, "number": block.number, "title": block.title,
-                         "page_start": r.heading_pages[i]})
+            rows.append(
+                {
+                    "seq": len(rows) + 1,
+                    "level": block.level,
+                    "number": block.number,
+                    "title": block.title,
+                    "page_start": r.heading_pages[i],
+                }
+            )
             texts.append([])
         elif isinstance(block, Para) and texts:
             texts[-1].append(block.text)
@@ -85,14 +142,31 @@ def sections(r: Rendered) -> list[Row]:
 
 def outcomes(r: Rendered) -> list[Row]:
     titled = r.spec.generation == "2007" or r.layout.preamble == "cpd"
-    return [{"outcome_no": oc.no, "title": oc.title if titled else "", "statement": oc.statement,
-             "baseline": oc.baseline, "indicators": " ; ".join(oc.indicators)} for oc in r.spec.outcomes]
+    return [
+        {
+            "outcome_no": oc.no,
+            "title": oc.title if titled else "",
+            "statement": oc.statement,
+            "baseline": oc.baseline,
+            "indicators": " ; ".join(oc.indicators),
+        }
+        for oc in r.spec.outcomes
+    ]
 
 
 def outputs(r: Rendered) -> list[Row]:
-    return [{"output_id": o.id, "outcome_no": oc.no, "title": o.title, "targets": " ; ".join(o.targets),
-             "budget_usd": r.spec.output_budget(o), "responsible_parties": "; ".join(o.parties)}
-            for oc in r.spec.outcomes for o in oc.outputs]
+    return [
+        {
+            "output_id": o.id,
+            "outcome_no": oc.no,
+            "title": o.title,
+            "targets": " ; ".join(o.targets),
+            "budget_usd": r.spec.output_budget(o),
+            "responsible_parties": "; ".join(o.parties),
+        }
+        for oc in r.spec.outcomes
+        for o in oc.outputs
+    ]
 
 
 def by_component(r: Rendered) -> bool:
@@ -103,8 +177,16 @@ def by_component(r: Rendered) -> bool:
 def activities(r: Rendered) -> list[Row]:
     if by_component(r):
         return []
-    return [{"activity_id": a.id, "output_id": o.id, "title": a.title, "responsible_party": a.party}
-            for o in r.spec.outputs for a in o.activities]
+    return [
+        {
+            "activity_id": a.id,
+            "output_id": o.id,
+            "title": a.title,
+            "responsible_party": a.party,
+        }
+        for o in r.spec.outputs
+        for a in o.activities
+    ]
 
 
 def workplan(r: Rendered) -> list[Row]:
@@ -112,32 +194,73 @@ def workplan(r: Rendered) -> list[Row]:
     if by_component(r):
         return []
     if s.generation == "2016":
-        return [{"activity_id": a.id, "year": y, "quarter": ""} for a in s.activities for y in s.funded_years(a.id)]
-    return [{"activity_id": a.id, "year": y, "quarter": q} for a in s.activities for y, q in s.marks.get(a.id, ())]
+        return [
+            {"activity_id": a.id, "year": y, "quarter": ""}
+            for a in s.activities
+            for y in s.funded_years(a.id)
+        ]
+    return [
+        {"activity_id": a.id, "year": y, "quarter": q}
+        for a in s.activities
+        for y, q in s.marks.get(a.id, ())
+    ]
 
 
 def budget_lines(r: Rendered) -> list[Row]:
     if by_component(r):
         return component_lines(r)
-    return [{"year": ln.year, "activity_id": ln.activity_id, "label": ln.label, "responsible_party": ln.party,
-             "fund_code": r.layout.fund_code(ln.fund), "account_code": ln.account,
-             "account_description": ln.description, "amount_usd": ln.amount} for ln in r.spec.budget_lines]
+    return [
+        {
+            "year": ln.year,
+            "activity_id": ln.activity_id,
+            "label": ln.label,
+            "responsible_party": ln.party,
+            "fund_code": r.layout.fund_code(ln.fund),
+            "account_code": ln.account,
+            "account_description": ln.description,
+            "amount_usd": ln.amount,
+        }
+        for ln in r.spec.budget_lines
+    ]
 
 
 def component_lines(r: Rendered) -> list[Row]:
     """One line per non-zero year cell of the budget by component, labelled by its component cell."""
     s = r.spec
-    return [{"year": y, "activity_id": "", "label": s.output(key.item).component if key.item else key.label,
-             "responsible_party": key.party, "fund_code": key.fund, "account_code": key.account,
-             "account_description": ACCOUNTS[key.account], "amount_usd": value}
-            for key, years in s.year_amounts(by_output=True).items() for y, value in sorted(years.items()) if value]
+    return [
+        {
+            "year": y,
+            "activity_id": "",
+            "label": s.output(key.item).component if key.item else key.label,
+            "responsible_party": key.party,
+            "fund_code": key.fund,
+            "account_code": key.account,
+            "account_description": ACCOUNTS[key.account],
+            "amount_usd": value,
+        }
+        for key, years in s.year_amounts(by_output=True).items()
+        for y, value in sorted(years.items())
+        if value
+    ]
 
 
 def risks(r: Rendered) -> list[Row]:
-    return [{"risk_no": k.no, "description": k.description, "category": k.category, "impact": k.impact,
-             "probability": k.probability, "countermeasures": k.countermeasures, "owner": k.owner,
-             "author": k.author, "date_identified": k.date_identified, "last_update": k.last_update,
-             "status": k.status} for k in r.spec.risks]
+    return [
+        {
+            "risk_no": k.no,
+            "description": k.description,
+            "category": k.category,
+            "impact": k.impact,
+            "probability": k.probability,
+            "countermeasures": k.countermeasures,
+            "owner": k.owner,
+            "author": k.author,
+            "date_identified": k.date_identified,
+            "last_update": k.last_update,
+            "status": k.status,
+        }
+        for k in r.spec.risks
+    ]
 
 
 def issues(r: Rendered) -> list[Row]:
@@ -147,22 +270,46 @@ def issues(r: Rendered) -> list[Row]:
     if s.generation != "2016":
         for a in s.activities:
             if not s.marks.get(a.id):
-                rows.append({"check": "activity_without_workplan", "severity": "warning", "page": "",
-                             "message": f"Activity {a.id} (\"{a.title}\") has no quarter marked in the work plan."})
+                rows.append(
+                    {
+                        "check": "activity_without_workplan",
+                        "severity": "warning",
+                        "page": "",
+                        "message": f'Activity {a.id} ("{a.title}") has no quarter marked in the work plan.',
+                    }
+                )
     if s.printed_total != s.total:
-        rows.append({"check": "stated_total_vs_budget_total", "severity": "error", "page": "",
-                     "message": f"The document states a total budget of US$ {s.printed_total:,} but its budget "
-                                f"lines add up to US$ {s.total:,}."})
+        rows.append(
+            {
+                "check": "stated_total_vs_budget_total",
+                "severity": "error",
+                "page": "",
+                "message": f"The document states a total budget of US$ {s.printed_total:,} but its budget "
+                f"lines add up to US$ {s.total:,}.",
+            }
+        )
     return rows
 
 
-TABLES = {"documents": documents, "funding": funding, "sections": sections, "outcomes": outcomes,
-          "outputs": outputs, "activities": activities, "workplan": workplan, "budget_lines": budget_lines,
-          "risks": risks, "issues": issues}
+TABLES = {
+    "documents": documents,
+    "funding": funding,
+    "sections": sections,
+    "outcomes": outcomes,
+    "outputs": outputs,
+    "activities": activities,
+    "workplan": workplan,
+    "budget_lines": budget_lines,
+    "risks": risks,
+    "issues": issues,
+}
 
 
 def gold_rows(r: Rendered) -> dict[str, list[Row]]:
-    return {name: [{"doc_id": r.spec.doc_id, **row} for row in build(r)] for name, build in TABLES.items()}
+    return {
+        name: [{"doc_id": r.spec.doc_id, **row} for row in build(r)]
+        for name, build in TABLES.items()
+    }
 
 
 def write_gold(rendered: list[Rendered], folder: Path) -> None:

@@ -5,6 +5,7 @@ Since our typesetter does not decide where pages break, what the answer key
 needs from the layout is read back from the PDF they made: the page count,
 and the page on which each heading's printed line first appears.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ from .document import Block, Heading, PageSetup
 from .flow import FlowWriter
 from .html_writer import HtmlWriter
 
-TIMEOUT = 300            # seconds for one document
+TIMEOUT = 300  # seconds for one document
 
 
 class ProducerMissing(RuntimeError):
@@ -34,48 +35,82 @@ class Producer:
     """A program that prints the document a writer makes; `arguments` gives
     its command line from the source file and a scratch folder, where the
     PDF is to appear under the source's name."""
+
     name: str
     program: str
-    package: str             # the Debian package that installs `program`
+    package: str  # the Debian package that installs `program`
     writer: type[FlowWriter]
     arguments: Callable[[Path, Path], list[str]]
 
     def __call__(self, blocks: list[Block], setup: PageSetup, pdf: Path) -> None:
         found = shutil.which(self.program)
         if found is None:
-            raise ProducerMissing(f"{self.name} is needed to render the corpus documents that use it, but "
-                                  f"`{self.program}` is not on PATH: install the Debian package {self.package} "
-                                  f"(tests/renderers.sh, run by `make test`, does)")
+            raise ProducerMissing(
+                f"{self.name} is needed to render the corpus documents that use it, but "
+                f"`{self.program}` is not on PATH: install the Debian package {self.package} "
+                f"(tests/renderers.sh, run by `make test`, does)"
+            )
         with tempfile.TemporaryDirectory(prefix="synth-producer-") as tmp:
             folder = Path(tmp)
             source = folder / f"{pdf.stem}{self.writer.suffix}"
             self.writer(setup).write(blocks, source)
             out = folder / f"{pdf.stem}.pdf"
-            result = subprocess.run([found, *self.arguments(source, folder)], capture_output=True, text=True,
-                                    timeout=TIMEOUT, check=False)
+            result = subprocess.run(
+                [found, *self.arguments(source, folder)],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                check=False,
+            )
             if result.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-                raise RuntimeError(f"{self.name} did not print {out.name} (exit {result.returncode}):\n"
-                                   f"{result.stderr[-2000:]}")
+                raise RuntimeError(
+                    f"{self.name} did not print {out.name} (exit {result.returncode}):\n"
+                    f"{result.stderr[-2000:]}"
+                )
             shutil.move(out, pdf)
 
 
 def libreoffice_arguments(source: Path, folder: Path) -> list[str]:
     """Writer converts the DOCX with a profile of its own, so parallel runs do not clash."""
-    return [f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
-            "--outdir", str(folder), str(source)]
+    return [
+        f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(folder),
+        str(source),
+    ]
 
 
 def chromium_arguments(source: Path, folder: Path) -> list[str]:
     """Headless Chromium prints the page without its own header and footer."""
-    return ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", f"--user-data-dir={folder / 'profile'}",
-            "--no-pdf-header-footer", f"--print-to-pdf={source.with_suffix('.pdf')}", source.as_uri()]
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={folder / 'profile'}",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={source.with_suffix('.pdf')}",
+        source.as_uri(),
+    ]
 
 
 PRODUCERS: dict[str, Producer] = {
-    "libreoffice": Producer("LibreOffice Writer", "soffice", "libreoffice-writer-nogui", DocxWriter,
-                            libreoffice_arguments),
-    "chromium": Producer("Chromium", "chromium", "chromium", HtmlWriter, chromium_arguments),
+    "libreoffice": Producer(
+        "LibreOffice Writer",
+        "soffice",
+        "libreoffice-writer-nogui",
+        DocxWriter,
+        libreoffice_arguments,
+    ),
+    "chromium": Producer(
+        "Chromium", "chromium", "chromium", HtmlWriter, chromium_arguments
+    ),
 }
 
 
@@ -118,8 +153,12 @@ def read_back(pdf: Path, blocks: list[Block]) -> tuple[int, dict[int, int]]:
         if not isinstance(block, Heading):
             continue
         printed = squash(block.printed)
-        page = next((k for k in range(page, len(pages)) if opens_a_line(pages[k], printed)), -1)
+        page = next(
+            (k for k in range(page, len(pages)) if opens_a_line(pages[k], printed)), -1
+        )
         if page < 0:
-            raise ValueError(f"{pdf.name}: heading {printed!r} is not printed at the start of a line")
+            raise ValueError(
+                f"{pdf.name}: heading {printed!r} is not printed at the start of a line"
+            )
         found[i] = page + 1
     return len(pages), found

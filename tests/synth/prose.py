@@ -4,6 +4,7 @@ Every template is filled from a `Context` (country, sector, partners ...);
 a seeded random source picks and orders them, so a document's text is
 varied but the same on every run.
 """
+
 from __future__ import annotations
 
 import random
@@ -17,7 +18,7 @@ from .themes import Theme
 class Context:
     country: str
     theme: Theme
-    partner: str             # implementing partner, full name
+    partner: str  # implementing partner, full name
     partner_short: str
     parties: tuple[str, ...]  # acronyms of the responsible parties
     donor: str
@@ -27,10 +28,19 @@ class Context:
 
     def fill(self, template: str, rng: random.Random) -> str:
         return template.format(
-            country=self.country, sector=self.theme.sector, topic=rng.choice(self.theme.topics),
-            group=rng.choice(self.theme.groups), units=self.theme.units, partner=self.partner,
-            partner_short=self.partner_short, party=rng.choice(self.parties), donor=self.donor,
-            start=self.start_year, end=self.end_year, sbaa_date=self.sbaa_date)
+            country=self.country,
+            sector=self.theme.sector,
+            topic=rng.choice(self.theme.topics),
+            group=rng.choice(self.theme.groups),
+            units=self.theme.units,
+            partner=self.partner,
+            partner_short=self.partner_short,
+            party=rng.choice(self.parties),
+            donor=self.donor,
+            start=self.start_year,
+            end=self.end_year,
+            sbaa_date=self.sbaa_date,
+        )
 
 
 POOLS: dict[str, tuple[str, ...]] = {
@@ -147,28 +157,48 @@ POOLS: dict[str, tuple[str, ...]] = {
 }
 
 SUBHEADINGS: dict[str, tuple[str, ...]] = {
-    "results": ("Expected Results", "Resources Required to Achieve the Expected Results", "Partnerships",
-                "Risks and Assumptions", "Stakeholder Engagement", "Knowledge", "Sustainability and Scaling Up"),
+    "results": (
+        "Expected Results",
+        "Resources Required to Achieve the Expected Results",
+        "Partnerships",
+        "Risks and Assumptions",
+        "Stakeholder Engagement",
+        "Knowledge",
+        "Sustainability and Scaling Up",
+    ),
     "project_management": ("Cost Efficiency and Effectiveness", "Project Management"),
     "strategy": ("Theory of Change", "Alignment with National Priorities"),
 }
 
 
-def paragraph(pool: str, ctx: Context, rng: random.Random, sentences: tuple[int, int] = (3, 5)) -> str:
+def paragraph(
+    pool: str, ctx: Context, rng: random.Random, sentences: tuple[int, int] = (3, 5)
+) -> str:
     templates = rng.sample(POOLS[pool], min(rng.randint(*sentences), len(POOLS[pool])))
     return " ".join(ctx.fill(t, rng) for t in templates)
 
 
-def passages(pool: str, ctx: Context, rng: random.Random, count: int, problems: bool = False) -> tuple[Passage, ...]:
+def passages(
+    pool: str, ctx: Context, rng: random.Random, count: int, problems: bool = False
+) -> tuple[Passage, ...]:
     """`count` paragraphs; for a situation analysis the theme's own sentences open the text."""
     out = [Passage(paragraph(pool, ctx, rng)) for _ in range(count)]
     if problems:
-        out.insert(0, Passage(" ".join(p.format(country=ctx.country, units=ctx.theme.units)
-                                       for p in ctx.theme.problems)))
+        out.insert(
+            0,
+            Passage(
+                " ".join(
+                    p.format(country=ctx.country, units=ctx.theme.units)
+                    for p in ctx.theme.problems
+                )
+            ),
+        )
     return tuple(out)
 
 
-def with_subheadings(pool: str, heads: tuple[str, ...], ctx: Context, rng: random.Random) -> tuple[Passage, ...]:
+def with_subheadings(
+    pool: str, heads: tuple[str, ...], ctx: Context, rng: random.Random
+) -> tuple[Passage, ...]:
     out: list[Passage] = []
     for head in heads:
         out.append(Passage(head, "sub"))
@@ -176,5 +206,9 @@ def with_subheadings(pool: str, heads: tuple[str, ...], ctx: Context, rng: rando
     return tuple(out)
 
 
-def bullets(pool: str, ctx: Context, rng: random.Random, count: int) -> tuple[Passage, ...]:
-    return tuple(Passage(ctx.fill(t, rng), "bullet") for t in rng.sample(POOLS[pool], count))
+def bullets(
+    pool: str, ctx: Context, rng: random.Random, count: int
+) -> tuple[Passage, ...]:
+    return tuple(
+        Passage(ctx.fill(t, rng), "bullet") for t in rng.sample(POOLS[pool], count)
+    )

@@ -4,6 +4,7 @@ font embedding and content-stream style the pipeline sees).
 
 The renderers "libreoffice" and "chromium" lay documents out themselves
 (`producers.py`); they do not use the typesetter."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,7 +49,9 @@ class ReportlabRenderer:
         return float(pdfmetrics.stringWidth(text, face.name, size))
 
     def write(self, pages: list[Page], path: Path, title: str) -> None:
-        canvas = Canvas(str(path), pagesize=(pages[0].width, pages[0].height), invariant=1)
+        canvas = Canvas(
+            str(path), pagesize=(pages[0].width, pages[0].height), invariant=1
+        )
         canvas.setTitle(title)
         for page in pages:
             canvas.setPageSize((page.width, page.height))
@@ -57,7 +60,9 @@ class ReportlabRenderer:
             canvas.showPage()
         canvas.save()
 
-    def _draw(self, canvas: Canvas, op: TextOp | RuleOp | FillOp, height: float) -> None:
+    def _draw(
+        self, canvas: Canvas, op: TextOp | RuleOp | FillOp, height: float
+    ) -> None:
         if isinstance(op, TextOp):
             self._register(op.face)
             canvas.setFont(op.face.name, op.size)
@@ -81,6 +86,7 @@ class ReportlabRenderer:
 class Fpdf2Renderer:
     """Measures with the same FPDF object it later writes, so each font is
     loaded once (loading a TrueType font is the slow part of fpdf2)."""
+
     name: RendererName = "fpdf2"
 
     def __init__(self) -> None:
@@ -135,7 +141,12 @@ class Fpdf2Renderer:
 
 def renderer(name: RendererName) -> Renderer:
     """The backend of our typesetter called `name`."""
-    backends: dict[str, type[Renderer]] = {"reportlab": ReportlabRenderer, "fpdf2": Fpdf2Renderer}
+    backends: dict[str, type[Renderer]] = {
+        "reportlab": ReportlabRenderer,
+        "fpdf2": Fpdf2Renderer,
+    }
     if name not in backends:
-        raise ValueError(f"{name!r} is no backend of the typesetter (it lays out pages itself)")
+        raise ValueError(
+            f"{name!r} is no backend of the typesetter (it lays out pages itself)"
+        )
     return backends[name]()

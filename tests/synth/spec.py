@@ -5,6 +5,7 @@ rows.  Derived figures (an output's budget, a fund's total, the years an
 activity is funded) are methods here, so the printed number and the gold
 number are one computation.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,25 +33,26 @@ ACCOUNTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Activity:
-    id: str                  # as printed: "1.1.1" (2007) or "1.1"
+    id: str  # as printed: "1.1.1" (2007) or "1.1"
     title: str
-    party: str               # responsible party as the work plan prints it
+    party: str  # responsible party as the work plan prints it
 
 
 @dataclass(frozen=True)
 class Indicator:
     """A results-framework row of a 2016 output."""
+
     text: str
     data_source: str
     baseline: str
-    targets: tuple[str, ...]      # one per year, "2018: 12 districts"
+    targets: tuple[str, ...]  # one per year, "2018: 12 districts"
     method: str
 
 
 @dataclass(frozen=True)
 class Output:
-    id: str                  # the key the activity numbering implies: "1.2" or "2"
-    number: int              # printed after "Output": within the outcome (2007) or document-wide
+    id: str  # the key the activity numbering implies: "1.2" or "2"
+    number: int  # printed after "Output": within the outcome (2007) or document-wide
     title: str
     targets: tuple[str, ...]
     activities: tuple[Activity, ...]
@@ -75,7 +77,9 @@ class Output:
 @dataclass(frozen=True)
 class Outcome:
     no: int
-    title: str               # short name (the 2009 and 2016 templates print it only in the CPD style)
+    title: (
+        str  # short name (the 2009 and 2016 templates print it only in the CPD style)
+    )
     statement: str
     baseline: str
     indicators: tuple[str, ...]
@@ -85,12 +89,12 @@ class Outcome:
 @dataclass(frozen=True)
 class BudgetLine:
     year: int
-    activity_id: str         # empty for management lines
-    label: str               # management lines only: "GMS", "Miscellaneous" ...
+    activity_id: str  # empty for management lines
+    label: str  # management lines only: "GMS", "Miscellaneous" ...
     party: str
-    fund: str                # fund code, e.g. "04000"
-    account: str             # Atlas account, e.g. "71300"
-    amount: int              # whole US dollars
+    fund: str  # fund code, e.g. "04000"
+    account: str  # Atlas account, e.g. "71300"
+    amount: int  # whole US dollars
 
     @property
     def description(self) -> str:
@@ -99,7 +103,8 @@ class BudgetLine:
 
 class PlanKey(NamedTuple):
     """A row of a plan by year."""
-    item: str                # the activity id, or the output id where amounts are kept by output; empty: management
+
+    item: str  # the activity id, or the output id where amounts are kept by output; empty: management
     label: str
     party: str
     fund: str
@@ -108,14 +113,14 @@ class PlanKey(NamedTuple):
 
 @dataclass(frozen=True)
 class Funding:
-    source: str              # as printed: "UNDP", "Government of Ghana", "European Union"
-    fund: str                # the fund code whose lines it pays
-    fund_name: str           # how a work plan names the fund ("UNDP TRAC", "EU")
+    source: str  # as printed: "UNDP", "Government of Ghana", "European Union"
+    fund: str  # the fund code whose lines it pays
+    fund_name: str  # how a work plan names the fund ("UNDP TRAC", "EU")
 
 
 @dataclass(frozen=True)
 class Risk:
-    no: str                  # as printed, "01" or "1"
+    no: str  # as printed, "01" or "1"
     description: str
     category: str
     impact: str
@@ -131,6 +136,7 @@ class Risk:
 @dataclass(frozen=True)
 class Passage:
     """A piece of narrative: paragraph, bold unnumbered subheading, or bullet item."""
+
     text: str
     kind: Literal["p", "sub", "bullet"] = "p"
 
@@ -138,6 +144,7 @@ class Passage:
 @dataclass(frozen=True)
 class Chapter:
     """Narrative under one numbered heading; `key` names its slot in the template."""
+
     key: str
     title: str
     passages: tuple[Passage, ...]
@@ -153,19 +160,21 @@ class ProjectDocument:
     start_year: int
     end_year: int
     outcomes: tuple[Outcome, ...]
-    marks: dict[str, tuple[tuple[int, int], ...]]      # activity id -> (year, quarter) marked
+    marks: dict[
+        str, tuple[tuple[int, int], ...]
+    ]  # activity id -> (year, quarter) marked
     budget_lines: tuple[BudgetLine, ...]
     funding: tuple[Funding, ...]
     risks: tuple[Risk, ...]
     chapters: tuple[Chapter, ...]
-    summary: tuple[str, ...]                           # cover-page description paragraphs
+    summary: tuple[str, ...]  # cover-page description paragraphs
     implementing_partner: str
     award_id: str
-    cp_outcome: str                                    # the country-programme outcome quoted above the framework
+    cp_outcome: str  # the country-programme outcome quoted above the framework
     undaf_outcome: str
     executing_entity: str
-    start_quarter: int = 1                             # first quarter of the first year
-    stated_total: int | None = None                    # a misprinted total; None prints the true one
+    start_quarter: int = 1  # first quarter of the first year
+    stated_total: int | None = None  # a misprinted total; None prints the true one
 
     # ---------------------------------------------------------------- structure
     @property
@@ -184,7 +193,9 @@ class ProjectDocument:
         return next(o for o in self.outputs if o.id == output_id)
 
     def output_of(self, activity_id: str) -> Output:
-        return next(o for o in self.outputs if any(a.id == activity_id for a in o.activities))
+        return next(
+            o for o in self.outputs if any(a.id == activity_id for a in o.activities)
+        )
 
     def chapter(self, key: str) -> Chapter:
         return next(c for c in self.chapters if c.key == key)
@@ -228,8 +239,17 @@ class ProjectDocument:
     def fund_split(self, output: Output) -> list[tuple[Funding, int]]:
         """The output's budget by source, sources that pay none of it left out."""
         ids = {a.id for a in output.activities}
-        split = [(f, sum(ln.amount for ln in self.budget_lines if ln.activity_id in ids and ln.fund == f.fund))
-                 for f in self.funding]
+        split = [
+            (
+                f,
+                sum(
+                    ln.amount
+                    for ln in self.budget_lines
+                    if ln.activity_id in ids and ln.fund == f.fund
+                ),
+            )
+            for f in self.funding
+        ]
         return [(f, value) for f, value in split if value]
 
     # ---------------------------------------------------------------- work plan
@@ -245,7 +265,11 @@ class ProjectDocument:
         party, fund, account), one amount per year."""
         rows: dict[PlanKey, dict[int, int]] = defaultdict(dict)
         for ln in self.budget_lines:
-            item = self.output_of(ln.activity_id).id if by_output and ln.activity_id else ln.activity_id
+            item = (
+                self.output_of(ln.activity_id).id
+                if by_output and ln.activity_id
+                else ln.activity_id
+            )
             key = PlanKey(item, ln.label, ln.party, ln.fund, ln.account)
             rows[key][ln.year] = rows[key].get(ln.year, 0) + ln.amount
         return dict(rows)

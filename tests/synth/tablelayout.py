@@ -6,6 +6,7 @@ a word processor does: a cell's lines flow from the part of the cell on one
 page into its part on the next, and a row that needs more room than its cells
 have grows until every line fits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,18 +16,19 @@ from .document import Cell, Table
 
 EPS = 0.01
 MAX_PASSES = 12
-ITEM_GAP = 0.35          # gap between the paragraphs of one cell, in lines
+ITEM_GAP = 0.35  # gap between the paragraphs of one cell, in lines
 
 
 @dataclass(frozen=True)
 class Line:
     text: str
-    gap: float           # extra space above the line
+    gap: float  # extra space above the line
 
 
 @dataclass
 class Slot:
     """A cell at its grid position, with its text wrapped to its width."""
+
     cell: Cell
     row: int
     col: int
@@ -61,6 +63,7 @@ class Metrics:
 @dataclass(frozen=True)
 class Piece:
     """The part of a body row on one page (page 0 = the page the table starts on)."""
+
     row: int
     page: int
     y: float
@@ -78,7 +81,9 @@ class Segment:
 class SlotFlow:
     slot: Slot
     segments: list[Segment]
-    placed: list[tuple[int, float, str]] = field(default_factory=list)   # segment index, line top, text
+    placed: list[tuple[int, float, str]] = field(
+        default_factory=list
+    )  # segment index, line top, text
     deficit: float = 0.0
 
 
@@ -86,13 +91,14 @@ class SlotFlow:
 class Frame:
     """Where the table may go: it starts at `start` on page 0; later pages
     begin at `top` (below the repeated header, if any); all end at `bottom`."""
+
     start: float
     top: float
     bottom: float
 
 
 Wrap = Callable[[str, float, bool], list[str]]
-Measure = Callable[[str, bool], float]        # the width of a text, regular or bold
+Measure = Callable[[str, bool], float]  # the width of a text, regular or bold
 
 
 def positions(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[int, int, Cell]]:
@@ -104,21 +110,32 @@ def positions(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[int, int, Cell]]
         for cell in row:
             while (r, c) in taken:
                 c += 1
-            taken.update((r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan))
+            taken.update(
+                (r + dr, c + dc)
+                for dr in range(cell.rowspan)
+                for dc in range(cell.colspan)
+            )
             out.append((r, c, cell))
             c += cell.colspan
     return out
 
 
-def slots(rows: tuple[tuple[Cell, ...], ...], col_x: list[float], wrap: Wrap, measure: Measure,
-          m: Metrics) -> list[Slot]:
+def slots(
+    rows: tuple[tuple[Cell, ...], ...],
+    col_x: list[float],
+    wrap: Wrap,
+    measure: Measure,
+    m: Metrics,
+) -> list[Slot]:
     """Every cell at its place, its text wrapped to its width (sideways text is not wrapped)."""
     out = []
     for r, c, cell in positions(rows):
         x, w = col_x[c], col_x[c + cell.colspan] - col_x[c]
         if cell.vertical:
             extent = max((measure(item, cell.bold) for item in cell.items), default=0.0)
-            out.append(Slot(cell, r, c, x, w, [Line(item, 0.0) for item in cell.items], extent))
+            out.append(
+                Slot(cell, r, c, x, w, [Line(item, 0.0) for item in cell.items], extent)
+            )
         else:
             out.append(Slot(cell, r, c, x, w, cell_lines(cell, w - 2 * m.pad, wrap)))
     return out
@@ -141,18 +158,22 @@ def row_heights(cells: list[Slot], nrows: int, m: Metrics) -> list[float]:
             heights[s.row] = max(heights[s.row], m.height(s))
     for s in sorted(cells, key=lambda s: s.last_row):
         if s.cell.rowspan > 1:
-            have = sum(heights[s.row:s.last_row + 1])
+            have = sum(heights[s.row : s.last_row + 1])
             heights[s.last_row] += max(0.0, m.height(s) - have)
     return heights
 
 
-def paginate(heights: list[float], frame: Frame, split_rows: bool, m: Metrics) -> list[Piece]:
+def paginate(
+    heights: list[float], frame: Frame, split_rows: bool, m: Metrics
+) -> list[Piece]:
     """Cut the rows into per-page pieces.  A row that does not fit moves to
     the next page, or, when rows may split (or it is the first row on its
     page), fills the page and continues on the next."""
     pieces: list[Piece] = []
     page, y, fresh = 0, frame.start, False
-    min_piece = 2 * m.pad + m.leading          # a word processor breaks a row after a single line
+    min_piece = (
+        2 * m.pad + m.leading
+    )  # a word processor breaks a row after a single line
     for r, h in enumerate(heights):
         remaining = h
         while True:
@@ -186,7 +207,9 @@ def flow(s: Slot, segs: list[Segment], m: Metrics) -> SlotFlow:
     k, cursor = 0, segs[0].top + m.pad
     for line in s.lines:
         gap = line.gap * m.leading
-        while cursor + gap + m.leading > segs[k].bottom - m.pad + EPS and k + 1 < len(segs):
+        while cursor + gap + m.leading > segs[k].bottom - m.pad + EPS and k + 1 < len(
+            segs
+        ):
             k, cursor, gap = k + 1, segs[k + 1].top + m.pad, 0.0
         cursor += gap
         result.placed.append((k, cursor, line.text))
@@ -195,8 +218,9 @@ def flow(s: Slot, segs: list[Segment], m: Metrics) -> SlotFlow:
     return result
 
 
-def layout_body(cells: list[Slot], heights: list[float], frame: Frame, split_rows: bool,
-                m: Metrics) -> tuple[list[Piece], list[SlotFlow]]:
+def layout_body(
+    cells: list[Slot], heights: list[float], frame: Frame, split_rows: bool, m: Metrics
+) -> tuple[list[Piece], list[SlotFlow]]:
     """Paginate, flow every cell, and grow rows whose cells overflow, until stable."""
     heights = list(heights)
     for _ in range(MAX_PASSES):
@@ -213,7 +237,9 @@ def layout_body(cells: list[Slot], heights: list[float], frame: Frame, split_row
     return pieces, flows
 
 
-def column_widths(weights: tuple[float, ...], minimum: list[float], total: float) -> list[float]:
+def column_widths(
+    weights: tuple[float, ...], minimum: list[float], total: float
+) -> list[float]:
     """Share `total` out by `weights`, but give every column at least its
     `minimum` (its longest word), taking the room from the other columns."""
     if sum(minimum) >= total:
@@ -232,8 +258,14 @@ def column_widths(weights: tuple[float, ...], minimum: list[float], total: float
 def table_widths(t: Table, measure: Measure, m: Metrics, total: float) -> list[float]:
     """The table's column widths across `total`: its weights, each column at
     least as wide as its longest word."""
-    minimum = [max(a, b) for a, b in zip(longest_words(t.header, len(t.widths), measure, m),
-                                         longest_words(t.body, len(t.widths), measure, m), strict=True)]
+    minimum = [
+        max(a, b)
+        for a, b in zip(
+            longest_words(t.header, len(t.widths), measure, m),
+            longest_words(t.body, len(t.widths), measure, m),
+            strict=True,
+        )
+    ]
     return column_widths(t.widths, minimum, total)
 
 
@@ -244,7 +276,9 @@ def column_edges(widths: list[float], x0: float) -> list[float]:
     return edges
 
 
-def longest_words(rows: tuple[tuple[Cell, ...], ...], ncols: int, measure: Measure, m: Metrics) -> list[float]:
+def longest_words(
+    rows: tuple[tuple[Cell, ...], ...], ncols: int, measure: Measure, m: Metrics
+) -> list[float]:
     """Per column, the width its longest word needs (cells of one column only;
     sideways text needs a line's height per item)."""
     need = [0.0] * ncols
@@ -253,6 +287,7 @@ def longest_words(rows: tuple[tuple[Cell, ...], ...], ncols: int, measure: Measu
             need[c] = max(need[c], m.width(cell))
         elif cell.colspan == 1:
             words = [w for item in cell.items for w in item.split()]
-            need[c] = max([need[c]] + [measure(w, cell.bold) + 2 * m.pad + 0.5 for w in words])
+            need[c] = max(
+                [need[c]] + [measure(w, cell.bold) + 2 * m.pad + 0.5 for w in words]
+            )
     return need
-

@@ -1,4 +1,5 @@
 """Print a spec in the template of its generation."""
+
 from __future__ import annotations
 
 from ..document import Block

@@ -1,5 +1,6 @@
 """Pieces every template generation uses: headings, narrative, money
 sentences, covers, grouped table headers and the risk log."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -8,7 +9,18 @@ from typing import TypeVar
 
 from ..document import Align, Block, Cell, Heading, PageBreak, Para, Spacer, Table
 from ..layout import Layout
-from ..spec import ACCOUNTS, Activity, BudgetLine, Chapter, Funding, Outcome, Output, Passage, ProjectDocument, Risk
+from ..spec import (
+    ACCOUNTS,
+    Activity,
+    BudgetLine,
+    Chapter,
+    Funding,
+    Outcome,
+    Output,
+    Passage,
+    ProjectDocument,
+    Risk,
+)
 from ..tablelayout import positions
 
 MANAGEMENT_ROW = "Project management and General Management Support (GMS)"
@@ -16,18 +28,45 @@ ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", 
 NUMBER_WORDS = ("", "One", "Two", "Three", "Four", "Five", "Six")
 
 RISK_COLUMNS = {
-    "2007": ("ID", "Description", "Category", "Impact & Probability", "Countermeasures / Management response",
-             "Owner", "Author", "Date Identified", "Last Update", "Status"),
-    "2016": ("#", "Description", "Date Identified", "Type", "Impact & Probability", "Countermeasures / Mngt response",
-             "Owner", "Submitted, updated by", "Last Update", "Status"),
+    "2007": (
+        "ID",
+        "Description",
+        "Category",
+        "Impact & Probability",
+        "Countermeasures / Management response",
+        "Owner",
+        "Author",
+        "Date Identified",
+        "Last Update",
+        "Status",
+    ),
+    "2016": (
+        "#",
+        "Description",
+        "Date Identified",
+        "Type",
+        "Impact & Probability",
+        "Countermeasures / Mngt response",
+        "Owner",
+        "Submitted, updated by",
+        "Last Update",
+        "Status",
+    ),
 }
-BAND_SHADE = 0.93        # alternate rows: lighter than any mark or header shade
+BAND_SHADE = 0.93  # alternate rows: lighter than any mark or header shade
 # Header labels of the narrow columns, which a layout may set sideways.
-NARROW = frozenset({"Q1", "Q2", "Q3", "Q4", "Q.1", "Q.2", "Q.3", "Q.4", "Source of Funds"})
+NARROW = frozenset(
+    {"Q1", "Q2", "Q3", "Q4", "Q.1", "Q.2", "Q.3", "Q.4", "Source of Funds"}
+)
 # The fund and account columns of a budget table, in each layout's order.
-MONEY_ORDERS = {"fund-account": ("fund", "account"), "account-fund": ("account", "fund")}
+MONEY_ORDERS = {
+    "fund-account": ("fund", "account"),
+    "account-fund": ("account", "fund"),
+}
 
-Column = tuple[str, ...]     # a column's header labels: its groups from the top, its own label last
+Column = tuple[
+    str, ...
+]  # a column's header labels: its groups from the top, its own label last
 T = TypeVar("T")
 
 
@@ -45,17 +84,44 @@ class Composer:
     def heading(self, printed: str, level: int, number: str, title: str) -> None:
         self.add(Heading(printed, level, number, title))
 
-    def para(self, text: str, *, bold: bool = False, size_delta: float = 0.0, align: Align | None = None,
-             keep_with_next: bool = False) -> None:
-        self.add(Para(text, bold=bold, size_delta=size_delta, align=align, keep_with_next=keep_with_next))
+    def para(
+        self,
+        text: str,
+        *,
+        bold: bool = False,
+        size_delta: float = 0.0,
+        align: Align | None = None,
+        keep_with_next: bool = False,
+    ) -> None:
+        self.add(
+            Para(
+                text,
+                bold=bold,
+                size_delta=size_delta,
+                align=align,
+                keep_with_next=keep_with_next,
+            )
+        )
 
     def passages(self, passages: Sequence[Passage]) -> None:
         for p in passages:
-            self.add(Para(p.text, bold=p.kind == "sub", bullet=p.kind == "bullet", keep_with_next=p.kind == "sub",
-                          align="left" if p.kind == "sub" else None))
+            self.add(
+                Para(
+                    p.text,
+                    bold=p.kind == "sub",
+                    bullet=p.kind == "bullet",
+                    keep_with_next=p.kind == "sub",
+                    align="left" if p.kind == "sub" else None,
+                )
+            )
 
-    def table(self, widths: Sequence[float], header: Sequence[Sequence[Cell]], body: Sequence[Sequence[Cell]],
-              size: float | None = None) -> None:
+    def table(
+        self,
+        widths: Sequence[float],
+        header: Sequence[Sequence[Cell]],
+        body: Sequence[Sequence[Cell]],
+        size: float | None = None,
+    ) -> None:
         """A table in the layout's style: its ruling, its row spans or first-row texts, its banding."""
         lay = self.layout
         rows = tuple(tuple(r) for r in body)
@@ -63,15 +129,38 @@ class Composer:
             rows = first_rows_only(rows)
         if lay.band:
             rows = banded(rows)
-        self.add(Table(tuple(widths), tuple(tuple(r) for r in header), rows,
-                       lay.rules, lay.repeat_header, lay.split_rows, size or lay.table_size, lay.header_shade))
+        self.add(
+            Table(
+                tuple(widths),
+                tuple(tuple(r) for r in header),
+                rows,
+                lay.rules,
+                lay.repeat_header,
+                lay.split_rows,
+                size or lay.table_size,
+                lay.header_shade,
+            )
+        )
 
-    def sheet(self, columns: Sequence[tuple[Column, float]], rows: int, body: Sequence[Sequence[Cell]],
-              least: int = 1, size: float | None = None) -> None:
+    def sheet(
+        self,
+        columns: Sequence[tuple[Column, float]],
+        rows: int,
+        body: Sequence[Sequence[Cell]],
+        least: int = 1,
+        size: float | None = None,
+    ) -> None:
         """A table of grouped columns (header labels, relative width) under a header of `rows` rows (see `header`)."""
-        self.table([w for _, w in columns], self.header([col for col, _ in columns], rows, least), body, size)
+        self.table(
+            [w for _, w in columns],
+            self.header([col for col, _ in columns], rows, least),
+            body,
+            size,
+        )
 
-    def header(self, columns: Sequence[Column], rows: int, least: int = 1) -> list[list[Cell]]:
+    def header(
+        self, columns: Sequence[Column], rows: int, least: int = 1
+    ) -> list[list[Cell]]:
         """The header of `columns` in `rows` rows, or in as many as the layout
         asks (at least `least`, at most the deepest column has labels): the
         top groups are left out first."""
@@ -79,8 +168,11 @@ class Composer:
         depth = min(deepest, max(least, self.layout.header_rows or rows))
         drop = deepest - depth
         sideways = self.layout.vertical_headers
-        return header_grid([col[min(drop, len(col) - 1):] for col in columns], depth,
-                           lambda label: sideways and label in NARROW)
+        return header_grid(
+            [col[min(drop, len(col) - 1) :] for col in columns],
+            depth,
+            lambda label: sideways and label in NARROW,
+        )
 
     def landscape(self) -> None:
         """Start the big tables: on a landscape page if the layout says so, else on a new portrait page."""
@@ -91,16 +183,39 @@ class Composer:
 
     def key_values(self, rows: Sequence[tuple[str, str | Sequence[str]]]) -> None:
         """A two-column cover table: bold label, value (one or more lines)."""
-        body = [(Cell((label,), bold=True), Cell((value,) if isinstance(value, str) else tuple(value)))
-                for label, value in rows]
-        self.add(Table((30, 70), (), tuple(body), self.layout.rules, False, True, self.layout.body_size - 1))
+        body = [
+            (
+                Cell((label,), bold=True),
+                Cell((value,) if isinstance(value, str) else tuple(value)),
+            )
+            for label, value in rows
+        ]
+        self.add(
+            Table(
+                (30, 70),
+                (),
+                tuple(body),
+                self.layout.rules,
+                False,
+                True,
+                self.layout.body_size - 1,
+            )
+        )
 
     def risk_log(self, template: str) -> None:
         """The risk log with the template's columns, or those the layout names."""
-        columns = RISK_COLUMNS[template if self.layout.risk_columns == "template" else self.layout.risk_columns]
+        columns = RISK_COLUMNS[
+            template
+            if self.layout.risk_columns == "template"
+            else self.layout.risk_columns
+        ]
         rows = [risk_row(r, columns) for r in self.spec.risks]
-        widths = {"Description": 16, "Countermeasures / Management response": 20,
-                  "Countermeasures / Mngt response": 20, "Impact & Probability": 13}
+        widths = {
+            "Description": 16,
+            "Countermeasures / Management response": 20,
+            "Countermeasures / Mngt response": 20,
+            "Impact & Probability": 13,
+        }
         self.table([widths.get(c, 7) for c in columns], [header(columns)], rows)
 
 
@@ -108,7 +223,9 @@ def header(names: Sequence[str]) -> list[Cell]:
     return [Cell((n,), bold=True) for n in names]
 
 
-def header_grid(columns: Sequence[Column], depth: int, sideways: Callable[[str], bool]) -> list[list[Cell]]:
+def header_grid(
+    columns: Sequence[Column], depth: int, sideways: Callable[[str], bool]
+) -> list[list[Cell]]:
     """`depth` header rows: a group label over the run of neighbouring columns
     it heads, each column's own label below its groups, reaching down to the
     last row."""
@@ -118,12 +235,23 @@ def header_grid(columns: Sequence[Column], depth: int, sideways: Callable[[str],
         while i < len(columns):
             col = columns[i]
             if level == len(col) - 1:
-                rows[level].append(Cell((col[-1],), rowspan=depth - level, bold=True, vertical=sideways(col[-1])))
+                rows[level].append(
+                    Cell(
+                        (col[-1],),
+                        rowspan=depth - level,
+                        bold=True,
+                        vertical=sideways(col[-1]),
+                    )
+                )
             if level >= len(col) - 1:
                 i += 1
                 continue
             j = i + 1
-            while j < len(columns) and len(columns[j]) - 1 > level and columns[j][:level + 1] == col[:level + 1]:
+            while (
+                j < len(columns)
+                and len(columns[j]) - 1 > level
+                and columns[j][: level + 1] == col[: level + 1]
+            ):
                 j += 1
             rows[level].append(Cell((col[level],), colspan=j - i, bold=True))
             i = j
@@ -132,7 +260,9 @@ def header_grid(columns: Sequence[Column], depth: int, sideways: Callable[[str],
 
 def first_rows_only(rows: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
     """The rows with every spanning cell's text in its first row and empty cells below it."""
-    by_row: list[dict[int, Cell]] = [{} for _ in rows]      # row -> column -> the cell starting there
+    by_row: list[dict[int, Cell]] = [
+        {} for _ in rows
+    ]  # row -> column -> the cell starting there
     for r, col, cell in positions(rows):
         by_row[r][col] = replace(cell, rowspan=1)
         for below in range(r + 1, r + cell.rowspan):
@@ -142,8 +272,13 @@ def first_rows_only(rows: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...
 
 def banded(rows: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
     """Every second row shaded (cells with a shade of their own keep it)."""
-    return tuple(tuple(replace(cell, shade=BAND_SHADE) if r % 2 and cell.shade is None else cell for cell in row)
-                 for r, row in enumerate(rows))
+    return tuple(
+        tuple(
+            replace(cell, shade=BAND_SHADE) if r % 2 and cell.shade is None else cell
+            for cell in row
+        )
+        for r, row in enumerate(rows)
+    )
 
 
 def bold(text: str, colspan: int = 1, rowspan: int = 1) -> Cell:
@@ -167,20 +302,35 @@ def money_order(c: Composer, named: dict[str, T]) -> list[T]:
     return [named[k] for k in MONEY_ORDERS[c.layout.money_order]]
 
 
-def money_cells(c: Composer, party: str, fund: str, account: str, value: int) -> list[Cell]:
+def money_cells(
+    c: Composer, party: str, fund: str, account: str, value: int
+) -> list[Cell]:
     """Party, fund and account (in the layout's order) and amount, as every budget table prints them."""
     lay = c.layout
-    return [text(party), *money_order(c, {"fund": text(lay.fund_text(c.spec.funding_of(fund))),
-                                          "account": text(lay.account_text(account, ACCOUNTS[account]))}),
-            amount(lay.usd(value))]
+    return [
+        text(party),
+        *money_order(
+            c,
+            {
+                "fund": text(lay.fund_text(c.spec.funding_of(fund))),
+                "account": text(lay.account_text(account, ACCOUNTS[account])),
+            },
+        ),
+        amount(lay.usd(value)),
+    ]
 
 
 def line_cells(c: Composer, ln: BudgetLine) -> list[Cell]:
     return money_cells(c, ln.party, ln.fund, ln.account, ln.amount)
 
 
-def year_rows(c: Composer, year: int, output_cell: Callable[[Output, int], Cell],
-              activity_text: Callable[[Activity], str], management_label: str) -> list[list[Cell]]:
+def year_rows(
+    c: Composer,
+    year: int,
+    output_cell: Callable[[Output, int], Cell],
+    activity_text: Callable[[Activity], str],
+    management_label: str,
+) -> list[list[Cell]]:
     """The body of a budget sheet (2007) or annual work plan (2009) for one
     year: each activity's lines, with the output, the activity and its four
     quarter marks spanning them (and a sub-total row per output where the
@@ -193,38 +343,76 @@ def year_rows(c: Composer, year: int, output_cell: Callable[[Output, int], Cell]
             lines = [ln for ln in spec.activity_lines(a.id) if ln.year == year]
             quarters = spec.quarters(a.id, year)
             for j, ln in enumerate(lines):
-                marks = [spanning(lay.mark(q in quarters), len(lines)) for q in range(1, 5)]
-                head = [text(activity_text(a), rowspan=len(lines)), *marks] if j == 0 else []
+                marks = [
+                    spanning(lay.mark(q in quarters), len(lines)) for q in range(1, 5)
+                ]
+                head = (
+                    [text(activity_text(a), rowspan=len(lines)), *marks]
+                    if j == 0
+                    else []
+                )
                 rows.append(head + line_cells(c, ln))
         if len(rows) > first:
             rows[first].insert(0, output_cell(o, len(rows) - first))
             if lay.subtotal:
                 ids = {a.id for a in o.activities}
-                rows.append(sum_row(c, lay.subtotal.format(n=o.id),
-                                    sum(ln.amount for ln in spec.lines_in(year) if ln.activity_id in ids)))
+                rows.append(
+                    sum_row(
+                        c,
+                        lay.subtotal.format(n=o.id),
+                        sum(
+                            ln.amount
+                            for ln in spec.lines_in(year)
+                            if ln.activity_id in ids
+                        ),
+                    )
+                )
     management = [ln for ln in spec.management_lines() if ln.year == year]
     for j, ln in enumerate(management):
         head = [text(management_label, rowspan=len(management))] if j == 0 else []
         rows.append([*head, text(ln.label), *[Cell()] * 4, *line_cells(c, ln)])
-    rows.append(sum_row(c, lay.total_label.format(year=year), sum(ln.amount for ln in spec.lines_in(year))))
+    rows.append(
+        sum_row(
+            c,
+            lay.total_label.format(year=year),
+            sum(ln.amount for ln in spec.lines_in(year)),
+        )
+    )
     return rows
 
 
 def sum_row(c: Composer, label: str, value: int) -> list[Cell]:
     """A total or sub-total row of `year_rows`: its label under the activities, its sum under the amounts."""
-    return [Cell(), bold(label), Cell(colspan=7), amount(c.layout.usd(value), bold_=True)]
+    return [
+        Cell(),
+        bold(label),
+        Cell(colspan=7),
+        amount(c.layout.usd(value), bold_=True),
+    ]
 
 
 def risk_row(r: Risk, columns: tuple[str, ...]) -> list[Cell]:
     values = {
-        "ID": r.no, "#": r.no, "Description": r.description, "Category": r.category, "Type": r.category,
-        "Owner": r.owner, "Author": r.author, "Submitted, updated by": r.author,
-        "Date Identified": r.date_identified, "Last Update": r.last_update, "Status": r.status,
+        "ID": r.no,
+        "#": r.no,
+        "Description": r.description,
+        "Category": r.category,
+        "Type": r.category,
+        "Owner": r.owner,
+        "Author": r.author,
+        "Submitted, updated by": r.author,
+        "Date Identified": r.date_identified,
+        "Last Update": r.last_update,
+        "Status": r.status,
         "Countermeasures / Management response": r.countermeasures,
         "Countermeasures / Mngt response": r.countermeasures,
     }
-    return [text(r.impact, f"P = {r.probability}") if c == "Impact & Probability" else text(values[c])
-            for c in columns]
+    return [
+        text(r.impact, f"P = {r.probability}")
+        if c == "Impact & Probability"
+        else text(values[c])
+        for c in columns
+    ]
 
 
 def millions(amount: int) -> str:
@@ -241,51 +429,91 @@ def funding_statement(spec: ProjectDocument) -> str:
         if funding.source == "UNDP":
             parts.append(f"{millions(value)} is from UNDP")
         elif funding.source.startswith("Government of"):
-            parts.append(f"{millions(value)} is committed from the {funding.source} cost sharing contribution")
+            parts.append(
+                f"{millions(value)} is committed from the {funding.source} cost sharing contribution"
+            )
         else:
             parts.append(f"{millions(value)} is provided by the {funding.source}")
-    joined = ", and ".join(parts) if len(parts) < 3 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return (f"The total budget for the project is {millions(spec.printed_total)} of which {joined}, "
-            f"and potentially additional resources may be further mobilized.")
+    joined = (
+        ", and ".join(parts)
+        if len(parts) < 3
+        else ", ".join(parts[:-1]) + " and " + parts[-1]
+    )
+    return (
+        f"The total budget for the project is {millions(spec.printed_total)} of which {joined}, "
+        f"and potentially additional resources may be further mobilized."
+    )
 
 
 def source_kind(funding: Funding) -> str:
-    return ("regular" if funding.source == "UNDP" else
-            "government" if funding.source.startswith("Government of") else "other")
+    return (
+        "regular"
+        if funding.source == "UNDP"
+        else "government"
+        if funding.source.startswith("Government of")
+        else "other"
+    )
 
 
-def resources_lines(spec: ProjectDocument, lay: Layout, labels: dict[str, str]) -> list[tuple[str, str]]:
+def resources_lines(
+    spec: ProjectDocument, lay: Layout, labels: dict[str, str]
+) -> list[tuple[str, str]]:
     """Cover rows: totals, then one row per source under its template label
     (Regular / Other / Government), the source named in the value."""
-    rows = [("Total resources required", f"US$ {lay.usd(spec.printed_total)}"),
-            ("Total allocated resources", f"US$ {lay.usd(spec.total)}")]
+    rows = [
+        ("Total resources required", f"US$ {lay.usd(spec.printed_total)}"),
+        ("Total allocated resources", f"US$ {lay.usd(spec.total)}"),
+    ]
     for funding, value in spec.funding_amounts():
-        rows.append((labels[source_kind(funding)], f"{funding.source}: US$ {lay.usd(value)}"))
+        rows.append(
+            (labels[source_kind(funding)], f"{funding.source}: US$ {lay.usd(value)}")
+        )
     return rows
 
 
 # How the cover table and the resources box name a source of each kind.
-TABLE_SOURCE_LABELS = {"regular": "Regular ({source})", "other": "Donor ({source})",
-                       "government": "{source} (cost sharing)"}
-BOX_SOURCE_LABELS = {"regular": "UNDP TRAC:", "other": "Donor: {source}", "government": "{source}:"}
+TABLE_SOURCE_LABELS = {
+    "regular": "Regular ({source})",
+    "other": "Donor ({source})",
+    "government": "{source} (cost sharing)",
+}
+BOX_SOURCE_LABELS = {
+    "regular": "UNDP TRAC:",
+    "other": "Donor: {source}",
+    "government": "{source}:",
+}
 
 
-def source_rows(spec: ProjectDocument, lay: Layout, labels: dict[str, str]) -> list[tuple[str, str]]:
+def source_rows(
+    spec: ProjectDocument, lay: Layout, labels: dict[str, str]
+) -> list[tuple[str, str]]:
     """One row per source: its label (naming the source), its amount."""
-    return [(labels[source_kind(f)].format(source=f.source), lay.usd(value)) for f, value in spec.funding_amounts()]
+    return [
+        (labels[source_kind(f)].format(source=f.source), lay.usd(value))
+        for f, value in spec.funding_amounts()
+    ]
 
 
 def table_cover(c: Composer) -> None:
     """The cover as one two-column table of labels and values, the sources in the labels."""
     spec, lay = c.spec, c.layout
-    c.para("United Nations Development Programme", bold=True, align="center", size_delta=2)
+    c.para(
+        "United Nations Development Programme", bold=True, align="center", size_delta=2
+    )
     c.para("Project Document", bold=True, align="center", size_delta=2)
     c.add(Spacer(12))
-    c.key_values([("Project Title", spec.title), ("Country", spec.country),
-                  ("Expected CP Outcome(s)", spec.cp_outcome), ("Implementing Partner", spec.implementing_partner),
-                  ("Programme Period", f"{spec.start_year}-{spec.end_year}"), ("Atlas Award ID", spec.award_id),
-                  ("Total resources required", lay.usd(spec.printed_total)),
-                  *source_rows(spec, lay, TABLE_SOURCE_LABELS)])
+    c.key_values(
+        [
+            ("Project Title", spec.title),
+            ("Country", spec.country),
+            ("Expected CP Outcome(s)", spec.cp_outcome),
+            ("Implementing Partner", spec.implementing_partner),
+            ("Programme Period", f"{spec.start_year}-{spec.end_year}"),
+            ("Atlas Award ID", spec.award_id),
+            ("Total resources required", lay.usd(spec.printed_total)),
+            *source_rows(spec, lay, TABLE_SOURCE_LABELS),
+        ]
+    )
     c.para("Brief Description", bold=True, align="left", keep_with_next=True)
     for paragraph in spec.summary:
         c.para(paragraph)
@@ -295,20 +523,32 @@ def table_cover(c: Composer) -> None:
 def box_cover(c: Composer) -> None:
     """The cover as free lines (the title in large type, no label) and a box of resources."""
     spec, lay = c.spec, c.layout
-    c.para("United Nations Development Programme", bold=True, align="center", size_delta=2)
+    c.para(
+        "United Nations Development Programme", bold=True, align="center", size_delta=2
+    )
     c.para("Project Document", align="center", size_delta=1)
     c.add(Spacer(12))
     c.para(spec.title, bold=True, align="center", size_delta=5)
     c.add(Spacer(12))
-    for label, value in (("Project Number", spec.award_id), ("Implementing Partner", spec.implementing_partner),
-                         ("Start Date", f"January {spec.start_year}"), ("End Date", f"December {spec.end_year}")):
+    for label, value in (
+        ("Project Number", spec.award_id),
+        ("Implementing Partner", spec.implementing_partner),
+        ("Start Date", f"January {spec.start_year}"),
+        ("End Date", f"December {spec.end_year}"),
+    ):
         c.para(f"{label}: {value}", align="left")
     c.para("Brief Description", bold=True, align="left", keep_with_next=True)
     for paragraph in spec.summary:
         c.para(paragraph)
-    c.key_values([("Total resources required:", lay.usd(spec.printed_total)),
-                  ("Total resources allocated:", lay.usd(spec.total)),
-                  *source_rows(spec, lay, BOX_SOURCE_LABELS), ("In-Kind:", "-"), ("Unfunded:", "-")])
+    c.key_values(
+        [
+            ("Total resources required:", lay.usd(spec.printed_total)),
+            ("Total resources allocated:", lay.usd(spec.total)),
+            *source_rows(spec, lay, BOX_SOURCE_LABELS),
+            ("In-Kind:", "-"),
+            ("Unfunded:", "-"),
+        ]
+    )
     c.add(PageBreak())
 
 
@@ -321,7 +561,9 @@ def outcome_indicators(indicators: Sequence[str]) -> str:
     return "Indicators: " + "; ".join(indicators)
 
 
-def styled_heading(c: Composer, forms: tuple[str, str], level: int, number: str, title: str, n: str) -> None:
+def styled_heading(
+    c: Composer, forms: tuple[str, str], level: int, number: str, title: str, n: str
+) -> None:
     """A heading printed in the layout's heading style: `forms` are the
     standard and the alternate format, with {n}, {title} and {TITLE}."""
     form = forms[0] if c.layout.headings == "standard" else forms[1]
@@ -335,7 +577,14 @@ def chapter_heading(c: Composer, number: int, chapter_title: str) -> None:
 
 
 def annex_heading(c: Composer, number: int, annex_title: str) -> None:
-    styled_heading(c, ("ANNEX {n} - {TITLE}", "Annex {n}: {title}"), 1, f"Annex {number}", annex_title, str(number))
+    styled_heading(
+        c,
+        ("ANNEX {n} - {TITLE}", "Annex {n}: {title}"),
+        1,
+        f"Annex {number}",
+        annex_title,
+        str(number),
+    )
 
 
 def outcome_preamble(c: Composer, framework: str, title_label: str) -> None:
@@ -347,11 +596,20 @@ def outcome_preamble(c: Composer, framework: str, title_label: str) -> None:
     if c.layout.preamble == "cpd":
         cpd_outcome(c, oc)
     else:
-        c.para(f"Intended Outcome as stated in the {framework} Results and Resource Framework:", bold=True,
-               keep_with_next=True, align="left")
+        c.para(
+            f"Intended Outcome as stated in the {framework} Results and Resource Framework:",
+            bold=True,
+            keep_with_next=True,
+            align="left",
+        )
         c.para(oc.statement)
-        c.para("Outcome indicators as stated in the Country Programme Results and Resources Framework, including "
-               "baseline and targets:", bold=True, keep_with_next=True, align="left")
+        c.para(
+            "Outcome indicators as stated in the Country Programme Results and Resources Framework, including "
+            "baseline and targets:",
+            bold=True,
+            keep_with_next=True,
+            align="left",
+        )
         c.para(f"Baseline: {oc.baseline}")
         c.para(outcome_indicators(oc.indicators))
     c.para(f"{title_label}: {spec.title} ({spec.award_id})")

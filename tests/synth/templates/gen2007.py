@@ -1,6 +1,7 @@
 """The 2007 template: SECTION I/II, Parts 1-8, a results and resources
 framework in thousands of dollars, a quarter work plan and one budget sheet
 per year in an annex."""
+
 from __future__ import annotations
 
 from ..document import Block, Cell, PageBreak, Spacer
@@ -28,14 +29,18 @@ from .common import (
 
 def section(c: Composer, number: int, title: str) -> None:
     roman = ROMAN[number]
-    styled_heading(c, ("SECTION {n} – {TITLE}", "SECTION {n}: {title}"), 1, roman, title, roman)
+    styled_heading(
+        c, ("SECTION {n} – {TITLE}", "SECTION {n}: {title}"), 1, roman, title, roman
+    )
 
 
 def part(c: Composer, number: int, title: str) -> None:
     if c.layout.headings == "alternate":
         printed = f"Part {number}: {title}"
     else:
-        printed = f"Part {number} – {title}" if number >= 7 else f"Part {number}. {title}"
+        printed = (
+            f"Part {number} – {title}" if number >= 7 else f"Part {number}. {title}"
+        )
     c.heading(printed, 2, str(number), title)
 
 
@@ -71,14 +76,20 @@ def narrative(c: Composer) -> None:
 
 
 def framework_preface(c: Composer) -> None:
-    c.para("Intended Outcome as stated in the Country Results Framework:", bold=True, keep_with_next=True)
+    c.para(
+        "Intended Outcome as stated in the Country Results Framework:",
+        bold=True,
+        keep_with_next=True,
+    )
     c.para(c.spec.cp_outcome)
     for oc in c.spec.outcomes:
         if c.layout.preamble == "cpd":
             cpd_outcome(c, oc)
             continue
         label = NUMBER_WORDS[oc.no] if c.layout.headings == "standard" else str(oc.no)
-        c.para(f"Outcome {label}: {oc.title}", bold=True, keep_with_next=True, align="left")
+        c.para(
+            f"Outcome {label}: {oc.title}", bold=True, keep_with_next=True, align="left"
+        )
         c.para(oc.statement)
         c.para(f"Baseline: {oc.baseline}")
         c.para(outcome_indicators(oc.indicators))
@@ -98,28 +109,72 @@ def framework(c: Composer) -> None:
             for j, a in enumerate(o.activities):
                 row: list[Cell] = []
                 if i == 0 and j == 0:
-                    row.append(text(f"Outcome {oc.no}", oc.statement, rowspan=outcome_rows))
+                    row.append(
+                        text(f"Outcome {oc.no}", oc.statement, rowspan=outcome_rows)
+                    )
                 if j == 0:
-                    row += [text(output_label(o), rowspan=n), text(*o.targets, rowspan=n)]
+                    row += [
+                        text(output_label(o), rowspan=n),
+                        text(*o.targets, rowspan=n),
+                    ]
                 row.append(text(f"Activity {a.id} {a.title}"))
                 if j == 0:
-                    row += [amount(lay.kusd(spec.output_budget(o)), rowspan=n), text(", ".join(o.parties), rowspan=n)]
+                    row += [
+                        amount(lay.kusd(spec.output_budget(o)), rowspan=n),
+                        text(", ".join(o.parties), rowspan=n),
+                    ]
                 rows.append(row)
-    rows.append([Cell(colspan=3), text(MANAGEMENT_ROW), amount(lay.kusd(spec.management_total)), Cell()])
-    rows.append([Cell(colspan=3), bold("TOTAL"), amount(lay.kusd(spec.total), bold_=True), Cell()])
-    c.table((16, 16, 16, 26, 8, 10), [header(("Outcomes", "Outputs", "Output Targets", "Indicative Activities",
-                                             "Budget ('000 $)", "Res. Parties"))], rows)
+    rows.append(
+        [
+            Cell(colspan=3),
+            text(MANAGEMENT_ROW),
+            amount(lay.kusd(spec.management_total)),
+            Cell(),
+        ]
+    )
+    rows.append(
+        [
+            Cell(colspan=3),
+            bold("TOTAL"),
+            amount(lay.kusd(spec.total), bold_=True),
+            Cell(),
+        ]
+    )
+    c.table(
+        (16, 16, 16, 26, 8, 10),
+        [
+            header(
+                (
+                    "Outcomes",
+                    "Outputs",
+                    "Output Targets",
+                    "Indicative Activities",
+                    "Budget ('000 $)",
+                    "Res. Parties",
+                )
+            )
+        ],
+        rows,
+    )
 
 
 def quarter_columns(spec: ProjectDocument) -> list[tuple[int, int]]:
-    return [(y, q) for y in spec.years for q in range(spec.start_quarter if y == spec.start_year else 1, 5)]
+    return [
+        (y, q)
+        for y in spec.years
+        for q in range(spec.start_quarter if y == spec.start_year else 1, 5)
+    ]
 
 
 def workplan(c: Composer) -> None:
     spec, lay = c.spec, c.layout
     columns = quarter_columns(spec)
-    head = [(("Outputs",), 16), (("Indicative Activities",), 24),
-            *((("TIMEFRAME", str(y), f"Q.{q}"), 2.6) for y, q in columns), (("Responsible Partner/Individual",), 11)]
+    head = [
+        (("Outputs",), 16),
+        (("Indicative Activities",), 24),
+        *((("TIMEFRAME", str(y), f"Q.{q}"), 2.6) for y, q in columns),
+        (("Responsible Partner/Individual",), 11),
+    ]
     rows: list[list[Cell]] = []
     for o in spec.outputs:
         for j, a in enumerate(o.activities):
@@ -132,12 +187,28 @@ def workplan(c: Composer) -> None:
 
 
 def budget_sheet(c: Composer, year: int) -> None:
-    rows = year_rows(c, year, lambda o, n: text(output_label(o), rowspan=n),
-                     lambda a: f"Activity {a.id} {a.title}", "Project management")
-    money = money_order(c, {"fund": (("PLANNED BUDGET", "Source of Funds"), 8),
-                            "account": (("PLANNED BUDGET", "Budget Description"), 12)})
-    columns = [(("Outputs",), 15), (("Indicative Activities",), 22), *((("TIMEFRAME", f"Q.{q}"), 3) for q in range(1, 5)),
-               (("Resp. Partner/Individual",), 10), *money, (("PLANNED BUDGET", "Amount"), 8)]
+    rows = year_rows(
+        c,
+        year,
+        lambda o, n: text(output_label(o), rowspan=n),
+        lambda a: f"Activity {a.id} {a.title}",
+        "Project management",
+    )
+    money = money_order(
+        c,
+        {
+            "fund": (("PLANNED BUDGET", "Source of Funds"), 8),
+            "account": (("PLANNED BUDGET", "Budget Description"), 12),
+        },
+    )
+    columns = [
+        (("Outputs",), 15),
+        (("Indicative Activities",), 22),
+        *((("TIMEFRAME", f"Q.{q}"), 3) for q in range(1, 5)),
+        (("Resp. Partner/Individual",), 10),
+        *money,
+        (("PLANNED BUDGET", "Amount"), 8),
+    ]
     c.sheet(columns, 1, rows)
 
 
@@ -161,6 +232,11 @@ def compose(spec: ProjectDocument, layout: Layout) -> list[Block]:
     for i, year in enumerate(spec.years):
         if i and layout.sheet_per_page:
             c.add(PageBreak())
-        c.para((layout.caption or "{year}").format(year=year), bold=True, keep_with_next=True, align="left")
+        c.para(
+            (layout.caption or "{year}").format(year=year),
+            bold=True,
+            keep_with_next=True,
+            align="left",
+        )
         budget_sheet(c, year)
     return c.blocks
