@@ -17,10 +17,11 @@ import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .budget import BudgetLine
 from .document import StatedTotal
+from .model import Record, finding
 from .nlp import money_mentions
 from .reference import account_codes, vocabulary
 from .tables import output_of
@@ -28,19 +29,12 @@ from .tables import output_of
 if TYPE_CHECKING:
     from .extract import Extraction
 
-Finding = dict[str, Any]
 EXACT_USD = 1
 TITLE_MATCH = 0.75  # similarity at which two activity titles name the same activity
 TITLE_MISMATCH = (
     0.5  # below this, a numbered row does not describe the framework activity
 )
 SCHEDULE_ITEM = re.compile(r"\b((?:19|20)\d\d)\s*[:=–-]\s*")
-
-
-def finding(
-    check: str, severity: str, message: str, page: int | None = None
-) -> Finding:
-    return {"check": check, "severity": severity, "message": message, "page": page}
 
 
 def usd(value: int | None) -> str:
@@ -71,7 +65,7 @@ def similar(a: str, b: str) -> float:
 # ------------------------------------------------------------------ missing parts
 
 
-def check_missing_parts(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+def check_missing_parts(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     kinds = {t.kind for t in ex.tables}
     parts = [
         ("results_framework", "no Results and Resources Framework table found"),
@@ -91,7 +85,7 @@ def check_missing_parts(ex: Extraction, total: StatedTotal | None) -> Iterator[F
 
 def check_framework_total(
     ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     fw = ex.framework
     outputs = [o.budget for o in fw.outputs if o.budget is not None]
     summed = sum(outputs) + fw.other_budget
@@ -114,7 +108,7 @@ def check_framework_total(
         )
 
 
-def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     """The total the text states against the results framework's TOTAL
     (`stated_total_vs_framework_total`) and against the sum of the budget
     sheets (`stated_total_vs_budget_total`); each message gives every figure."""
@@ -159,7 +153,7 @@ def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Fi
             )
 
 
-def check_table_totals(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+def check_table_totals(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     """A printed total or sub-total row against the lines it totals."""
     for t in ex.totals:
         summed = sum(t.lines)
@@ -207,7 +201,7 @@ def named_funds(ex: Extraction, source: str) -> tuple[str, ...]:
 
 def check_funding_vs_budget(
     ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     """A source's stated amount against the budget lines of the funds that
     name it."""
     all_lines = sum(b.amount_usd for b in ex.budget if b.amount_usd)
@@ -290,7 +284,7 @@ def schedules(ex: Extraction) -> list[tuple[list[str], dict[int, int], int | Non
     return found
 
 
-def check_schedules(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+def check_schedules(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     groups = fund_groups(ex)
     for context, items, page in schedules(ex):
         source = schedule_source(context, groups)
@@ -328,7 +322,7 @@ def schedule_source(
     return None
 
 
-def check_fund_codes(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+def check_fund_codes(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     """A fund code printed with a doubled digit (`300071` for `30071`)."""
     counts = Counter(b.fund_code for b in ex.budget if b.fund_code)
     for code, n in counts.items():
@@ -354,9 +348,7 @@ def check_fund_codes(ex: Extraction, total: StatedTotal | None) -> Iterator[Find
 # ------------------------------------------------------------------ framework vs plans
 
 
-def check_output_budgets(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+def check_output_budgets(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     sheets: dict[str, int] = defaultdict(int)
     for b in ex.budget:
         if b.activity_id and b.amount_usd:
@@ -387,7 +379,7 @@ def framework_titles(ex: Extraction) -> dict[str, str]:
 
 def check_activities_vs_plan(
     ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     titles = framework_titles(ex)
     if not ex.framework.outputs or not ex.plan_activities:
         return
@@ -436,7 +428,7 @@ def check_activities_vs_plan(
 
 def unmarked_budget_years(
     ex: Extraction, titles: dict[str, str], marked: set[str]
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     """An activity the quarter grid marks in some years, budgeted in a year
     of the grid in which it has no quarter marked."""
     grid_years = {m.year for m in ex.marks if m.quarter}
@@ -457,7 +449,7 @@ def unmarked_budget_years(
 
 def check_activities_without_budget(
     ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     """An activity with no amount in any budget, where the budget names activities."""
     funded = {b.activity_id for b in ex.budget if b.activity_id and b.amount_usd}
     years = sorted({b.year for b in ex.budget if b.year})
@@ -476,7 +468,7 @@ def check_activities_without_budget(
 
 def check_budget_activities(
     ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     titles = framework_titles(ex)
     if not titles:
         return
@@ -498,9 +490,7 @@ def check_budget_activities(
         )
 
 
-def check_sheet_quarters(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+def check_sheet_quarters(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     if not any(t.kind == "workplan" for t in ex.tables):
         return
     plan: dict[tuple[str, int], set[int]] = defaultdict(set)
@@ -525,7 +515,7 @@ def check_sheet_quarters(
             )
 
 
-def check_budget_values(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+def check_budget_values(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     known = account_codes()
     for b in ex.budget:
         where = f"{b.year} budget line ({b.activity_id or b.label or 'no activity'}, account {b.account_printed or '?'})"
@@ -559,7 +549,7 @@ def check_budget_values(ex: Extraction, total: StatedTotal | None) -> Iterator[F
             )
 
 
-def check_duplicate_ids(ex: Extraction, total: StatedTotal | None) -> Iterator[Finding]:
+def check_duplicate_ids(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
     counts = Counter(a["activity_id"] for a in ex.records["activities"])
     for aid, n in sorted(counts.items()):
         if n > 1:
@@ -572,7 +562,7 @@ def check_duplicate_ids(ex: Extraction, total: StatedTotal | None) -> Iterator[F
 
 def check_marks_in_period(
     ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     years = sorted({b.year for b in ex.budget if b.year})
     if not years or not ex.marks:
         return
@@ -591,7 +581,7 @@ def check_marks_in_period(
 
 def check_heading_numbers(
     ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     by_number: dict[tuple[int, str], list[str]] = defaultdict(list)
     for s in ex.sections:
         if s.heading.number:
@@ -607,7 +597,7 @@ def check_heading_numbers(
 
 def check_cross_references(
     ex: Extraction, total: StatedTotal | None
-) -> Iterator[Finding]:
+) -> Iterator[Record]:
     annexes = [
         (s.heading.number, s.heading.title)
         for s in ex.sections
@@ -648,7 +638,7 @@ def check_cross_references(
                     )
 
 
-CHECKS: list[Callable[["Extraction", StatedTotal | None], Iterator[Finding]]] = [
+CHECKS: list[Callable[["Extraction", StatedTotal | None], Iterator[Record]]] = [
     check_missing_parts,
     check_stated_total,
     check_framework_total,
@@ -669,5 +659,5 @@ CHECKS: list[Callable[["Extraction", StatedTotal | None], Iterator[Finding]]] = 
 ]
 
 
-def run_checks(ex: Extraction, total: StatedTotal | None) -> list[Finding]:
+def run_checks(ex: Extraction, total: StatedTotal | None) -> list[Record]:
     return [f for check in CHECKS for f in check(ex, total)]

@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import __version__
+from .model import Record
 from .validate import columns, schemas
 
 DESCRIPTOR_FILE = "datapackage.json"
 MISSING_VALUES = [""]
-Record = dict[str, Any]
 Tables = Mapping[str, Sequence[Mapping[str, Any]]]
 
 # reading order of the resources; tables not named here follow alphabetically

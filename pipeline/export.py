@@ -42,6 +42,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .model import Record
 from .validate import columns, schemas
 
 FORMATS = ("csv", "json", "parquet", "duckdb", "reports")
@@ -51,7 +52,6 @@ LOCK = ".lock"
 DUCKDB_FILE = "prodocs.duckdb"
 RUN_FILE = "run.json"  # the runner's account of the run
 VERSION_NAME = re.compile(r"\d{8}-\d{6}-\d+-\d+")  # as new_version_dir names them
-Record = dict[str, Any]
 
 
 def arrow_type(prop: dict[str, Any]) -> pa.DataType:

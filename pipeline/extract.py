@@ -11,7 +11,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import __version__
 from .budget import BudgetLine, PrintedTotal, read_budget
@@ -24,7 +23,7 @@ from .document import (
     stated_funding,
 )
 from .layout import body_text
-from .model import Document
+from .model import Document, Record, issue
 from .nlp import money_mentions, target_timing
 from .reader import read_pdf
 from .reference import account_codes
@@ -44,7 +43,6 @@ from .tables import Table, date_project_years, find_tables, output_of
 from .text import flatten
 from .workplan import Mark, PlanActivity, read_workplan
 
-Record = dict[str, Any]
 NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
 
 
@@ -199,7 +197,7 @@ def extract_document(doc: Document) -> Extraction:
         for i, t in enumerate(ex.tables, 1)
     ]
     ex.records["issues"] = [
-        {**base, **finding, **src} for finding in run_checks(ex, total)
+        issue(doc.doc_id, src["source_file"], found) for found in run_checks(ex, total)
     ]
     return ex
 

@@ -1,4 +1,5 @@
-"""The in-memory page model every stage reads: words, ruled grids, text lines.
+"""The in-memory page model every stage reads (words, ruled grids, text
+lines) and the record every stage writes.
 
 Data flows one way: the reader builds `Document`/`Page` objects once, layout
 stages derive `TextLine`s and `Grid`s from them, extractors turn those into
@@ -8,6 +9,9 @@ records.  Nothing here touches the PDF file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+Record = dict[str, Any]  # one row of a dataset table, shaped by its JSON Schema
 
 BBox = tuple[
     float, float, float, float
@@ -194,3 +198,13 @@ class Document:
     doc_id: str
     sha256: str
     pages: list[Page]
+
+
+def finding(check: str, severity: str, message: str, page: int | None = None) -> Record:
+    """What a check found: an `issues` record less the document it is about."""
+    return {"check": check, "severity": severity, "message": message, "page": page}
+
+
+def issue(doc_id: str, source_file: str, found: Record) -> Record:
+    """An `issues` record: a finding about the document `doc_id`."""
+    return {"doc_id": doc_id, **found, "source_file": source_file}

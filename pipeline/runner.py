@@ -51,6 +51,7 @@ from .charts import report_files
 from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
 from .errors import DocumentError, shown
 from .export import FORMATS, RUN_FILE, output_names, write_dataset
+from .model import Record, finding, issue
 from .validate import schemas, validate_records
 
 CACHE_DIR = ".cache"
@@ -58,7 +59,6 @@ REPORTS = "reports"
 CACHE_FILE = re.compile(
     r"[0-9a-f]{32}-[0-9a-f]{16}\.json(?:\.part-(\d+))?"
 )  # as cache_key names them
-Record = dict[str, Any]
 
 
 @dataclass
@@ -672,14 +672,15 @@ def extract_batch(
         result = results[path]
         if result.status == "failed":
             tables["issues"].append(
-                {
-                    "doc_id": result.doc_id,
-                    "check": "document_failed",
-                    "severity": "error",
-                    "message": f"{shown(path.name)}: {result.reason}",
-                    "page": None,
-                    "source_file": shown(path.name),
-                }
+                issue(
+                    result.doc_id,
+                    shown(path.name),
+                    finding(
+                        "document_failed",
+                        "error",
+                        f"{shown(path.name)}: {result.reason}",
+                    ),
+                )
             )
             continue
         for table, rows in valid[path].items():
@@ -744,14 +745,11 @@ def report_issues(
             tell(f"{result.doc_id}: {message}")
             result.issues += 1
             findings.append(
-                {
-                    "doc_id": result.doc_id,
-                    "check": "report_failed",
-                    "severity": "warning",
-                    "message": message,
-                    "page": None,
-                    "source_file": Path(result.file).name,
-                }
+                issue(
+                    result.doc_id,
+                    Path(result.file).name,
+                    finding("report_failed", "warning", message),
+                )
             )
     return findings
 
@@ -801,17 +799,21 @@ def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
                 kept.append(row)
                 continue
             page = row.get("page")
+            message = (
+                f"{table} record not written: {field_name}: "
+                f"{row[field_name]} is too large to store"
+            )
             findings.append(
-                {
-                    "doc_id": row.get("doc_id", ""),
-                    "check": "invalid_record",
-                    "severity": "error",
-                    "message": f"{table} record not written: {field_name}: {row[field_name]} is too large to store",
-                    "page": page
-                    if isinstance(page, int) and abs(page) < 2**31
-                    else None,
-                    "source_file": row.get("source_file", ""),
-                }
+                issue(
+                    row.get("doc_id", ""),
+                    row.get("source_file", ""),
+                    finding(
+                        "invalid_record",
+                        "error",
+                        message,
+                        page if isinstance(page, int) and abs(page) < 2**31 else None,
+                    ),
+                )
             )
         rows[:] = kept
     return findings

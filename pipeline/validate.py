@@ -16,8 +16,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from .model import Record, finding, issue
+
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
-Record = dict[str, Any]
 
 
 @lru_cache(maxsize=None)
@@ -56,17 +57,22 @@ def validate_records(
                 kept.append(row)
                 continue
             where = ".".join(str(p) for p in errors[0].path) or "record"
+            page = row.get("page")
+            message = (
+                f"{table} record {describe(row)} not written: {where}: "
+                f"{errors[0].message}"
+            )
             findings.append(
-                {
-                    "doc_id": row.get("doc_id", ""),
-                    "check": "invalid_record",
-                    "severity": "error",
-                    "message": f"{table} record {describe(row)} not written: {where}: {errors[0].message}",
-                    "page": row.get("page")
-                    if isinstance(row.get("page"), int)
-                    else None,
-                    "source_file": row.get("source_file", ""),
-                }
+                issue(
+                    row.get("doc_id", ""),
+                    row.get("source_file", ""),
+                    finding(
+                        "invalid_record",
+                        "error",
+                        message,
+                        page if isinstance(page, int) else None,
+                    ),
+                )
             )
         valid[table] = kept
     return valid, findings
