@@ -17,17 +17,14 @@ import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 from itertools import combinations
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
 from .budget import BudgetLine
-from .document import StatedTotal
+from .extraction import Extraction
 from .model import Record, finding
 from .nlp import money_mentions
 from .reference import account_codes, vocabulary
 from .tables import output_of
-
-if TYPE_CHECKING:
-    from .extract import Extraction
 
 EXACT_USD = 1
 TITLE_MATCH = 0.75  # similarity at which two activity titles name the same activity
@@ -65,7 +62,7 @@ def similar(a: str, b: str) -> float:
 # ------------------------------------------------------------------ missing parts
 
 
-def check_missing_parts(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_missing_parts(ex: Extraction) -> Iterator[Record]:
     kinds = {t.kind for t in ex.tables}
     parts = [
         ("results_framework", "no Results and Resources Framework table found"),
@@ -83,9 +80,7 @@ def check_missing_parts(ex: Extraction, total: StatedTotal | None) -> Iterator[R
 # ------------------------------------------------------------------ totals
 
 
-def check_framework_total(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Record]:
+def check_framework_total(ex: Extraction) -> Iterator[Record]:
     fw = ex.framework
     outputs = [o.budget for o in fw.outputs if o.budget is not None]
     summed = sum(outputs) + fw.other_budget
@@ -108,10 +103,11 @@ def check_framework_total(
         )
 
 
-def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_stated_total(ex: Extraction) -> Iterator[Record]:
     """The total the text states against the results framework's TOTAL
     (`stated_total_vs_framework_total`) and against the sum of the budget
     sheets (`stated_total_vs_budget_total`); each message gives every figure."""
+    total = ex.stated_total
     if total is None:
         return
     fw_total = ex.framework.total
@@ -153,7 +149,7 @@ def check_stated_total(ex: Extraction, total: StatedTotal | None) -> Iterator[Re
             )
 
 
-def check_table_totals(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_table_totals(ex: Extraction) -> Iterator[Record]:
     """A printed total or sub-total row against the lines it totals."""
     for t in ex.totals:
         summed = sum(t.lines)
@@ -199,11 +195,10 @@ def named_funds(ex: Extraction, source: str) -> tuple[str, ...]:
     )
 
 
-def check_funding_vs_budget(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Record]:
+def check_funding_vs_budget(ex: Extraction) -> Iterator[Record]:
     """A source's stated amount against the budget lines of the funds that
     name it."""
+    total = ex.stated_total
     all_lines = sum(b.amount_usd for b in ex.budget if b.amount_usd)
     for source in ex.records["funding"]:
         funds = named_funds(ex, source["source"])
@@ -284,7 +279,7 @@ def schedules(ex: Extraction) -> list[tuple[list[str], dict[int, int], int | Non
     return found
 
 
-def check_schedules(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_schedules(ex: Extraction) -> Iterator[Record]:
     groups = fund_groups(ex)
     for context, items, page in schedules(ex):
         source = schedule_source(context, groups)
@@ -322,7 +317,7 @@ def schedule_source(
     return None
 
 
-def check_fund_codes(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_fund_codes(ex: Extraction) -> Iterator[Record]:
     """A fund code printed with a doubled digit (`300071` for `30071`)."""
     counts = Counter(b.fund_code for b in ex.budget if b.fund_code)
     for code, n in counts.items():
@@ -348,7 +343,7 @@ def check_fund_codes(ex: Extraction, total: StatedTotal | None) -> Iterator[Reco
 # ------------------------------------------------------------------ framework vs plans
 
 
-def check_output_budgets(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_output_budgets(ex: Extraction) -> Iterator[Record]:
     sheets: dict[str, int] = defaultdict(int)
     for b in ex.budget:
         if b.activity_id and b.amount_usd:
@@ -377,9 +372,7 @@ def framework_titles(ex: Extraction) -> dict[str, str]:
     return {a["activity_id"]: a["title"] for a in ex.records["activities"]}
 
 
-def check_activities_vs_plan(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Record]:
+def check_activities_vs_plan(ex: Extraction) -> Iterator[Record]:
     titles = framework_titles(ex)
     if not ex.framework.outputs or not ex.plan_activities:
         return
@@ -447,9 +440,7 @@ def unmarked_budget_years(
             )
 
 
-def check_activities_without_budget(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Record]:
+def check_activities_without_budget(ex: Extraction) -> Iterator[Record]:
     """An activity with no amount in any budget, where the budget names activities."""
     funded = {b.activity_id for b in ex.budget if b.activity_id and b.amount_usd}
     years = sorted({b.year for b in ex.budget if b.year})
@@ -466,9 +457,7 @@ def check_activities_without_budget(
             )
 
 
-def check_budget_activities(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Record]:
+def check_budget_activities(ex: Extraction) -> Iterator[Record]:
     titles = framework_titles(ex)
     if not titles:
         return
@@ -490,7 +479,7 @@ def check_budget_activities(
         )
 
 
-def check_sheet_quarters(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_sheet_quarters(ex: Extraction) -> Iterator[Record]:
     if not any(t.kind == "workplan" for t in ex.tables):
         return
     plan: dict[tuple[str, int], set[int]] = defaultdict(set)
@@ -515,7 +504,7 @@ def check_sheet_quarters(ex: Extraction, total: StatedTotal | None) -> Iterator[
             )
 
 
-def check_budget_values(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_budget_values(ex: Extraction) -> Iterator[Record]:
     known = account_codes()
     for b in ex.budget:
         where = f"{b.year} budget line ({b.activity_id or b.label or 'no activity'}, account {b.account_printed or '?'})"
@@ -549,7 +538,7 @@ def check_budget_values(ex: Extraction, total: StatedTotal | None) -> Iterator[R
             )
 
 
-def check_duplicate_ids(ex: Extraction, total: StatedTotal | None) -> Iterator[Record]:
+def check_duplicate_ids(ex: Extraction) -> Iterator[Record]:
     counts = Counter(a["activity_id"] for a in ex.records["activities"])
     for aid, n in sorted(counts.items()):
         if n > 1:
@@ -560,9 +549,7 @@ def check_duplicate_ids(ex: Extraction, total: StatedTotal | None) -> Iterator[R
             )
 
 
-def check_marks_in_period(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Record]:
+def check_marks_in_period(ex: Extraction) -> Iterator[Record]:
     years = sorted({b.year for b in ex.budget if b.year})
     if not years or not ex.marks:
         return
@@ -579,9 +566,7 @@ def check_marks_in_period(
 # ------------------------------------------------------------------ headings and references
 
 
-def check_heading_numbers(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Record]:
+def check_heading_numbers(ex: Extraction) -> Iterator[Record]:
     by_number: dict[tuple[int, str], list[str]] = defaultdict(list)
     for s in ex.sections:
         if s.heading.number:
@@ -595,9 +580,7 @@ def check_heading_numbers(
             )
 
 
-def check_cross_references(
-    ex: Extraction, total: StatedTotal | None
-) -> Iterator[Record]:
+def check_cross_references(ex: Extraction) -> Iterator[Record]:
     annexes = [
         (s.heading.number, s.heading.title)
         for s in ex.sections
@@ -638,7 +621,7 @@ def check_cross_references(
                     )
 
 
-CHECKS: list[Callable[["Extraction", StatedTotal | None], Iterator[Record]]] = [
+CHECKS: list[Callable[[Extraction], Iterator[Record]]] = [
     check_missing_parts,
     check_stated_total,
     check_framework_total,
@@ -659,5 +642,5 @@ CHECKS: list[Callable[["Extraction", StatedTotal | None], Iterator[Record]]] = [
 ]
 
 
-def run_checks(ex: Extraction, total: StatedTotal | None) -> list[Record]:
-    return [f for check in CHECKS for f in check(ex, total)]
+def run_checks(ex: Extraction) -> list[Record]:
+    return [f for check in CHECKS for f in check(ex)]

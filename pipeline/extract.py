@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .budget import BudgetLine, PrintedTotal, read_budget
+from .budget import BudgetLine, read_budget
 from .checks import run_checks
 from .document import (
     cover_fields,
@@ -22,13 +21,13 @@ from .document import (
     start_year,
     stated_funding,
 )
+from .extraction import Extraction
 from .layout import body_text
 from .model import Document, Record, issue
 from .nlp import money_mentions, target_timing
 from .reader import read_pdf
 from .reference import account_codes
 from .results import (
-    Framework,
     OutcomeDraft,
     outcome_blocks,
     outcome_cell_parts,
@@ -39,26 +38,11 @@ from .results import (
 )
 from .risks import read_risks
 from .sections import Section, split_sections
-from .tables import Table, date_project_years, find_tables, output_of
+from .tables import date_project_years, find_tables, output_of
 from .text import flatten
-from .workplan import Mark, PlanActivity, read_workplan
+from .workplan import read_workplan
 
 NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
-
-
-@dataclass
-class Extraction:
-    """Everything read from one document, before any file is written."""
-
-    doc: Document
-    sections: list[Section]
-    tables: list[Table]
-    framework: Framework
-    marks: list[Mark]
-    plan_activities: list[PlanActivity]
-    budget: list[BudgetLine]
-    totals: list[PrintedTotal]
-    records: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
 
 
 def extract_file(path: Path) -> dict[str, list[Record]]:
@@ -114,7 +98,7 @@ def extract_document(doc: Document) -> Extraction:
         }
         for i, s in enumerate(sections, 1)
     ]
-    total, sources = stated_funding(sections, country, cover)
+    ex.stated_total, sources = stated_funding(sections, country, cover)
     ex.records["funding"] = [
         {
             **base,
@@ -197,7 +181,7 @@ def extract_document(doc: Document) -> Extraction:
         for i, t in enumerate(ex.tables, 1)
     ]
     ex.records["issues"] = [
-        issue(doc.doc_id, src["source_file"], found) for found in run_checks(ex, total)
+        issue(doc.doc_id, src["source_file"], found) for found in run_checks(ex)
     ]
     return ex
 
