@@ -22,18 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, TextIO
 
+from .batch import dataset_names, doc_id_of, run_batch
 from .cluster import ClusterError
 from .errors import UsageError, shown
 from .export import FORMATS, foreign_outputs
-from .runner import (
-    DocumentResult,
-    Observer,
-    RunSummary,
-    Settings,
-    dataset_names,
-    doc_id_of,
-    run_batch,
-)
+from .run import DocumentResult, Observer, RunSummary, Settings
 
 EXAMPLES = """examples:
   python -m pipeline extract raw/ --out output/

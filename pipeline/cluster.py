@@ -3,7 +3,7 @@
 LocalCluster of `--workers` processes on this machine).
 
 Each document is one Dask task.  On its worker the task forks a process
-that runs the same extraction as a local run (`runner.extract_to_file`),
+that runs the same extraction as a local run (`supervise.extract_to_file`),
 with the same time limit and memory cap, and sends back the same JSON
 payload, which is written to the cache here: the dataset is the one a local
 run writes, byte for byte.  What differs on a cluster:
@@ -34,15 +34,9 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
-from .runner import (
-    Ended,
-    Observer,
-    Settings,
-    code_fingerprint,
-    extract_to_file,
-    preload,
-    run_forked,
-)
+from .cache import code_fingerprint
+from .run import Observer, Settings
+from .supervise import Ended, extract_to_file, preload, run_forked
 
 CONNECT_TIMEOUT_S = 10.0
 WORKERS_TIMEOUT_S = 60.0
@@ -158,7 +152,7 @@ def connect(settings: Settings):
 def run_dask(
     jobs: list[tuple[Path, Path]], settings: Settings, observer: Observer | None = None
 ) -> Iterator[Ended]:
-    """Like `runner.run_processes`, on the Dask cluster: yield (path, cache
+    """Like `supervise.run_processes`, on the Dask cluster: yield (path, cache
     target, seconds, failure reason or "", stage reached) as each document
     ends; a result is written to its cache target before it is yielded."""
     if not jobs:

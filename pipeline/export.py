@@ -6,7 +6,7 @@ An output folder looks like this:
     out/run.json      -> .current/run.json
     out/.current      -> .versions/<run>            the dataset of the last finished run
     out/.versions/<run>/documents.csv ...
-    out/.cache/                                     the runner's cache of extracted documents
+    out/.cache/                                     the cache of extracted documents (cache.py)
 
 A run writes its whole dataset into a new folder under `.versions`, then
 switches `.current` to it with a single atomic rename; the links at the top
@@ -50,7 +50,7 @@ VERSIONS = ".versions"
 CURRENT = ".current"
 LOCK = ".lock"
 DUCKDB_FILE = "prodocs.duckdb"
-RUN_FILE = "run.json"  # the runner's account of the run
+RUN_FILE = "run.json"  # the batch's account of the run
 VERSION_NAME = re.compile(r"\d{8}-\d{6}-\d+-\d+")  # as new_version_dir names them
 
 

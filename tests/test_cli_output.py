@@ -17,7 +17,7 @@ import types
 
 import pytest
 
-from pipeline.runner import STAGES, stage_of
+from pipeline.supervise import STAGES, stage_of
 from tests.badpdfs import REPO, SAMPLE, extract, run_cli, text_file
 
 
@@ -152,7 +152,7 @@ def test_stage_is_the_module_extract_called_last() -> None:
     stack = [
         Frame(m)
         for m in (
-            "pipeline.runner",
+            "pipeline.supervise",
             "pipeline.extract",
             "pipeline.tables",
             "pipeline.textgrid",
@@ -161,7 +161,7 @@ def test_stage_is_the_module_extract_called_last() -> None:
     ]
     assert stage_of(stack) == "tables"
     assert stage_of(stack[:2]) == "assembling records"
-    assert stage_of([Frame("pipeline.runner")]) is None
+    assert stage_of([Frame("pipeline.supervise")]) is None
     assert (
         stage_of([*stack[:2], Frame("pipeline.extract"), Frame("pipeline.budget")])
         == "budget sheets"

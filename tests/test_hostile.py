@@ -604,7 +604,7 @@ def test_reading_a_huge_file_counts_against_the_time_limit(tmp_path):
 def test_a_worker_that_cannot_write_its_result_says_so(tmp_path, capfd):
     import multiprocessing
 
-    from pipeline.runner import UNWRITABLE, death_reason, extract_to_file
+    from pipeline.supervise import UNWRITABLE, death_reason, extract_to_file
 
     worker = multiprocessing.get_context("fork").Process(
         target=extract_to_file,

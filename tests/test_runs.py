@@ -348,7 +348,7 @@ def test_usage_error_from_the_command_line(tmp_path):
 
 
 def test_integers_too_large_to_store_become_findings():
-    from pipeline.runner import unstorable
+    from pipeline.batch import unstorable
 
     tables = {
         "budget_lines": [
