@@ -29,12 +29,12 @@ from .cache import (
     read_payload,
     sound,
 )
-from .charts import report_files
 from .cluster import run_dask
 from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
 from .errors import shown
 from .export import RUN_FILE, output_names, write_dataset
 from .model import Record, finding, issue
+from .reports import report_files
 from .run import DocumentResult, Observer, RunSummary, Settings
 from .supervise import Ended, run_processes
 from .validate import schemas, validate_records

@@ -20,8 +20,6 @@ from typing import Any
 from . import __version__
 
 CACHE_DIR = ".cache"
-
-
 CACHE_FILE = re.compile(
     r"[0-9a-f]{32}-[0-9a-f]{16}\.json(?:\.part-(\d+))?"
 )  # as cache_key names them

@@ -52,20 +52,10 @@ STAGES = {  # the pipeline module at work -> the stage as the user is told
     "model": "assembling records",
     "extraction": "assembling records",
 }
-
-
 STARTING = "starting"
-
-
 WRITING = "writing the result"
-
-
 OUT_OF_MEMORY = "out of memory (the machine has no more)"
-
-
 UNWRITABLE = 3  # the exit code of a worker that could not write its result
-
-
 BOARD_SIZE = 64
 
 

@@ -11,14 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.charts import (
-    MANAGEMENT,
-    budget_by_output_year,
-    plan_rows,
-    render_document,
-    report_files,
-    select,
-)
+from pipeline.reports import render_document, report_files
+from pipeline.reports.data import MANAGEMENT, budget_by_output_year, plan_rows, select
 from pipeline.validate import schemas
 
 ROOT = Path(__file__).resolve().parent.parent

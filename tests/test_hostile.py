@@ -61,7 +61,7 @@ def planned_document(doc_id: str, title: str) -> dict[str, list[dict]]:
 
 
 def test_dollar_signs_and_percent_are_drawn_as_printed(tmp_path):
-    from pipeline.charts import render_document
+    from pipeline.reports import render_document
 
     written = render_document("grants", planned_document("grants", MATHTEXT), tmp_path)
     assert [p.name for p in written] == [
@@ -74,16 +74,16 @@ def test_dollar_signs_and_percent_are_drawn_as_printed(tmp_path):
 def test_a_report_that_fails_is_an_issue_of_its_document(
     inbox, tmp_path, monkeypatch, capsys
 ):
-    from pipeline import charts
+    from pipeline import reports
 
-    drawn = charts.render_document
+    drawn = reports.render_document
 
     def fails_for_beta(doc_id, tables, out_dir):
         if doc_id == "beta":
             raise ValueError("cannot draw this")
         return drawn(doc_id, tables, out_dir)
 
-    monkeypatch.setattr(charts, "render_document", fails_for_beta)
+    monkeypatch.setattr(reports, "render_document", fails_for_beta)
     out = tmp_path / "out"
     assert (
         extract([inbox, "--out", out, "--workers", "1", "--format", "csv,reports"]) == 0
@@ -538,7 +538,7 @@ fuzz_runs = itertools.count()
     lines=st.lists(hostile_text, min_size=1, max_size=4),
 )
 def test_hostile_text_goes_through_the_whole_pipeline(tmp_path, capfd, titles, lines):
-    from pipeline.charts import render_document
+    from pipeline.reports import render_document
     from pipeline.validate import validate_records
 
     folder = tmp_path / f"run{next(fuzz_runs)}"
