@@ -37,7 +37,7 @@ from .model import Record, finding, issue
 from .reports import report_files
 from .run import DocumentResult, Observer, RunSummary, Settings
 from .supervise import Ended, run_processes
-from .validate import schemas, validate_records
+from .validate import invalid_record, schemas, validate_records
 
 REPORTS = "reports"
 
@@ -352,20 +352,12 @@ def unstorable(tables: dict[str, list[Record]]) -> list[Record]:
                 kept.append(row)
                 continue
             page = row.get("page")
-            message = (
-                f"{table} record not written: {field_name}: "
-                f"{row[field_name]} is too large to store"
-            )
             findings.append(
-                issue(
-                    row.get("doc_id", ""),
-                    row.get("source_file", ""),
-                    finding(
-                        "invalid_record",
-                        "error",
-                        message,
-                        page if isinstance(page, int) and abs(page) < 2**31 else None,
-                    ),
+                invalid_record(
+                    row,
+                    f"{table} record not written: {field_name}: "
+                    f"{row[field_name]} is too large to store",
+                    page if isinstance(page, int) and abs(page) < 2**31 else None,
                 )
             )
         rows[:] = kept

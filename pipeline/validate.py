@@ -58,24 +58,25 @@ def validate_records(
                 continue
             where = ".".join(str(p) for p in errors[0].path) or "record"
             page = row.get("page")
-            message = (
-                f"{table} record {describe(row)} not written: {where}: "
-                f"{errors[0].message}"
-            )
             findings.append(
-                issue(
-                    row.get("doc_id", ""),
-                    row.get("source_file", ""),
-                    finding(
-                        "invalid_record",
-                        "error",
-                        message,
-                        page if isinstance(page, int) else None,
-                    ),
+                invalid_record(
+                    row,
+                    f"{table} record {describe(row)} not written: {where}: "
+                    f"{errors[0].message}",
+                    page if isinstance(page, int) else None,
                 )
             )
         valid[table] = kept
     return valid, findings
+
+
+def invalid_record(row: Record, message: str, page: int | None) -> Record:
+    """The `invalid_record` finding about a record that is not written."""
+    return issue(
+        row.get("doc_id", ""),
+        row.get("source_file", ""),
+        finding("invalid_record", "error", message, page),
+    )
 
 
 def describe(row: Record) -> str:
