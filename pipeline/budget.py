@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .labels import is_grand_total, is_total
 from .reference import account_codes
-from .results import is_grand_total, is_total
-from .tables import Column, Row, Table, line_item, money
+from .tables import Column, Row, Table, line_item, money, quarter_marked, table_year
 from .text import flatten, normalise_label
-from .workplan import quarter_marked, table_year
 
 FUND_CODE = re.compile(r"(?<![\d.,])(\d{5,6})(?![\d.,])")
 CODE_PREFIX = re.compile(r"^\s*(\d{5,6})\b\s*[-–:]?\s*(.*)$", re.S)

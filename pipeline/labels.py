@@ -10,6 +10,7 @@ from .numbers import parse_amount
 from .reference import vocabulary
 from .text import normalise_label
 
+MAX_TOTAL_QUALIFIER = 3  # words after a total word: `Total Output 2 (USD)`
 YEAR = re.compile(
     r"^(?:FY\s*|(?:Y|Year)\s*\d{1,2}\s*[:\-–]?\s*)?((?:19|20)\d\d)$", re.I
 )  # `2017`, `FY2017`, `Y1 2017`
@@ -139,3 +140,30 @@ def is_mark(text: str) -> bool:
 def is_data_text(text: str) -> bool:
     """Cell text that only a body row holds: codes, amounts, marks, ids."""
     return is_value_text(text) or bool(ID_IN_CELL.match(text.strip()))
+
+
+def is_total(text: str) -> bool:
+    """`TOTAL`, `Sub-Total for Output 1`, `Grand total:`, `Total 2008`,
+    `Sub-total Output 2`: a total word, then at most a short qualifier (what
+    is totalled: a year, an output, a currency), never a sentence."""
+    label = normalise_label(text).rstrip(":")
+    vocab = vocabulary()
+    for word in vocab["total_labels"]:
+        if label == word or label.startswith(word + " for "):
+            return True
+        if label.startswith(word + " "):
+            rest = [
+                t for t in re.split(r"[\s:()]+", label[len(word) :]) if t.strip("-")
+            ]
+            return len(rest) <= MAX_TOTAL_QUALIFIER and all(
+                t in vocab["total_qualifiers"]
+                or re.fullmatch(r"[\d.\-–/]+|[ivx]+|[a-z]", t)
+                for t in rest
+            )
+    return False
+
+
+def is_grand_total(text: str) -> bool:
+    """`TOTAL`, `Grand total`: a total of the whole table, not of a part."""
+    label = normalise_label(text).rstrip(":")
+    return label in vocabulary()["total_labels"] and not label.startswith("sub")

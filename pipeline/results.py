@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .labels import is_total
 from .reference import vocabulary
 from .sections import Section
-from .tables import Row, Table, activity_id, money, output_of
+from .tables import Row, Table, activity_id, money, outcome_of, output_of
 from .text import flatten, normalise_label, split_items, split_parties
 
 OUTCOME_LABEL = re.compile(
@@ -26,7 +27,6 @@ OUTPUT_BASELINE = re.compile(r"\bbaseline\s*:\s*", re.I)
 OUTPUT_LABEL = re.compile(
     r"^(?:intended\s+|expected\s+)?output\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I
 )
-MAX_TOTAL_QUALIFIER = 3  # words after a total word: `Total Output 2 (USD)`
 
 
 @dataclass
@@ -88,33 +88,6 @@ def number_value(token: str | None) -> int | None:
     return vocabulary()["number_words"].get(token.lower())
 
 
-def is_total(text: str) -> bool:
-    """`TOTAL`, `Sub-Total for Output 1`, `Grand total:`, `Total 2008`,
-    `Sub-total Output 2`: a total word, then at most a short qualifier (what
-    is totalled: a year, an output, a currency), never a sentence."""
-    label = normalise_label(text).rstrip(":")
-    vocab = vocabulary()
-    for word in vocab["total_labels"]:
-        if label == word or label.startswith(word + " for "):
-            return True
-        if label.startswith(word + " "):
-            rest = [
-                t for t in re.split(r"[\s:()]+", label[len(word) :]) if t.strip("-")
-            ]
-            return len(rest) <= MAX_TOTAL_QUALIFIER and all(
-                t in vocab["total_qualifiers"]
-                or re.fullmatch(r"[\d.\-–/]+|[ivx]+|[a-z]", t)
-                for t in rest
-            )
-    return False
-
-
-def is_grand_total(text: str) -> bool:
-    """`TOTAL`, `Grand total`: a total of the whole table, not of a part."""
-    label = normalise_label(text).rstrip(":")
-    return label in vocabulary()["total_labels"] and not label.startswith("sub")
-
-
 def read_framework(tables: list[Table]) -> Framework:
     fw = Framework([], [])
     for table in (t for t in tables if t.kind == "results_framework"):
@@ -127,7 +100,7 @@ def read_framework(tables: list[Table]) -> Framework:
             and out.outcome_no is None
             and out.activities[0].activity_id.count(".") >= 2
         ):
-            out.outcome_no = int(out.activities[0].activity_id.split(".")[0])
+            out.outcome_no = outcome_of(out.activities[0].activity_id)
     return fw
 
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from itertools import takewhile
 
 from .geometry import group_lines
-from .model import BBox, Document, Grid, Page
 from .labels import (
     ID_IN_CELL,
     OUTPUT_NUMBER,
@@ -31,11 +30,15 @@ from .labels import (
     is_mark,
     is_value_text,
 )
+from .model import BBox, Document, Grid, Page
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
 from .text import flatten, normalise_label
 
 MIN_CONTENT_SHARE = 0.6
+MARK_CONTRAST = (
+    0.05  # a shaded mark is at least this much darker (grey level) than its row
+)
 MAX_LABEL_WORDS = (
     4  # a line label of no activity is short (`GMS`, `Project management`)
 )
@@ -527,6 +530,28 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
     return None
 
 
+def quarter_marked(table: Table, row: Row, col: Column) -> bool:
+    """A mark glyph in the quarter's cell, or, in a grid that marks by
+    shading, the cell shaded darker than the row's other cells (a band of
+    row shading marks nothing)."""
+    text = row.cells[col.index].strip()
+    if text or table.marks_with_glyphs:
+        return is_mark(text)
+    others = sorted(row.shades[c.index] for c in table.columns if c.quarter is None)
+    band = others[len(others) // 2] if others else 1.0
+    return row.shades[col.index] < band - MARK_CONTRAST
+
+
+def table_year(table: Table) -> int | None:
+    """A single year that the table's caption or year headers name."""
+    years = {c.year for c in table.columns if c.year is not None}
+    if len(years) == 1:
+        return years.pop()
+    digits = "".join(ch if ch.isdigit() else " " for ch in table.caption).split()
+    found = [int(d) for d in digits if len(d) == 4 and d[:2] in ("19", "20")]
+    return found[0] if found else None
+
+
 def activity_id(text: str) -> tuple[str | None, str]:
     """The activity number a cell opens with (`Activity 1.2.1 ...`,
     `(1.2.1) ...`, `2.2.1National ...`) and the text after it."""
@@ -539,6 +564,12 @@ def activity_id(text: str) -> tuple[str | None, str]:
 def output_of(activity: str) -> str:
     """The output an activity number implies: `1.2.3` sits under `1.2`."""
     return activity.rsplit(".", 1)[0] if "." in activity else activity
+
+
+def outcome_of(number: str) -> int | None:
+    """The outcome an output or activity number falls under: its first part."""
+    head = number.split(".", 1)[0]
+    return int(head) if head.isdigit() else None
 
 
 def money(text: str, column: Column | None) -> int | None:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .labels import is_mark
-from .results import is_total
-from .tables import Column, Row, Table, activity_id, line_item, money
-from .text import flatten
-
-MARK_CONTRAST = (
-    0.05  # a shaded mark is at least this much darker (grey level) than its row
+from .labels import is_total
+from .tables import (
+    Row,
+    Table,
+    activity_id,
+    line_item,
+    money,
+    quarter_marked,
+    table_year,
 )
+from .text import flatten
 
 
 @dataclass
@@ -36,28 +39,6 @@ class PlanActivity:
     title: str
     party: str
     page: int
-
-
-def quarter_marked(table: Table, row: Row, col: Column) -> bool:
-    """A mark glyph in the quarter's cell, or, in a grid that marks by
-    shading, the cell shaded darker than the row's other cells (a band of
-    row shading marks nothing)."""
-    text = row.cells[col.index].strip()
-    if text or table.marks_with_glyphs:
-        return is_mark(text)
-    others = sorted(row.shades[c.index] for c in table.columns if c.quarter is None)
-    band = others[len(others) // 2] if others else 1.0
-    return row.shades[col.index] < band - MARK_CONTRAST
-
-
-def table_year(table: Table) -> int | None:
-    """A single year that the table's caption or year headers name."""
-    years = {c.year for c in table.columns if c.year is not None}
-    if len(years) == 1:
-        return years.pop()
-    digits = "".join(ch if ch.isdigit() else " " for ch in table.caption).split()
-    found = [int(d) for d in digits if len(d) == 4 and d[:2] in ("19", "20")]
-    return found[0] if found else None
 
 
 def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:

@@ -13,12 +13,12 @@ from pipeline.document import (
     source_after,
     without_neighbours,
 )
-from pipeline.labels import header_role
+from pipeline.labels import header_role, is_grand_total, is_total
 from pipeline.layout import FOOTNOTE_START
 from pipeline.nlp import money_mentions, target_timing
 from pipeline.numbers import parse_amount
 from pipeline.reference import vocabulary
-from pipeline.results import is_grand_total, is_total, labelled_parts, split_indicators
+from pipeline.results import labelled_parts, split_indicators
 from pipeline.tables import activity_id, money, own_role
 from pipeline.text import split_items, split_parties
 from pipeline.textgrid import carries_on

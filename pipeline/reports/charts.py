@@ -23,12 +23,12 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import blended_transform_factory
 
+from ..tables import outcome_of
 from .data import (
     MANAGEMENT,
     Doc,
     budget_by_output_year,
     ordered_groups,
-    outcome_of,
     outputs_by_id,
     plan_rows,
     runs,

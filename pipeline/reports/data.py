@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..model import Record
-from ..tables import output_of
+from ..tables import outcome_of, output_of
 
 Tables = Mapping[str, Sequence[Record]]
 
@@ -45,11 +45,6 @@ def id_key(value: str) -> tuple:
     for part in re.split(r"[.\s]+", value):
         parts.append((0, int(part), "") if part.isdigit() else (1, 0, part))
     return tuple(parts)
-
-
-def outcome_of(output_id: str) -> int | None:
-    head = output_id.split(".", 1)[0]
-    return int(head) if head.isdigit() else None
 
 
 def shorten(value: str, width: int) -> str:
