@@ -22,6 +22,7 @@ from .document import (
     stated_funding,
 )
 from .extraction import Extraction
+from .grids import find_grids
 from .layout import body_text
 from .model import Document, Record, issue
 from .nlp import money_mentions, target_timing
@@ -50,6 +51,8 @@ def extract_file(path: Path) -> dict[str, list[Record]]:
 
 
 def extract_document(doc: Document) -> Extraction:
+    """The records of a document as the reader read it, stage after stage."""
+    find_grids(doc)
     body = body_text(doc)
     sections = split_sections(body)
     tables = find_tables(doc)

@@ -51,6 +51,21 @@ class Fill:
     grey: float
 
 
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A straight ruling segment: a drawn line, a side of a stroked (or thin
+    filled) rectangle, a piece of a curve; as pdfplumber measures it."""
+
+    kind: str  # pdfplumber's object type: "line", "rect_edge" or "curve_edge"
+    orientation: str  # "h" or "v"
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    width: float
+    height: float
+
+
 @dataclass
 class TextLine:
     """Words that share a baseline, left to right."""
@@ -188,8 +203,12 @@ class Page:
     height: float
     rotation: int
     words: list[Word]
-    grids: list[Grid] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)  # found by the `grids` stage
     fills: list[Fill] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)  # rulings: lines, rectangle sides
+    hrules: list[tuple[float, float, float]] = field(
+        default_factory=list
+    )  # (x0, x1, y) of the horizontal rulings
 
 
 @dataclass

@@ -1,14 +1,15 @@
-"""Stage 1: read a PDF once into `Page` objects (words, ruled grids, fills).
+"""Stage 1: read a PDF once into `Page` objects: words, rulings, shading.
 
-This is the only module that opens PDF files.  Everything later works on the
-returned `Document`, so every other stage can be tested on in-memory pages.
+This is the only module that opens PDF files, and all it does is read them:
+finding the tables on the pages is the next stage's (`grids`).  Everything
+later works on the returned `Document`, so every other stage can be tested
+on in-memory pages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from bisect import bisect_right
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -19,17 +20,10 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils import extract_words, obj_to_edges
 
 from .errors import DocumentError
-from .geometry import cell_shade, cluster, group_lines, nearest
-from .labels import is_header_text
-from .model import BBox, Cell, Document, Fill, Grid, Page, Word
-from .text import flatten
-from .textgrid import text_grids
+from .model import Document, Edge, Fill, Page, Word
 
-EDGE_SNAP = 2.0  # points: cell borders closer than this are one grid line
-MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
 THIN_RULE = 2.0  # points: a filled rectangle thinner than this is a rule, not shading
 WHITE = 0.95  # fills lighter than this grey level are not shading
-TABLE_RUNS_ON = 0.75  # an unruled table ending below this share of the page height may go on overleaf
 SIDEWAYS_SHARE = (
     0.6  # a page whose text runs mostly up or down the page is read turned upright
 )
@@ -42,14 +36,6 @@ WORD_SETTINGS = {
 BAND_SHARE = (
     0.3  # a text line's characters sit within this share of the type size of its top
 )
-
-TABLE_SETTINGS = {
-    "vertical_strategy": "explicit",  # the page's rulings (`ruling_edges`), not every rectangle's sides
-    "horizontal_strategy": "explicit",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-}
 
 
 def file_sha256(path: Path) -> str:
@@ -83,14 +69,13 @@ def read_pdf(path: Path) -> Document:
     try:
         with pdfplumber.open(path) as pdf:
             for p in pdf.pages:
-                carried = carried_table(pages[-1]) if pages else None
                 turn = sideways_turn(p)
                 if turn:
                     source = source or pdfium.PdfDocument(str(path))
                     with turned_page(source, p, turn) as upright:
-                        pages.append(read_page(upright, carried, number=p.page_number))
+                        pages.append(read_page(upright, number=p.page_number))
                 else:
-                    pages.append(read_page(p, carried))
+                    pages.append(read_page(p))
                 pictures += len(p.images)
                 p.close()  # frees the page's parsed objects: memory stays flat over long files
     except DocumentError:
@@ -147,15 +132,6 @@ def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:
     return f"unreadable PDF ({name}: {text})"
 
 
-def carried_table(page: Page) -> Grid | None:
-    """An unruled table that runs to the foot of the page, which the next
-    page may continue without repeating its header."""
-    last = max(page.grids, key=lambda g: g.bbox[3], default=None)
-    if last is None or last.ruled or last.bbox[3] < page.height * TABLE_RUNS_ON:
-        return None
-    return last
-
-
 def sideways_turn(page: pdfplumber.page.Page) -> int:
     """The turn (90 or 270 degrees) that shows a page's text upright when
     most of it runs up or down the page (a landscape table printed on a
@@ -191,10 +167,8 @@ def turned_page(
         yield pdf.pages[0]
 
 
-def read_page(
-    page: pdfplumber.page.Page, carried: Grid | None = None, number: int | None = None
-) -> Page:
-    """One page's words, fills and grids; `number` overrides the page's own
+def read_page(page: pdfplumber.page.Page, number: int | None = None) -> Page:
+    """One page's words, fills and rulings; `number` overrides the page's own
     number (a page read from a turned copy)."""
     number = number or page.page_number
     words = page_words(page.chars)
@@ -209,31 +183,16 @@ def read_page(
         and r["width"] > 3
         and r["height"] > 3
     ]
-    result = Page(
+    return Page(
         number=number,
         width=float(page.width),
         height=float(page.height),
         rotation=int(page.rotation or 0) % 360,
         words=words,
         fills=fills,
+        edges=ruling_edges(page),
+        hrules=horizontal_rules(page),
     )
-    edges = ruling_edges(page)
-    across = [e for e in edges if e["orientation"] == "h"] + open_ends(edges)
-    upright = [e for e in edges if e["orientation"] == "v"]
-    if len(edges) >= MIN_RULES_FOR_TABLE and len(across) >= 2 and len(upright) >= 2:
-        settings = {
-            **TABLE_SETTINGS,
-            "explicit_horizontal_lines": across,
-            "explicit_vertical_lines": upright,
-        }
-        for table in page.find_tables(settings):
-            grid = build_grid(number, [tuple(c) for c in table.cells], words, fills)
-            if grid is not None and not header_band(grid, float(page.height)):
-                result.grids.append(grid)
-    result.grids.extend(
-        text_grids(result, result.grids, horizontal_rules(page), carried)
-    )
-    return result
 
 
 def page_words(chars: list[dict]) -> list[Word]:
@@ -297,18 +256,7 @@ def text_bands(chars: list[dict]) -> list[list[dict]]:
     return [[char for _, char in sorted(band, key=lambda ic: ic[0])] for band in bands]
 
 
-def header_band(grid: Grid, page_height: float) -> bool:
-    """A grid of one row, or of header cells alone: the shaded or boxed
-    header of a table whose body has no rules, which the header-led reader
-    takes whole.  At the foot of a page it is kept: the header of a ruled
-    table whose body starts overleaf."""
-    if grid.bbox[3] > page_height * TABLE_RUNS_ON:
-        return False
-    texts = [flatten(c.text) for c in grid.cells if c.text.strip()]
-    return grid.n_rows == 1 or bool(texts) and all(is_header_text(t) for t in texts)
-
-
-def ruling_edges(page: pdfplumber.page.Page) -> list[dict[str, object]]:
+def ruling_edges(page: pdfplumber.page.Page) -> list[Edge]:
     """The edges that rule tables: drawn lines and curves, the sides of
     stroked rectangles, and filled rectangles thin enough to be lines.  A
     filled rectangle of some size is shading (a shaded cell, a band of row
@@ -319,58 +267,20 @@ def ruling_edges(page: pdfplumber.page.Page) -> list[dict[str, object]]:
         if r.get("stroke") or min(r["width"], r["height"]) < THIN_RULE
     ]
     return [
-        e
+        Edge(
+            e["object_type"],
+            e["orientation"],
+            e["x0"],
+            e["top"],
+            e["x1"],
+            e["bottom"],
+            e["width"],
+            e["height"],
+        )
         for obj in [*page.lines, *page.curves, *ruled]
         for e in obj_to_edges(obj)
         if e["orientation"] in ("h", "v")
     ]
-
-
-def open_ends(edges: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Rules closing the page's lowest and topmost ruled rows where they are
-    left open.  A browser draws no rule under a spanning cell that runs on
-    overleaf, nor above the rest of a row broken over the page: the column
-    rules reach the row's edge with nothing (or only part of a rule) across
-    them there."""
-    tolerance = TABLE_SETTINGS["snap_tolerance"]
-    across = [e for e in edges if e["orientation"] == "h"]
-    upright = [e for e in edges if e["orientation"] == "v"]
-    if not across:
-        return []
-    closing = []
-    for y, inward in (
-        (max(e["top"] for e in across), -1),
-        (min(e["top"] for e in across), 1),
-    ):
-        ends = [
-            e["x0"]
-            for e in upright
-            if abs((e["bottom"] if inward < 0 else e["top"]) - y) <= tolerance
-            and inward * ((e["top"] + e["bottom"]) / 2 - y) > tolerance
-        ]
-        if len(ends) < 2:
-            continue
-        left, right = min(ends), max(ends)
-        reach = left
-        for x0, x1 in sorted(
-            (e["x0"], e["x1"]) for e in across if abs(e["top"] - y) <= tolerance
-        ):
-            if x0 > reach + tolerance:
-                break
-            reach = max(reach, x1)
-        if reach < right - tolerance:
-            closing.append(
-                {
-                    "object_type": "line",
-                    "x0": left,
-                    "x1": right,
-                    "top": y,
-                    "bottom": y,
-                    "width": right - left,
-                    "height": 0.0,
-                }
-            )
-    return closing
 
 
 def horizontal_rules(page: pdfplumber.page.Page) -> list[tuple[float, float, float]]:
@@ -403,41 +313,3 @@ def grey_level(colour: object) -> float:
     if len(values) == 4:
         return 1.0 - min(1.0, values[3] + sum(values[:3]) / 3)
     return 1.0
-
-
-def build_grid(
-    page_no: int, boxes: list[BBox], words: list[Word], fills: list[Fill]
-) -> Grid | None:
-    """Turn cell boxes into a `Grid` with row/column spans and the words of
-    each cell (a word belongs to the cell holding its centre)."""
-    if len(boxes) < 2:
-        return None
-    col_edges = cluster([b[0] for b in boxes] + [b[2] for b in boxes], EDGE_SNAP)
-    row_edges = cluster([b[1] for b in boxes] + [b[3] for b in boxes], EDGE_SNAP)
-    if len(col_edges) < 3 or len(row_edges) < 2:
-        return None  # one column: a box or a band of row shading, not a table
-    cells: list[Cell] = []
-    for x0, top, x1, bottom in boxes:
-        c0, c1 = nearest(col_edges, x0), nearest(col_edges, x1)
-        r0, r1 = nearest(row_edges, top), nearest(row_edges, bottom)
-        if c1 <= c0 or r1 <= r0:
-            continue
-        cells.append(Cell(r0, c0, r1 - r0, c1 - c0, (x0, top, x1, bottom)))
-    grid = Grid(
-        page_no,
-        (col_edges[0], row_edges[0], col_edges[-1], row_edges[-1]),
-        col_edges,
-        row_edges,
-        cells,
-    )
-    members: dict[int, list[Word]] = {}
-    for w in words:
-        r = bisect_right(row_edges, w.y_mid) - 1
-        c = bisect_right(col_edges, w.x_mid) - 1
-        cell = grid.at(r, c)
-        if cell is not None:
-            members.setdefault(id(cell), []).append(w)
-    for cell in cells:
-        cell.lines = group_lines(members.get(id(cell), []), page_no)
-        cell.shade = cell_shade(cell.bbox, fills)
-    return grid

@@ -37,6 +37,7 @@ from .run import Observer, Settings
 
 STAGES = {  # the pipeline module at work -> the stage as the user is told
     "reader": "reading the PDF",
+    "grids": "tables",
     "layout": "page layout",
     "sections": "sections",
     "tables": "tables",

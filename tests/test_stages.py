@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.budget import read_budget
 from pipeline.extract import extract_document
+from pipeline.grids import find_grids
 from pipeline.layout import body_text
 from pipeline.reader import read_pdf
 from pipeline.results import read_framework, resolve_parties
@@ -50,7 +51,7 @@ def heading_doc(tmp_path_factory) -> Path:
 
 
 def test_heading_hierarchy_numbers_titles_pages(heading_doc: Path) -> None:
-    sections = split_sections(body_text(read_pdf(heading_doc)))
+    sections = split_sections(body_text(find_grids(read_pdf(heading_doc))))
     got = [
         (s.heading.level, s.heading.number, s.heading.title, s.heading.page)
         for s in sections
@@ -68,7 +69,8 @@ def test_body_text_joins_hyphens_drops_marks_footnotes_and_furniture(
     heading_doc: Path,
 ) -> None:
     sections = {
-        s.heading.number: s for s in split_sections(body_text(read_pdf(heading_doc)))
+        s.heading.number: s
+        for s in split_sections(body_text(find_grids(read_pdf(heading_doc))))
     }
     paragraphs = sections["1.1"].paragraphs
     assert (
@@ -139,8 +141,7 @@ def test_framework_spans_and_page_break(
     w.space(300)  # forces the table over a page break
     w.table(framework_spec(rules), repeat_header=repeat_header)
     w.save()
-    doc = read_pdf(path)
-    tables = find_tables(doc)
+    tables = find_tables(find_grids(read_pdf(path)))
     assert [t.kind for t in tables] == ["results_framework"]
     assert len(tables[0].pages) == 2
     fw = read_framework(tables)
@@ -213,7 +214,7 @@ def test_workplan_marks_in_ruled_and_unruled_grids(
         assert read_pdf(path).pages[0].rotation == int(
             degrees
         )  # sideways: read turned upright
-    marks, activities = read_workplan(find_tables(read_pdf(path)))
+    marks, activities = read_workplan(find_tables(find_grids(read_pdf(path))))
     got = sorted((m.activity_id, m.year, m.quarter) for m in marks)
     assert got == [
         ("1.1.1", 2020, 1),
@@ -256,7 +257,7 @@ def test_budget_sheet_with_spanning_activity_and_thousands(tmp_path: Path) -> No
     w.line("2019", bold=True)
     w.table(TableSpec([100, 170, 70, 70, 150, 70], header, rows))
     w.save()
-    tables = find_tables(read_pdf(path))
+    tables = find_tables(find_grids(read_pdf(path)))
     assert [t.kind for t in tables] == ["budget"]
     lines, _ = read_budget(tables)
     got = [
@@ -318,7 +319,9 @@ def test_budget_kept_by_outcome_with_year_columns_and_totals(tmp_path: Path) -> 
     w.line("Total Budget and Workplan", bold=True)
     w.table(TableSpec([190, 120, 60, 90, 60, 60, 70], header, rows))
     w.save()
-    tables = [t for t in find_tables(read_pdf(path)) if t.kind != "unclassified"]
+    tables = [
+        t for t in find_tables(find_grids(read_pdf(path))) if t.kind != "unclassified"
+    ]
     assert [t.kind for t in tables] == ["budget"]
     lines, totals = read_budget(tables)
     got = [
