@@ -32,12 +32,12 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent
     for path in sorted(
-        [
+        {  # schemas/ is a link in a source tree (not followed by rglob), a folder in a wheel
             *root.rglob("*.py"),
             *root.rglob("*.json"),
             *root.rglob("*.csv"),
-            *(root.parent / "schemas").glob("*.json"),
-        ]
+            *(root / "schemas").glob("*.json"),
+        }
     ):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -1,6 +1,8 @@
 """Stage 7: every record is checked against its JSON Schema before writing.
 
-The schemas in `schemas/` are the one source of truth for the record types:
+The schemas in `schemas/` are the one source of truth for the record types
+(the package reads them as `pipeline/schemas`, a link to that folder that a
+built wheel holds as a copy):
 their property order is the CSV column order, and the Parquet, DuckDB and
 Data Package types are derived from them.  A record that fails is not
 written; it becomes an `invalid_record` finding that names the field and the
@@ -11,23 +13,23 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from .model import Record, finding, issue
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
-
 
 @lru_cache(maxsize=None)
 def schemas() -> dict[str, dict[str, Any]]:
-    if not SCHEMA_DIR.is_dir():
-        raise FileNotFoundError(f"schema folder not found: {SCHEMA_DIR}")
+    folder = resources.files(__package__).joinpath("schemas")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"schema folder not found: {folder}")
     return {
         p.name.removesuffix(".schema.json"): json.loads(p.read_text("utf-8"))
-        for p in sorted(SCHEMA_DIR.glob("*.schema.json"))
+        for p in sorted(folder.iterdir(), key=lambda p: p.name)
+        if p.name.endswith(".schema.json")
     }
 
 
