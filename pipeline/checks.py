@@ -24,6 +24,7 @@ from .extraction import Extraction
 from .model import Record, finding
 from .nlp import money_mentions
 from .reference import account_codes, vocabulary
+from .sections import ANNEX, annex_citations
 from .tables import output_of
 
 EXACT_USD = 1
@@ -584,13 +585,15 @@ def check_cross_references(ex: Extraction) -> Iterator[Record]:
     annexes = [
         (s.heading.number, s.heading.title)
         for s in ex.sections
-        if s.heading.number.startswith("Annex")
+        if s.heading.number.startswith(ANNEX)
     ]
+    citations = annex_citations()
     seen: set[tuple[str, str]] = set()
     for section in ex.sections:
         for para in section.paragraphs:
-            for m in re.finditer(r"\bAnnex\s+([0-9IVX]+|[A-Z])\b", para):
-                cited = f"Annex {m.group(1)}"
+            for m in citations.finditer(para):
+                word, cited_no = m.groups()
+                cited = f"{ANNEX} {cited_no}"
                 window = set(
                     re.findall(
                         r"[a-z]+", para[max(0, m.start() - 90) : m.start()].lower()
@@ -616,7 +619,8 @@ def check_cross_references(ex: Extraction) -> Iterator[Record]:
                     yield finding(
                         "cross_reference",
                         "warning",
-                        f"The text refers to the {best[1]} as {cited}, but it is printed as {best[0]}.",
+                        f"The text refers to the {best[1]} as {word} {cited_no}, but it is printed as "
+                        f"{best[0]}.",
                         section.heading.page,
                     )
 

@@ -17,6 +17,7 @@ from .model import TextLine
 from .reference import vocabulary
 
 MAX_HEADING_CHARS = 150
+ANNEX = "Annex"  # an annex heading's number, whatever word prints it: `Annex 2`
 PARAGRAPH_GAP = (
     0.45  # vertical gap, as a share of the font size, that opens a paragraph
 )
@@ -50,6 +51,16 @@ class Section:
 
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in words)
+
+
+def annex_citations() -> re.Pattern[str]:
+    """A reference to an annex in the running text, by one of the
+    vocabulary's annex words (`Annex 2`, `Appendix B`): group 1 is the
+    word, group 2 the number (`ANNEX` and the number name the annex's heading)."""
+    words = vocabulary()["heading_keywords"]["annex"]
+    return re.compile(
+        rf"\b({_alternation([w.capitalize() for w in words])})\s+([0-9IVX]+|[A-Z])\b"
+    )
 
 
 def _heading_patterns() -> list[tuple[re.Pattern[str], int, str]]:
@@ -105,7 +116,7 @@ def parse_heading(line: TextLine, body_size: float) -> Heading | None:
         title = m.group("title").strip(" .:–—-")
         number = m.group("num").rstrip(".")
         if kind == "annex":
-            number = f"Annex {number}"
+            number = f"{ANNEX} {number}"
         if level == 3 and number.count(".") >= 2:
             level = 4
         if not title and kind == "plain" and "kw" not in m.groupdict():

@@ -295,6 +295,9 @@ CASES = {
     "budget_sheet_quarters_vs_workplan": planted(sheet_quarters={"1.1.2": (4,)}),
     "duplicate_heading_number": planted(second_annex_number="1"),
     "cross_reference": planted(annex_reference="Annex 3"),
+    "cross_reference (an annex word of the vocabulary)": planted(
+        annex_reference="Appendix 3"
+    ),
     "table_total_vs_lines": planted(sheet_totals={2021: 29000}),
     "funding_vs_budget": planted(
         fund_names={"04000": "UNDP", "30071": "Kenya"},
