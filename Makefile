@@ -7,7 +7,7 @@ OUT    ?= output
 ARGS   ?=
 N      ?= 200
 
-.PHONY: setup extract test fuzz score notebooks bench clean
+.PHONY: setup extract test test-fast lint fuzz score notebooks bench clean
 
 STAMP  := $(VENV)/.installed
 
@@ -28,6 +28,13 @@ extract: setup  ## raw/ -> output/ (override with RAW=... OUT=...)
 test: setup  ## the whole test suite (installs the fonts and PDF producers of the test documents if missing)
 	bash tests/renderers.sh
 	$(PY) -m pytest -q
+
+test-fast: setup  ## the fast tests only (no whole-PDF extraction, no rendering): under half a minute
+	$(PY) -m pytest -q -m fast
+
+lint: setup  ## ruff: the lint rules and the formatting pyproject.toml sets
+	$(VENV)/bin/ruff check pipeline tests bench
+	$(VENV)/bin/ruff format --check pipeline tests bench
 
 fuzz: setup  ## N documents of random layouts (make fuzz N=200): rendered, extracted, scored; not part of make test
 	bash tests/renderers.sh

@@ -13,6 +13,14 @@ SAMPLE = ROOT / "raw" / "undp-china-migrant-workers.pdf"
 GOLD = ROOT / "tests" / "gold" / "undp-china-migrant-workers"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test not marked fast is slow: it extracts whole PDFs or renders
+    documents (`make test-fast` runs `pytest -m fast`)."""
+    for item in items:
+        if item.get_closest_marker("fast") is None:
+            item.add_marker(pytest.mark.slow)
+
+
 def run_pipeline(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pipeline", *args],

@@ -8,6 +8,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.fast
+
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 RECORD_BUILDERS = {"results", "workplan", "budget", "risks", "document"}
 

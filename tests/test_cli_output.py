@@ -144,6 +144,7 @@ def test_an_unexpected_error_is_shown_with_its_traceback_in_verbose_only(
     assert verbose.count("in stage: tables") == 2
 
 
+@pytest.mark.fast
 def test_stage_is_the_module_extract_called_last() -> None:
     class Frame:
         def __init__(self, module: str):

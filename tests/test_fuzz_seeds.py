@@ -15,8 +15,8 @@ import pytest
 
 from tests.synth import CORPUS, Entry, fuzz, render
 from tests.synth.layout import Layout
-from tests.synth.templates.common import header_grid
 from tests.synth.producers import page_lines
+from tests.synth.templates.common import header_grid
 
 # 2007: 269 reportlab; 2009: 13 LibreOffice, 147 Chromium, 296 fpdf2; 2016: 336 LibreOffice, 489 Chromium.
 # Then layouts that each once defeated a rule: 2 (unruled, shaded header, sideways quarter labels),

@@ -341,6 +341,7 @@ def test_text_cells_that_read_as_formulas_are_quoted_in_csv_only(tmp_path):
     assert stored["Situation Analysis"] == FORMULA
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "value, cell",
     [
@@ -587,6 +588,7 @@ def test_a_reference_loop_is_found_before_the_time_limit(tmp_path):
     )
 
 
+@pytest.mark.fast
 def test_reading_a_huge_file_counts_against_the_time_limit(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

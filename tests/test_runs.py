@@ -324,6 +324,7 @@ def test_usage_errors_exit_2(inbox, tmp_path, capsys, args, message):
     assert not (tmp_path / "out").exists()  # nothing was written
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "args",
     [
@@ -340,6 +341,7 @@ def test_bad_arguments_exit_2_with_usage(capsys, args):
     assert "usage:" in capsys.readouterr().err
 
 
+@pytest.mark.fast
 def test_usage_error_from_the_command_line(tmp_path):
     run = run_cli(tmp_path / "nowhere", out=tmp_path / "out")
     assert run.code == 2
@@ -347,6 +349,7 @@ def test_usage_error_from_the_command_line(tmp_path):
     assert run.stdout == ""
 
 
+@pytest.mark.fast
 def test_integers_too_large_to_store_become_findings():
     from pipeline.batch import unstorable
 

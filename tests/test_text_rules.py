@@ -23,6 +23,8 @@ from pipeline.tables import activity_id, money, own_role
 from pipeline.text import split_items, split_parties
 from pipeline.textgrid import carries_on
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize(
     "text,value",

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from .docx_writer import DocxWriter
 from .document import Block, Heading, PageSetup
+from .docx_writer import DocxWriter
 from .flow import FlowWriter
 from .html_writer import HtmlWriter
 
