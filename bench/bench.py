@@ -39,8 +39,10 @@ def timed(cmd: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB of the command's process tree)."""
     script = (
         "import resource, subprocess, sys, time, json\n"
-        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:]); s = time.perf_counter() - t\n"
-        "print(json.dumps([r.returncode, s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n"
+        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:]); s = "
+        "time.perf_counter() - t\n"
+        "print(json.dumps([r.returncode, s, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, *cmd], capture_output=True, text=True, cwd=ROOT
@@ -168,17 +170,22 @@ def main() -> None:
         )
         s, c, b = results["sample"], results["corpus"], results["big_document"]
         print(
-            f"sample ({pages} pages): pipeline {s['pipeline']['seconds']} s, bare pdfplumber "
-            f"{s['bare_pdfplumber']['seconds']} s, ratio {s['ratio_to_bare']}, {s['pages_per_second']} pages/s, "
+            f"sample ({pages} pages): pipeline {s['pipeline']['seconds']} s, bare "
+            "pdfplumber "
+            f"{s['bare_pdfplumber']['seconds']} s, ratio {s['ratio_to_bare']}, "
+            f"{s['pages_per_second']} pages/s, "
             f"peak RSS {s['pipeline']['peak_rss_mb']} MB"
         )
         print(
-            f"corpus ({args.docs} documents): 1 worker {c['workers_1']['seconds']} s, 2 workers "
-            f"{c['workers_2']['seconds']} s, speed-up {c['speedup_2_workers']}x, peak RSS "
+            f"corpus ({args.docs} documents): 1 worker {c['workers_1']['seconds']} s, "
+            "2 workers "
+            f"{c['workers_2']['seconds']} s, speed-up {c['speedup_2_workers']}x, peak "
+            "RSS "
             f"{c['workers_1']['peak_rss_mb']} / {c['workers_2']['peak_rss_mb']} MB"
         )
         print(
-            f"big document ({args.big_pages} pages): pipeline {b['pipeline']['seconds']} s, ratio "
+            f"big document ({args.big_pages} pages): pipeline "
+            f"{b['pipeline']['seconds']} s, ratio "
             f"{b['ratio_to_bare']}, peak RSS {b['pipeline']['peak_rss_mb']} MB"
         )
     finally:

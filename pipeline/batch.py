@@ -15,10 +15,11 @@ import tempfile
 import time
 import traceback
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .cache import (
     CACHE_DIR,
@@ -78,7 +79,8 @@ def results_folder(
         warn(
             observer,
             warnings,
-            f"the cache {shown(cache)} cannot be written ({exc.strerror or exc}): going on without it",
+            f"the cache {shown(cache)} cannot be written ({exc.strerror or exc}): "
+            "going on without it",
         )
         with tempfile.TemporaryDirectory(prefix="prodoc-results-") as folder:
             yield Path(folder)
@@ -182,7 +184,8 @@ def extract_batch(
         if not ids[path]:
             fail(
                 path,
-                "the file name leaves no document id (doc_id): name it with letters or digits",
+                "the file name leaves no document id (doc_id): name it with letters or "
+                "digits",
             )
             continue
         if ids[path] in named:
@@ -203,7 +206,8 @@ def extract_batch(
         if sha is None:
             fail(
                 path,
-                f"took longer than the {settings.timeout_s:g} s time limit (reading the file)",
+                f"took longer than the {settings.timeout_s:g} s time limit (reading "
+                "the file)",
                 spent[path],
             )
             continue
@@ -272,7 +276,8 @@ def extract_batch(
 
 
 def dataset_names() -> set[str]:
-    """The top-level names a run may write into its output folder, whatever its formats."""
+    """The top-level names a run may write into its output folder, whatever
+    its formats."""
     return output_names() | {RUN_FILE, DESCRIPTOR_FILE, REPORTS}
 
 
@@ -393,6 +398,7 @@ def unique(paths: list[Path], tell: Callable[[str], None]) -> list[Path]:
         kept.append(first)
         for other in sorted({p for p in same if doc_id_of(p) != doc_id_of(first)}):
             tell(
-                f"{shown(other)}: the same file as {shown(first)}, extracted once as {doc_id_of(first)}"
+                f"{shown(other)}: the same file as {shown(first)}, extracted once as "
+                f"{doc_id_of(first)}"
             )
     return kept

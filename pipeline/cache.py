@@ -32,7 +32,8 @@ def code_fingerprint() -> str:
     digest = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent
     for path in sorted(
-        {  # schemas/ is a link in a source tree (not followed by rglob), a folder in a wheel
+        # schemas/: a link in a source tree (not followed by rglob), a folder in a wheel
+        {
             *root.rglob("*.py"),
             *root.rglob("*.json"),
             *root.rglob("*.csv"),
@@ -72,12 +73,16 @@ def cache_miss(target: Path, force: bool) -> str:
         return "--force: to be extracted again"
     if target.exists():
         return (
-            f"the cached result ({CACHE_DIR}/{target.name}) is unreadable, damaged or a failure: "
+            f"the cached result ({CACHE_DIR}/{target.name}) is unreadable, damaged or "
+            "a failure: "
             "to be extracted again"
         )
     stem = target.name.rsplit("-", 1)[0]
     if any(target.parent.glob(f"{stem}-*.json")):
-        return "the cache holds a result of other pipeline code only: to be extracted again"
+        return (
+            "the cache holds a result of other pipeline code only: to be extracted "
+            "again"
+        )
     return "not in the cache: to be extracted"
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from itertools import combinations
-from typing import Callable, Iterator
 
 from .budget import BudgetLine
 from .extraction import Extraction
@@ -98,7 +98,8 @@ def check_framework_total(ex: Extraction) -> Iterator[Record]:
         yield finding(
             "framework_total_vs_outputs",
             "error",
-            f"The results framework TOTAL is {usd(fw.total)} but its output budgets{other} add up to "
+            f"The results framework TOTAL is {usd(fw.total)} but its output "
+            f"budgets{other} add up to "
             f"{usd(summed)} (difference {summed - fw.total:+,}).",
             fw.total_page,
         )
@@ -144,7 +145,8 @@ def check_stated_total(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 check,
                 "error",
-                f"The document states a total budget of {total.printed} ({usd(total.amount_usd)}) but "
+                f"The document states a total budget of {total.printed} "
+                f"({usd(total.amount_usd)}) but "
                 f"{context}; the difference is {value - total.amount_usd:+,}.",
                 total.page,
             )
@@ -161,8 +163,10 @@ def check_table_totals(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 "table_total_vs_lines",
                 "error",
-                f'The {t.table} table prints "{t.label}" of {t.amount_usd:,}{year} but its {len(t.lines)} '
-                f"budget lines sum to {summed:,} (difference {t.amount_usd - summed:,}).",
+                f'The {t.table} table prints "{t.label}" of {t.amount_usd:,}{year} but '
+                f"its {len(t.lines)} "
+                f"budget lines sum to {summed:,} (difference "
+                f"{t.amount_usd - summed:,}).",
                 t.page,
             )
 
@@ -217,8 +221,10 @@ def check_funding_vs_budget(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 "funding_vs_budget",
                 "error",
-                f"{source['source']} is stated to give {source['amount_usd']:,} but the budget lines of "
-                f"fund {'/'.join(funds)} sum to {lines:,} (difference {lines - source['amount_usd']:,})"
+                f"{source['source']} is stated to give {source['amount_usd']:,} but "
+                "the budget lines of "
+                f"fund {'/'.join(funds)} sum to {lines:,} (difference "
+                f"{lines - source['amount_usd']:,})"
                 f"{overall}.",
                 source["page"],
             )
@@ -298,9 +304,12 @@ def check_schedules(ex: Extraction) -> Iterator[Record]:
                 yield finding(
                     "cost_sharing_schedule_vs_budget_sheet",
                     "error",
-                    f"The {source} schedule states USD {stated:,} for {year}, but the {year} budget sheet "
-                    f"lines with fund {label} sum to {actual:,} (difference {actual - stated:+,}); all years "
-                    f"together {sum(per_year.values()):,} vs the scheduled {sum(items.values()):,}.",
+                    f"The {source} schedule states USD {stated:,} for {year}, but the "
+                    f"{year} budget sheet "
+                    f"lines with fund {label} sum to {actual:,} (difference "
+                    f"{actual - stated:+,}); all years "
+                    f"together {sum(per_year.values()):,} vs the scheduled "
+                    f"{sum(items.values()):,}.",
                     page,
                 )
 
@@ -335,7 +344,8 @@ def check_fund_codes(ex: Extraction) -> Iterator[Record]:
                 yield finding(
                     "fund_code_format",
                     "warning",
-                    f'{n} budget lines print fund "{code}" while {m} lines print "{other}"; they look '
+                    f'{n} budget lines print fund "{code}" while {m} lines print '
+                    f'"{other}"; they look '
                     f"like one fund with a doubled digit.",
                     page,
                 )
@@ -364,7 +374,8 @@ def check_output_budgets(ex: Extraction) -> Iterator[Record]:
         yield finding(
             "output_budget_vs_budget_sheets",
             "warning",
-            "The framework budget per output does not match the sum of that output's activity lines in "
+            "The framework budget per output does not match the sum of that output's "
+            "activity lines in "
             "the budget sheets (framework vs sheets): " + "; ".join(diffs) + ".",
         )
 
@@ -384,13 +395,15 @@ def check_activities_vs_plan(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 "activity_without_workplan",
                 "warning",
-                f'Framework activity {aid} ("{title[:60]}") has no row, hence no quarter marked, in the work plan.',
+                f'Framework activity {aid} ("{title[:60]}") has no row, hence no '
+                "quarter marked, in the work plan.",
             )
         elif aid not in marked:
             yield finding(
                 "activity_without_workplan",
                 "warning",
-                f'Framework activity {aid} ("{title[:60]}") has a work-plan row but no quarter marked.',
+                f'Framework activity {aid} ("{title[:60]}") has a work-plan row but no '
+                "quarter marked.",
                 planned[aid].page,
             )
     yield from unmarked_budget_years(ex, titles, marked)
@@ -407,7 +420,8 @@ def check_activities_vs_plan(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 "workplan_activity_numbering",
                 "warning",
-                f'Work plan row numbered {aid} ("{plan.title[:60]}") matches framework activity {best} '
+                f'Work plan row numbered {aid} ("{plan.title[:60]}") matches framework '
+                f"activity {best} "
                 f'("{titles[best][:60]}").',
                 plan.page,
             )
@@ -415,7 +429,8 @@ def check_activities_vs_plan(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 "workplan_activity_not_in_framework",
                 "warning",
-                f'Work plan activity {aid} ("{plan.title[:60]}") is not in the results framework.',
+                f'Work plan activity {aid} ("{plan.title[:60]}") is not in the results '
+                "framework.",
                 plan.page,
             )
 
@@ -436,7 +451,8 @@ def unmarked_budget_years(
             yield finding(
                 "activity_without_workplan",
                 "warning",
-                f'Activity {aid} ("{titles.get(aid, "")[:60]}") has budget lines in {year} ({amount:,}) '
+                f'Activity {aid} ("{titles.get(aid, "")[:60]}") has budget lines in '
+                f"{year} ({amount:,}) "
                 f"but no quarter of {year} marked in the work plan.",
             )
 
@@ -453,7 +469,8 @@ def check_activities_without_budget(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 "activity_without_budget",
                 "warning",
-                f'Activity {a["activity_id"]} ("{a["title"][:60]}") has no amount in any budget{span}.',
+                f'Activity {a["activity_id"]} ("{a["title"][:60]}") has no amount in '
+                f"any budget{span}.",
                 a["page"],
             )
 
@@ -474,7 +491,8 @@ def check_budget_activities(ex: Extraction) -> Iterator[Record]:
         yield finding(
             "budget_activity_not_in_framework",
             "warning",
-            f"The {years} budget lines name activity {aid} ({amount:,}), which the results framework lacks "
+            f"The {years} budget lines name activity {aid} ({amount:,}), which the "
+            "results framework lacks "
             f"(it lists activities {listed} under output {output_of(aid)}).",
             lines[0].page,
         )
@@ -499,8 +517,10 @@ def check_sheet_quarters(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 "budget_sheet_quarters_vs_workplan",
                 "warning",
-                f"{year} budget sheet marks activity {aid} in {','.join(f'Q{q}' for q in sorted(quarters))} "
-                f"but the work plan marks {','.join(f'Q{q}' for q in sorted(plan[key]))} of {year}.",
+                f"{year} budget sheet marks activity {aid} in "
+                f"{','.join(f'Q{q}' for q in sorted(quarters))} "
+                "but the work plan marks "
+                f"{','.join(f'Q{q}' for q in sorted(plan[key]))} of {year}.",
                 pages[key],
             )
 
@@ -508,7 +528,10 @@ def check_sheet_quarters(ex: Extraction) -> Iterator[Record]:
 def check_budget_values(ex: Extraction) -> Iterator[Record]:
     known = account_codes()
     for b in ex.budget:
-        where = f"{b.year} budget line ({b.activity_id or b.label or 'no activity'}, account {b.account_printed or '?'})"
+        where = (
+            f"{b.year} budget line ({b.activity_id or b.label or 'no activity'}, "
+            f"account {b.account_printed or '?'})"
+        )
         if b.amount_usd is None:
             yield finding(
                 "amount_unparseable",
@@ -527,7 +550,8 @@ def check_budget_values(ex: Extraction) -> Iterator[Record]:
             yield finding(
                 "account_code_unknown",
                 "warning",
-                f"{where}: account code {b.account_code} is not in the Atlas reference table.",
+                f"{where}: account code {b.account_code} is not in the Atlas reference "
+                "table.",
                 b.page,
             )
         elif not b.account_code and b.account_printed:
@@ -560,11 +584,12 @@ def check_marks_in_period(ex: Extraction) -> Iterator[Record]:
         yield finding(
             "mark_outside_project_period",
             "warning",
-            f"The work plan marks {n} quarter(s) in {year}, outside the budgeted years {years[0]}-{years[-1]}.",
+            f"The work plan marks {n} quarter(s) in {year}, outside the budgeted years "
+            f"{years[0]}-{years[-1]}.",
         )
 
 
-# ------------------------------------------------------------------ headings and references
+# -------------------------------------------------------------- headings and references
 
 
 def check_heading_numbers(ex: Extraction) -> Iterator[Record]:
@@ -619,7 +644,8 @@ def check_cross_references(ex: Extraction) -> Iterator[Record]:
                     yield finding(
                         "cross_reference",
                         "warning",
-                        f"The text refers to the {best[1]} as {word} {cited_no}, but it is printed as "
+                        f"The text refers to the {best[1]} as {word} {cited_no}, but "
+                        "it is printed as "
                         f"{best[0]}.",
                         section.heading.page,
                     )

@@ -18,9 +18,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from .batch import dataset_names, doc_id_of, run_batch
 from .cluster import ClusterError
@@ -50,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser(
         "extract",
         help="extract PDFs (files or folders) into a dataset folder",
-        description="Extract PDFs (files or folders of PDFs) into CSV, JSON, Parquet and DuckDB.",
+        description="Extract PDFs (files or folders of PDFs) into CSV, JSON, Parquet "
+        "and DuckDB.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -60,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=max(1, os.cpu_count() or 1),
-        help="documents extracted in parallel (default: number of cores; with --scheduler local, "
+        help="documents extracted in parallel (default: number of cores; with "
+        "--scheduler local, "
         "the Dask worker processes; ignored with a scheduler address)",
     )
     ex.add_argument(
@@ -73,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--memory-mb",
         type=int,
         default=4096,
-        help="resident memory (RSS) each document's process may use, in MB (default 4096; 0 = no cap)",
+        help="resident memory (RSS) each document's process may use, in MB (default "
+        "4096; 0 = no cap)",
     )
     ex.add_argument(
         "--force",
@@ -88,8 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="extract on a Dask cluster: its scheduler's address (tcp://HOST:PORT), or 'local' "
-        "for a cluster of --workers processes on this machine; the workers must read the "
+        help="extract on a Dask cluster: its scheduler's address (tcp://HOST:PORT), or "
+        "'local' "
+        "for a cluster of --workers processes on this machine; the workers must read "
+        "the "
         "PDFs at the same paths and run the same pipeline version",
     )
     talk = ex.add_mutually_exclusive_group()
@@ -115,7 +121,8 @@ def collect_pdfs(inputs: list[str]) -> list[Path]:
             paths.extend(
                 sorted(
                     q
-                    for q in p.iterdir()  # broken links too: the batch tells what they are
+                    # broken links too: the batch tells what they are
+                    for q in p.iterdir()
                     if q.suffix.lower() == ".pdf" and (q.is_file() or q.is_symlink())
                 )
             )
@@ -133,7 +140,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise UsageError(
-            f"--format: unknown format(s) {', '.join(unknown) or '(none)'}; choose among {', '.join(FORMATS)}"
+            f"--format: unknown format(s) {', '.join(unknown) or '(none)'}; choose "
+            f"among {', '.join(FORMATS)}"
         )
     return chosen
 
@@ -151,7 +159,8 @@ def check_limits(args: argparse.Namespace) -> None:
         )
     if args.scheduler is not None and not args.scheduler.strip():
         raise UsageError(
-            "--scheduler needs the address of a Dask scheduler (tcp://HOST:PORT) or 'local'"
+            "--scheduler needs the address of a Dask scheduler (tcp://HOST:PORT) or "
+            "'local'"
         )
 
 
@@ -170,13 +179,17 @@ def prepare_output(given: str) -> Path:
     foreign = foreign_outputs(out, dataset_names())
     if foreign:
         raise UsageError(
-            f"--out {text}: holds {', '.join(foreign)}, which this tool did not write and a run "
+            f"--out {text}: holds {', '.join(foreign)}, which this tool did not write "
+            "and a run "
             "would replace; choose a new or empty folder, or move them away"
         )
     return out
 
 
-BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar:20}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
+BAR_FORMAT = (
+    "{desc}: {percentage:3.0f}%|{bar:20}| {n_fmt}/{total_fmt} "
+    "[{elapsed}<{remaining}{postfix}]"
+)
 
 
 def shorten(name: str, width: int = 20) -> str:
@@ -209,7 +222,8 @@ class Reporter(Observer):
     def planned(self, total: int, to_extract: int, where: str) -> None:
         if self.verbose:
             self.say(
-                f"{total} document(s): {total - to_extract} from the cache, {to_extract} to extract {where}"
+                f"{total} document(s): {total - to_extract} from the cache, "
+                f"{to_extract} to extract {where}"
             )
         if self.show_progress and total:
             from tqdm import tqdm
@@ -260,7 +274,8 @@ class Reporter(Observer):
             self.say(f"failed: {result.file}: {result.reason}")
             if self.verbose:
                 self.say(
-                    f"    after {result.seconds:.1f} s, in stage: {result.stage or 'before the extraction'}"
+                    f"    after {result.seconds:.1f} s, in stage: "
+                    f"{result.stage or 'before the extraction'}"
                 )
                 for line in result.detail.rstrip().splitlines():
                     self.say(f"    | {line}")
@@ -272,7 +287,8 @@ class Reporter(Observer):
                 else f"extracted in {result.seconds:.1f} s"
             )
             self.say(
-                f"{result.file}: {result.status}, {how} ({result.pages} pages, {records} records, "
+                f"{result.file}: {result.status}, {how} ({result.pages} pages, "
+                f"{records} records, "
                 f"{result.issues} issues)"
             )
         if self.bar is not None:
@@ -286,7 +302,8 @@ class Reporter(Observer):
             self.bar.set_postfix_str("writing the dataset")
         if self.verbose:
             self.say(
-                f"writing the dataset ({', '.join(formats)}) after {time.monotonic() - self.started_at:.1f} s"
+                f"writing the dataset ({', '.join(formats)}) after "
+                f"{time.monotonic() - self.started_at:.1f} s"
             )
 
     def close(self) -> None:
@@ -311,12 +328,14 @@ def is_terminal(stream: TextIO) -> bool:
 
 def print_summary(summary: RunSummary) -> None:
     print(
-        f"{'document':40} {'status':8} {'source':9} {'pages':>5} {'records':>7} {'issues':>6} {'sec':>6}"
+        f"{'document':40} {'status':8} {'source':9} {'pages':>5} {'records':>7} "
+        f"{'issues':>6} {'sec':>6}"
     )
     for d in summary.documents:
         seconds = "-" if d.cached or d.status == "failed" else f"{d.seconds:.1f}"
         print(
-            f"{d.doc_id[:40]:40} {d.status:8} {d.source:9} {d.pages:5d} {sum(d.records.values()):7d} "
+            f"{d.doc_id[:40]:40} {d.status:8} {d.source:9} {d.pages:5d} "
+            f"{sum(d.records.values()):7d} "
             f"{d.issues:6d} {seconds:>6}"
         )
         counts = [f"{table} {n}" for table, n in d.records.items() if n]
@@ -326,7 +345,8 @@ def print_summary(summary: RunSummary) -> None:
     done = c["documents"] - c["failed"]
     print(
         f"{done} of {c['documents']} documents extracted into {summary.out_dir} "
-        f"({c['extracted']} extracted now, {c['from_cache']} from the cache, {c['partial']} partial)"
+        f"({c['extracted']} extracted now, {c['from_cache']} from the cache, "
+        f"{c['partial']} partial)"
     )
 
 

@@ -25,14 +25,16 @@ run writes, byte for byte.  What differs on a cluster:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .cache import code_fingerprint
 from .run import Observer, Settings
@@ -71,7 +73,8 @@ def extract_on_worker(path: str, memory_mb: int, timeout_s: float) -> dict[str, 
         )
         return answer
     if hasattr(os, "fork"):
-        preload()  # imported once per worker; every document's process is forked with it
+        # imported once per worker; every document's process is forked with it
+        preload()
         text, reason, stage, seconds = run_forked(
             path, memory_mb, timeout_s, task_cancelled()
         )
@@ -181,10 +184,8 @@ def run_dask(
                 )
                 running[future] = (path, target, time.monotonic())
                 observer.started(path)
-            try:
+            with contextlib.suppress(TimeoutError):
                 wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                pass
             observer.tick()
             for future in list(running):
                 path, target, handed = running[future]
@@ -241,8 +242,10 @@ def ended(future, path: Path, target: Path, elapsed: float, fingerprint: str) ->
             path,
             target,
             elapsed,
-            f"the Dask worker on {answer['host']} runs other pipeline code (code {answer['fingerprint']}, "
-            f"here {fingerprint}): install the same version of the pipeline on the workers",
+            f"the Dask worker on {answer['host']} runs other pipeline code (code "
+            f"{answer['fingerprint']}, "
+            f"here {fingerprint}): install the same version of the pipeline on the "
+            "workers",
             "",
         )
     seconds = float(answer["seconds"])

@@ -25,9 +25,10 @@ import csv
 import json
 import os
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from . import __version__
 from .model import Record
@@ -94,27 +95,37 @@ REFERENCES = (
 
 # what the tables say about each other where no foreign key can promise it
 NOTES = {
-    "issues": "A document that could not be read at all has rows here but no row in documents.csv.",
-    "activities": "output_id names the output of outputs.csv that the activity numbering implies "
+    "issues": "A document that could not be read at all has rows here but no row in "
+    "documents.csv.",
+    "activities": "output_id names the output of outputs.csv that the activity "
+    "numbering implies "
     "(activities 1.2.x sit under output 1.2); where the framework lists no activities, "
     "they come from the work plan and their output may be missing from outputs.csv.",
-    "workplan": "activity_id is the number printed in the work-plan grid. It usually names an activity "
-    "of activities.csv (same doc_id), but a work plan may number its rows differently from the "
-    "results framework or list activities the framework lacks; such rows are kept as printed and "
+    "workplan": "activity_id is the number printed in the work-plan grid. It usually "
+    "names an activity "
+    "of activities.csv (same doc_id), but a work plan may number its rows differently "
+    "from the "
+    "results framework or list activities the framework lacks; such rows are kept as "
+    "printed and "
     "reported in issues.csv (checks workplan_activity_numbering, "
     "workplan_activity_not_in_framework), so no foreign key is declared.",
-    "budget_lines": "activity_id is the activity number printed in the budget sheet; empty for lines that "
-    "belong to no activity (then label names the line: Overhead, GMS ...). It usually names an "
-    "activity of activities.csv (same doc_id), but budget sheets may cite activities the "
-    "results framework lacks; such lines are kept as printed and reported in issues.csv "
+    "budget_lines": "activity_id is the activity number printed in the budget sheet; "
+    "empty for lines that "
+    "belong to no activity (then label names the line: Overhead, GMS ...). It usually "
+    "names an "
+    "activity of activities.csv (same doc_id), but budget sheets may cite activities "
+    "the "
+    "results framework lacks; such lines are kept as printed and reported in "
+    "issues.csv "
     "(check budget_activity_not_in_framework), so no foreign key is declared. "
     "The output of a line is the output_id of its activity.",
-    "outputs": "budget_usd is the results framework's own figure; where it differs from the budget sheets, "
+    "outputs": "budget_usd is the results framework's own figure; where it differs "
+    "from the budget sheets, "
     "issues.csv says so (check output_budget_vs_budget_sheets).",
 }
 
 
-# ------------------------------------------------------------------ fields from the JSON Schemas
+# --------------------------------------------------------- fields from the JSON Schemas
 
 
 def json_types(prop: Mapping[str, Any]) -> list[str]:
@@ -222,7 +233,7 @@ def table_schema(table: str) -> dict[str, Any]:
     }
 
 
-# ------------------------------------------------------------------ keys checked against the data
+# -------------------------------------------------------- keys checked against the data
 
 
 def cell(value: Any) -> str | None:
@@ -340,8 +351,10 @@ def resource_description(
         parts.append(f"Primary key: {', '.join(key)}.")
     elif candidate:
         parts.append(
-            f"({', '.join(candidate.fields)}) is meant to identify a row, but documents can repeat or "
-            "omit it, and this dataset does not satisfy it, so no primary key is declared."
+            f"({', '.join(candidate.fields)}) is meant to identify a row, but "
+            "documents can repeat or "
+            "omit it, and this dataset does not satisfy it, so no primary key is "
+            "declared."
         )
     if table in NOTES:
         parts.append(NOTES[table])
@@ -403,11 +416,15 @@ def descriptor(
     return {
         "profile": "tabular-data-package",
         "name": "undp-prodocs",
-        "title": "UNDP project documents: sections, results framework, work plan, budget, risks",
+        "title": "UNDP project documents: sections, results framework, work plan, "
+        "budget, risks",
         "description": (
-            "Records extracted from UNDP project-document PDFs, one CSV per record type, every "
-            "document in the same file, told apart by doc_id. An empty cell means unknown or not "
-            "stated; money is in whole US dollars. issues.csv lists where a document contradicts "
+            "Records extracted from UNDP project-document PDFs, one CSV per record "
+            "type, every "
+            "document in the same file, told apart by doc_id. An empty cell means "
+            "unknown or not "
+            "stated; money is in whole US dollars. issues.csv lists where a document "
+            "contradicts "
             "itself. The same records are also in json/, parquet/ and prodocs.duckdb."
         ),
         "version": __version__,
@@ -423,7 +440,8 @@ def descriptor(
 
 
 def descriptor_bytes(tables_present: list[str], tables: Tables | None = None) -> bytes:
-    """The descriptor as the bytes of `datapackage.json` (stable: same input, same bytes)."""
+    """The descriptor as the bytes of `datapackage.json` (stable: same input,
+    same bytes)."""
     return (
         json.dumps(descriptor(tables_present, tables), ensure_ascii=False, indent=2)
         + "\n"

@@ -38,7 +38,8 @@ WRAP_GAP = (
 LABEL_GAP = (
     3.0  # type sizes: groups closer than this are one label, further apart two blocks
 )
-MIN_COVER_AMOUNT = 1000  # a bare number under this on a cover is not an amount of money (a year, an id)
+# a bare number under this on a cover is not an amount of money (a year, an id)
+MIN_COVER_AMOUNT = 1000
 INLINE_FIELD = re.compile(r"^([A-Z][\w .()/&-]{1,40}?):\s+(\S.*)$")
 NAME_THEN_AMOUNT = re.compile(
     r"^(\D*[A-Za-z)]\D*?)\s+((?:US\s*\$|USD|\$)?\s*\d[\d,.']*\d)$"

@@ -6,7 +6,7 @@ An output folder looks like this:
     out/run.json      -> .current/run.json
     out/.current      -> .versions/<run>            the dataset of the last finished run
     out/.versions/<run>/documents.csv ...
-    out/.cache/                                     the cache of extracted documents (cache.py)
+    out/.cache/                                     the cache of extracted documents
 
 A run writes its whole dataset into a new folder under `.versions`, then
 switches `.current` to it with a single atomic rename; the links at the top
@@ -34,9 +34,10 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -238,7 +239,7 @@ def write_files(
         target.write_bytes(content)
 
 
-# ------------------------------------------------------------------ versions and the switch
+# -------------------------------------------------------------- versions and the switch
 
 
 @contextmanager
@@ -312,9 +313,10 @@ def publish(version: Path, out_dir: Path, ours: set[str]) -> None:
         adopt_plain_files(out_dir, ours)
     for name in names:  # links resolve once `.current` names the new version
         entry = out_dir / name
-        if entry.is_symlink() or not os.path.lexists(entry):
-            if not entry.is_symlink() or os.readlink(entry) != f"{CURRENT}/{name}":
-                point(out_dir, name, f"{CURRENT}/{name}")
+        if (entry.is_symlink() or not os.path.lexists(entry)) and (
+            not entry.is_symlink() or os.readlink(entry) != f"{CURRENT}/{name}"
+        ):
+            point(out_dir, name, f"{CURRENT}/{name}")
     point(out_dir, CURRENT, f"{VERSIONS}/{version.name}")  # the switch
     fsync_path(out_dir)
     for entry in sorted(out_dir.iterdir()):

@@ -320,7 +320,9 @@ def money_records(sections: list[Section], base: Record, src: Record) -> list[Re
                         "amount_usd": m.usd,
                         "printed": m.printed,
                         "context": para,
-                        "section": f"{section.heading.number} {section.heading.title}".strip(),
+                        "section": (
+                            f"{section.heading.number} {section.heading.title}"
+                        ).strip(),
                         "page": section.heading.page,
                         **src,
                     }

@@ -30,10 +30,12 @@ from .textgrid import text_grids
 
 EDGE_SNAP = 2.0  # points: cell borders closer than this are one grid line
 MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
-TABLE_RUNS_ON = 0.75  # an unruled table ending below this share of the page height may go on overleaf
+# an unruled table ending below this share of the page height may go on overleaf
+TABLE_RUNS_ON = 0.75
 TABLE_SETTINGS = TableSettings.resolve(
     {
-        "vertical_strategy": "explicit",  # the page's rulings, not every rectangle's sides
+        # the page's rulings, not every rectangle's sides
+        "vertical_strategy": "explicit",
         "horizontal_strategy": "explicit",
         "snap_tolerance": 3,
         "join_tolerance": 3,

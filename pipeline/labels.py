@@ -4,7 +4,7 @@ an amount, an activity number.  Shared by the ruled and unruled readers."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .numbers import parse_amount
 from .reference import vocabulary
@@ -39,9 +39,8 @@ def header_role(text: str) -> tuple[str | None, int]:
     if not label:
         return None, 1
     role, scale = best_role(label)
-    if (
-        role is None
-    ):  # a header word broken in a narrow cell: `Descriptio` + `n`, `Countermeasu` + `res`
+    # a header word broken in a narrow cell: `Descriptio` + `n`, `Countermeasu` + `res`
+    if role is None:
         role, scale = best_role(mended_words(label))
     if role is None:  # a line broken after a slash: `Component/` + `Outcome`
         role, scale = best_role(mended_words(re.sub(r"\s*/\s*", "/", label)))
@@ -62,12 +61,12 @@ def mended_words(label: str) -> str:
     return " ".join(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def header_words() -> frozenset[str]:
     return frozenset(w for phrase in column_phrases() for w in phrase.split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def column_phrases() -> dict[str, list[tuple[int, str]]]:
     """Each column-header phrase of the vocabulary -> the (vocabulary order,
     role) pairs it names."""
@@ -80,7 +79,7 @@ def column_phrases() -> dict[str, list[tuple[int, str]]]:
     return index
 
 
-@lru_cache(maxsize=None)
+@cache
 def longest_phrase_words() -> int:
     return max(len(phrase.split()) for phrase in column_phrases())
 
@@ -107,7 +106,8 @@ def best_role(label: str) -> tuple[str | None, int]:
             and " " in phrase
             and len(label.split()) - len(phrase.split()) <= MAX_HEADER_EXTRA_WORDS
         ):
-            score = end  # several words, or a phrase then a unit or another name: `Budget ('000 $)`
+            # several words, or a phrase then a unit or another name: `Budget ('000 $)`
+            score = end
         else:
             continue
         found.extend((-score, order, role) for order, role in index[phrase])

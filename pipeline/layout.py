@@ -98,8 +98,10 @@ def body_text(doc: Document) -> BodyText:
     furniture: list[TextLine] = []
     for page, lines in per_page:
         flags = [is_furniture(ln, page) for ln in lines]
-        kept.append((page, [ln for ln, flag in zip(lines, flags) if not flag]))
-        furniture += [ln for ln, flag in zip(lines, flags) if flag]
+        kept.append(
+            (page, [ln for ln, flag in zip(lines, flags, strict=True) if not flag])
+        )
+        furniture += [ln for ln, flag in zip(lines, flags, strict=True) if flag]
     sizes: Counter[float] = Counter()
     for _, lines in kept:
         for ln in lines:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -77,7 +77,8 @@ def read_pdf(path: Path) -> Document:
                 else:
                     pages.append(read_page(p))
                 pictures += len(p.images)
-                p.close()  # frees the page's parsed objects: memory stays flat over long files
+                # frees the page's parsed objects: memory stays flat over long files
+                p.close()
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on damaged files
@@ -120,7 +121,10 @@ def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:
         except OSError:
             complete = True
         if not complete:
-            return "truncated PDF: the file stops before its end (an incomplete download or copy?)"
+            return (
+                "truncated PDF: the file stops before its end (an incomplete "
+                "download or copy?)"
+            )
     if isinstance(exc, RecursionError):
         return "damaged PDF (objects nested too deeply or in a loop)"
     if len(text) > 100:

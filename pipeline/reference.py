@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary() -> dict[str, Any]:
     return json.loads(
         resources.files("pipeline.data").joinpath("vocabulary.json").read_text("utf-8")
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def account_codes() -> dict[str, str]:
     """Atlas budget account code -> its standard description."""
     text = (
@@ -30,7 +30,7 @@ def account_codes() -> dict[str, str]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_aliases() -> dict[str, str]:
     """Country names project documents use that the ISO list lacks
     (`Lao PDR`, `Kosovo`) -> ISO 3166 alpha-3 code."""

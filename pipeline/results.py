@@ -328,13 +328,14 @@ def labelled_parts(para: str) -> list[str]:
     cuts = [m.start() for m in INNER_LABEL.finditer(para)]
     return [
         para[a:b].strip()
-        for a, b in zip([0, *cuts], [*cuts, len(para)])
+        for a, b in zip([0, *cuts], [*cuts, len(para)], strict=True)
         if para[a:b].strip()
     ]
 
 
 def split_indicators(text: str) -> list[str]:
-    """`(1) Youth unemployment rate; (2) ...` -> the indicators, without their numbers."""
+    """`(1) Youth unemployment rate; (2) ...` -> the indicators, without their
+    numbers."""
     return [
         ENUMERATOR.sub("", p).strip()
         for p in text.split(";")

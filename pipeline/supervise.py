@@ -13,6 +13,7 @@ thread of a long-lived process (a Dask worker, `cluster.py`).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import logging
@@ -26,10 +27,11 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .cache import checksum
 from .errors import DocumentError
@@ -131,12 +133,9 @@ def watch_stages(
             if memory_mb > 0 and resident_mb() > memory_mb:
                 over(last)
 
-    try:
+    # no thread to be had: the stages go unreported, the memory unwatched
+    with contextlib.suppress(RuntimeError):
         threading.Thread(target=watch, name="stage-watch", daemon=True).start()
-    except (
-        RuntimeError
-    ):  # no thread to be had: the stages go unreported, the memory unwatched
-        pass
     return stop
 
 
@@ -257,7 +256,8 @@ def write_payload(target: str, payload: dict[str, Any]) -> None:
     (a full disk, a read-only folder) ends the process with exit code
     `UNWRITABLE`, a plain reason for the batch to give instead of a traceback."""
     tmp = f"{target}.part-{os.getpid()}"
-    try:  # a file name that is not UTF-8 stays as an escape (the batch names the document apart)
+    # a file name that is not UTF-8 stays an escape (the batch names the document apart)
+    try:
         with open(tmp, "w", encoding="utf-8", errors="backslashreplace") as fh:
             json.dump(payload, fh, ensure_ascii=False)
         os.replace(tmp, target)
@@ -281,10 +281,8 @@ def preload() -> None:
     """Import the extraction code once, before the workers fork: each starts
     with it loaded instead of importing it again.  An import error is left
     to the workers, which report it against each document."""
-    try:
+    with contextlib.suppress(Exception):
         importlib.import_module(".extract", __package__)
-    except Exception:
-        pass
 
 
 Ended = tuple[
@@ -450,8 +448,14 @@ def death_reason(exitcode: int | None) -> str:
         except ValueError:
             name = f"signal {-exitcode}"
         if name == "SIGKILL":
-            return "the extraction process was killed (SIGKILL: usually the machine out of memory)"
+            return (
+                "the extraction process was killed (SIGKILL: usually the machine "
+                "out of memory)"
+            )
         return f"the extraction process crashed ({name})"
     if exitcode == UNWRITABLE:
-        return "its result could not be written (is the disk full, or the cache folder not writable?)"
+        return (
+            "its result could not be written (is the disk full, or the cache folder "
+            "not writable?)"
+        )
     return f"the extraction process stopped without a result (exit code {exitcode})"

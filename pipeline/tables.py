@@ -58,9 +58,8 @@ class Column:
     year: int | None = None
     quarter: int | None = None
     scale: int = 1  # '000 $ columns multiply by 1000
-    year_no: int | None = (
-        None  # `Amount Year 2`: the project's second year, dated by `date_project_years`
-    )
+    # `Amount Year 2`: the project's second year, dated by `date_project_years`
+    year_no: int | None = None
 
 
 @dataclass
@@ -375,7 +374,9 @@ def similar_geometry(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
         return False
     if not (a.ruled or b.ruled) and a.column_names and a.column_names == b.column_names:
         return True
-    return all(abs(x - y) <= tolerance for x, y in zip(a.col_edges, b.col_edges))
+    return all(
+        abs(x - y) <= tolerance for x, y in zip(a.col_edges, b.col_edges, strict=False)
+    )
 
 
 def same_timing(a: list[Column], b: list[Column]) -> bool:
@@ -485,7 +486,8 @@ def join_last_row(table: Table, rest: Row) -> bool:
     the rest as part of the same span."""
     last = table.rows[-1]
     own_values = any(
-        is_value_text(a) and is_value_text(b) for a, b in zip(last.cells, rest.cells)
+        is_value_text(a) and is_value_text(b)
+        for a, b in zip(last.cells, rest.cells, strict=False)
     )
     key = key_column(table)
     for c, text in enumerate(rest.cells):
@@ -493,7 +495,8 @@ def join_last_row(table: Table, rest: Row) -> bool:
             continue
         joined = f"{last.cells[c]}\n{text}" if last.cells[c].strip() else text
         for row in takewhile(
-            lambda row: row is last or row.cell_ids[c] == last.cell_ids[c] != 0,
+            # the lambda runs within this iteration: c is the column at hand
+            lambda row: row is last or row.cell_ids[c] == last.cell_ids[c] != 0,  # noqa: B023
             reversed(table.rows),
         ):
             row.cells[c] = joined
@@ -525,7 +528,9 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
             row.first_on_page and len(text.split()) > MAX_LABEL_WORDS
         )
         if role == "output" and (OUTPUT_NUMBER.match(text) or run_on):
-            return None  # the output's own cell (its activities open the items), or its text run on overleaf
+            # the output's own cell (its activities open the items), or its text run on
+            # overleaf
+            return None
         return (number, "") if number else (None, text)
     return None
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212"
 
 

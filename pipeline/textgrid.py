@@ -214,7 +214,7 @@ def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:
     by the fewest body words (ties go to the right-hand header's left edge,
     as columns are mostly left-aligned)."""
     edges = [min(groups[0].x0, min((w.x0 for w in body), default=groups[0].x0)) - 1]
-    for left, right in zip(groups, groups[1:]):
+    for left, right in zip(groups, groups[1:], strict=False):
         lo, hi = int((left.x0 + left.x1) / 2), int((right.x0 + right.x1) / 2)
         best = min(
             range(lo, hi + 1),
@@ -255,7 +255,10 @@ def text_grids(
             groups = [
                 HeaderGroup(x0, x1, name)
                 for x0, x1, name in zip(
-                    carried.col_edges, carried.col_edges[1:], carried.column_names
+                    carried.col_edges,
+                    carried.col_edges[1:],
+                    carried.column_names,
+                    strict=False,
                 )
             ]
             grids.append(

@@ -12,7 +12,7 @@ reason.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator
 from .model import Record, finding, issue
 
 
-@lru_cache(maxsize=None)
+@cache
 def schemas() -> dict[str, dict[str, Any]]:
     folder = resources.files(__package__).joinpath("schemas")
     if not folder.is_dir():
@@ -33,7 +33,7 @@ def schemas() -> dict[str, dict[str, Any]]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(table: str) -> Draft202012Validator:
     schema = schemas()[table]
     Draft202012Validator.check_schema(schema)

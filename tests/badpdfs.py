@@ -73,7 +73,7 @@ def random_bytes(path: Path, size: int = 8192, seed: int = 7) -> Path:
     return path
 
 
-# ------------------------------------------------------------------ damaged or locked PDFs
+# --------------------------------------------------------------- damaged or locked PDFs
 
 
 def truncated(path: Path, source: Path = SAMPLE) -> Path:
@@ -193,7 +193,7 @@ def slow(path: Path, depth: int = 7, fan: int = 10) -> Path:
     return path
 
 
-# ------------------------------------------------------------------ readable, but not what is expected
+# --------------------------------------------------- readable, but not what is expected
 
 
 def letter(path: Path) -> Path:
@@ -255,7 +255,7 @@ def small_document(
     return path
 
 
-# ------------------------------------------------------------------ running the command line
+# ------------------------------------------------------------- running the command line
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -325,7 +325,7 @@ def csv_bytes(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(Path(out).glob("*.csv"))}
 
 
-# ------------------------------------------------------------------ the mixed batch, shared by test modules
+# ---------------------------------------------- the mixed batch, shared by test modules
 
 BAD_FILES = {  # file name -> (builder, what the user is told)
     "empty.pdf": (empty_file, "empty file (0 bytes)"),

@@ -157,8 +157,8 @@ def test_two_files_with_the_same_name(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert (
-        f'failed: {second}: another file in this batch has the same document id "plan" ({first})'
-        in err
+        f'failed: {second}: another file in this batch has the same document id "plan" '
+        f"({first})" in err
     )
     assert [r["doc_id"] for r in read_rows(tmp_path / "out", "documents")] == ["plan"]
 
@@ -173,7 +173,8 @@ def valid_pdf(tmp_path_factory) -> bytes:
 
 @st.composite
 def mutated(draw, data: bytes) -> bytes:
-    """`data` with some bytes overwritten, perhaps a slice cut out, perhaps cut short."""
+    """`data` with some bytes overwritten, perhaps a slice cut out, perhaps cut
+    short."""
     out = bytearray(data)
     for position, value in draw(
         st.lists(

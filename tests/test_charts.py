@@ -95,7 +95,7 @@ def test_rendering_is_deterministic(
     tables, rendered: list[Path], tmp_path: Path
 ) -> None:
     again = render_document(DOC, tables, tmp_path)
-    for first, second in zip(rendered, again):
+    for first, second in zip(rendered, again, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name
 
 
@@ -107,7 +107,7 @@ def test_csv_records_give_the_same_report(
         with open(dataset / f"{table}.csv", encoding="utf-8", newline="") as fh:
             as_csv[table] = list(csv.DictReader(fh))
     again = render_document(DOC, as_csv, tmp_path)
-    for first, second in zip(rendered, again):
+    for first, second in zip(rendered, again, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name
 
 

@@ -76,7 +76,8 @@ def build(path: Path, plan: Plan) -> None:
     w.line("Water for Rural Communities in Kenya", bold=True, size=14, gap=12)
     w.line("Part 1. Funding", bold=True, gap=8)
     w.line(
-        f"The total budget for the project is {plan.stated_total} of which {plan.undp} is from UNDP,"
+        f"The total budget for the project is {plan.stated_total} of which {plan.undp} "
+        "is from UNDP,"
     )
     w.line(f"and {plan.government} is committed from the Government of Kenya.")
     w.space(10)

@@ -194,7 +194,7 @@ def test_quiet_and_verbose_together_are_a_usage_error(inbox, tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-# ------------------------------------------------------------------ the progress display
+# ----------------------------------------------------------------- the progress display
 
 
 def test_no_progress_display_when_stderr_is_not_a_terminal(inbox, tmp_path):
@@ -203,7 +203,8 @@ def test_no_progress_display_when_stderr_is_not_a_terminal(inbox, tmp_path):
     assert run.code == 1
     assert run.stderr.splitlines() == [
         f"failed: {inbox / 'notes.pdf'}: not a PDF: a text file",
-        f"1 of 3 documents failed (listed above and in {tmp_path / 'out' / 'run.json'})",
+        "1 of 3 documents failed (listed above and in "
+        f"{tmp_path / 'out' / 'run.json'})",
     ]
     assert "\r" not in run.stderr + run.stdout and "%|" not in run.stderr
 

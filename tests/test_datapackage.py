@@ -85,7 +85,7 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Non
         writer.writerows(rows)
 
 
-# ------------------------------------------------------------------ the sample's package
+# ----------------------------------------------------------------- the sample's package
 
 
 def test_the_sample_dataset_validates(dataset: Path) -> None:
@@ -234,7 +234,7 @@ def test_a_subset_of_tables_references_only_tables_present() -> None:
         descriptor(["no_such_table"])
 
 
-# ------------------------------------------------------------------ broken data is caught
+# ---------------------------------------------------------------- broken data is caught
 
 
 def test_validation_catches_duplicates_bad_types_and_dangling_references(

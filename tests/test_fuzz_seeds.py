@@ -18,12 +18,14 @@ from tests.synth.layout import Layout
 from tests.synth.producers import page_lines
 from tests.synth.templates.common import header_grid
 
-# 2007: 269 reportlab; 2009: 13 LibreOffice, 147 Chromium, 296 fpdf2; 2016: 336 LibreOffice, 489 Chromium.
-# Then layouts that each once defeated a rule: 2 (unruled, shaded header, sideways quarter labels),
-# 4 (cover table, framework rows over a page, INPUTS split by source), 101 (budget by component, years
-# counted from the start), 121 (row bands with shaded marks), 145 (Y1 2016 year headings, one-line cover
-# values), 305 (GEF budget without rules, a source and its amount in one run of text), 331 (unruled,
-# shaded marks, codes wrapped under their names).
+# 2007: 269 reportlab; 2009: 13 LibreOffice, 147 Chromium, 296 fpdf2; 2016: 336
+# LibreOffice, 489 Chromium.
+# Then layouts that each once defeated a rule: 2 (unruled, shaded header, sideways
+# quarter labels), 4 (cover table, framework rows over a page, INPUTS split by source),
+# 101 (budget by component, years counted from the start), 121 (row bands with shaded
+# marks), 145 (Y1 2016 year headings, one-line cover values), 305 (GEF budget without
+# rules, a source and its amount in one run of text), 331 (unruled, shaded marks, codes
+# wrapped under their names).
 SEEDS = (13, 147, 269, 296, 336, 489, 2, 4, 101, 121, 145, 305, 331)
 
 
@@ -73,7 +75,7 @@ def test_a_seed_always_prints_the_same_document(
     assert runs[0] == runs[1]
 
 
-# ---------------------------------------------------------------- the generator's new dimensions
+# ------------------------------------------------------- the generator's new dimensions
 def test_the_first_value_of_a_dimension_is_the_plain_layout() -> None:
     plain = Layout()
     assert {name: values[0] for name, values in fuzz.DIMENSIONS.items()} == {

@@ -99,7 +99,7 @@ def test_a_report_that_fails_is_an_issue_of_its_document(
     assert 'href="beta.html"' not in (out / "reports" / "index.html").read_text("utf-8")
 
 
-# ------------------------------------------------------------------ an output folder with the user's own files
+# ------------------------------------------- an output folder with the user's own files
 
 
 def users_files(out: Path) -> dict[str, bytes]:
@@ -152,7 +152,7 @@ def test_foreign_files_in_the_cache_and_versions_are_left_alone(inbox, tmp_path)
     assert (out / ".cache" / "keep.json").read_text() == "{}"
 
 
-# ------------------------------------------------------------------ file names that are not plain text
+# --------------------------------------------------- file names that are not plain text
 
 
 def named(folder: Path, name: bytes) -> Path:
@@ -227,7 +227,8 @@ def test_names_that_give_one_doc_id_or_none_are_reported(tmp_path, capfd):
         Path(d["file"]).name: d["reason"] for d in documents if d["status"] == "failed"
     }
     assert failed == {
-        "\\x0b.pdf": "the file name leaves no document id (doc_id): name it with letters or digits",
+        "\\x0b.pdf": "the file name leaves no document id (doc_id): name it with "
+        "letters or digits",
         "plan.pdf": f'another file in this batch has the same document id "plan" '
         f"({inbox}/plan\\n.pdf); document ids must be unique",
     }
@@ -235,7 +236,7 @@ def test_names_that_give_one_doc_id_or_none_are_reported(tmp_path, capfd):
     assert [r["doc_id"] for r in read_rows(out, "documents")] == ["plan"]
 
 
-# ------------------------------------------------------------------ another run's files in the cache
+# ----------------------------------------------------- another run's files in the cache
 
 
 def test_pruning_leaves_the_files_of_running_extractions(inbox, tmp_path):
@@ -246,7 +247,8 @@ def test_pruning_leaves_the_files_of_running_extractions(inbox, tmp_path):
         capture_output=True,
         text=True,
     )
-    name = "0123456789abcdef0123456789abcdef-0123456789abcdef.json"  # a result of other code
+    # a result of other code
+    name = "0123456789abcdef0123456789abcdef-0123456789abcdef.json"
     running = (
         out / ".cache" / f"{name}.part-{os.getpid()}"
     )  # being written by a live process
@@ -259,7 +261,7 @@ def test_pruning_leaves_the_files_of_running_extractions(inbox, tmp_path):
     assert running.exists() and not killed.exists()
 
 
-# ------------------------------------------------------------------ a cache entry that parses but is wrong
+# ----------------------------------------------- a cache entry that parses but is wrong
 
 
 def cache_entries(out: Path) -> list[Path]:
@@ -290,7 +292,7 @@ def test_a_wrong_cache_entry_is_extracted_again(inbox, tmp_path, damage):
     assert json.loads(entry.read_text("utf-8"))["records"]["documents"] == first_records
 
 
-# ------------------------------------------------------------------ formulas in CSV cells
+# ---------------------------------------------------------------- formulas in CSV cells
 
 FORMULA = '=HYPERLINK("http://example.com/x","Click here")'
 
@@ -419,7 +421,7 @@ def test_a_document_over_the_memory_cap_is_named_with_that_reason(tmp_path, capf
     )
 
 
-# ------------------------------------------------------------------ a cache that cannot be written
+# ------------------------------------------------------- a cache that cannot be written
 
 
 def test_a_cache_that_cannot_be_written_is_done_without(inbox, tmp_path, capfd):
@@ -438,7 +440,7 @@ def test_a_cache_that_cannot_be_written_is_done_without(inbox, tmp_path, capfd):
     assert (out / ".cache").read_text() == "not a folder"
 
 
-# ------------------------------------------------------------------ links and a file given twice
+# --------------------------------------------------------- links and a file given twice
 
 
 def test_broken_and_looping_links_in_a_folder_are_reported(inbox, tmp_path, capsys):
@@ -448,8 +450,8 @@ def test_broken_and_looping_links_in_a_folder_are_reported(inbox, tmp_path, caps
     assert extract([inbox, "--out", out, "--format", "csv"]) == 1
     err = capsys.readouterr().err
     assert (
-        f"failed: {inbox / 'gone.pdf'}: a broken link: {tmp_path / 'nowhere.pdf'} does not exist"
-        in err
+        f"failed: {inbox / 'gone.pdf'}: a broken link: {tmp_path / 'nowhere.pdf'} does "
+        "not exist" in err
     )
     assert f"failed: {inbox / 'loop.pdf'}: a link that leads back to itself" in err
     assert [r["doc_id"] for r in read_rows(out, "documents")] == ["alpha", "beta"]
@@ -475,8 +477,8 @@ def test_one_file_under_two_names_is_extracted_once_whatever_the_order(
     )
     err = capsys.readouterr().err
     assert (
-        f"warning: {inbox / 'copy.pdf'}: the same file as {inbox / 'alpha.pdf'}, extracted once as alpha"
-        in err
+        f"warning: {inbox / 'copy.pdf'}: the same file as {inbox / 'alpha.pdf'}, "
+        "extracted once as alpha" in err
     )
     assert [r["doc_id"] for r in read_rows(out, "documents")] == ["alpha"]
     assert json.loads((out / "run.json").read_text("utf-8"))["warnings"] == [
@@ -484,7 +486,7 @@ def test_one_file_under_two_names_is_extracted_once_whatever_the_order(
     ]
 
 
-# ------------------------------------------------------------------ fuzz: hostile text through the whole pipeline
+# ---------------------------------------- fuzz: hostile text through the whole pipeline
 
 HOSTILE = [
     "$x^2$",
@@ -572,7 +574,7 @@ def test_hostile_text_goes_through_the_whole_pipeline(tmp_path, capfd, titles, l
     ] == "planned.html"
 
 
-# ------------------------------------------------------------------ files that eat the time limit
+# -------------------------------------------------------- files that eat the time limit
 
 
 def test_a_reference_loop_is_found_before_the_time_limit(tmp_path):
@@ -584,7 +586,8 @@ def test_a_reference_loop_is_found_before_the_time_limit(tmp_path):
     [entry] = json.loads((out / "run.json").read_text("utf-8"))["documents"]
     assert (
         entry["reason"]
-        == "damaged PDF: its objects refer to each other in a loop (6 0 R -> 7 0 R -> 6 0 R)"
+        == "damaged PDF: its objects refer to each other in a loop (6 0 R -> 7 0 R -> "
+        "6 0 R)"
     )
 
 
@@ -600,7 +603,7 @@ def test_reading_a_huge_file_counts_against_the_time_limit(tmp_path):
     assert entry["reason"] == "took longer than the 1 s time limit (reading the file)"
 
 
-# ------------------------------------------------------------------ a result that cannot be written
+# ------------------------------------------------------ a result that cannot be written
 
 
 def test_a_worker_that_cannot_write_its_result_says_so(tmp_path, capfd):

@@ -17,7 +17,8 @@ KERNEL = "prodoc-test-python"
 
 @pytest.fixture(scope="module")
 def dataset(sample_output: Path) -> Path:
-    """The sample's dataset, extracted once per test session (the notebook only reads it)."""
+    """The sample's dataset, extracted once per test session (the notebook only reads
+    it)."""
     return sample_output
 
 

@@ -3,6 +3,7 @@ interrupted run leaves the previous dataset), and usage errors."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -255,10 +256,8 @@ def test_an_interrupted_run_leaves_the_previous_dataset(inbox, tmp_path):
                 proc.kill()
             proc.wait()
         finally:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)  # its workers, if any are left
-            except ProcessLookupError:
-                pass
         now = csv_bytes(out)
         assert now in (old, new), f"attempt {attempt}: a mix of two runs"
         snapshot_is_consistent(out)

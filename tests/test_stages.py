@@ -18,7 +18,10 @@ from pipeline.tables import find_tables
 from pipeline.workplan import read_workplan
 from tests.pdfkit import LANDSCAPE, TableSpec, Writer, store_rotated
 
-LOREM = "The project supports national partners in building capacity for inclusive and sustainable development"
+LOREM = (
+    "The project supports national partners in building capacity for inclusive and "
+    "sustainable development"
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,11 +78,13 @@ def test_body_text_joins_hyphens_drops_marks_footnotes_and_furniture(
     paragraphs = sections["1.1"].paragraphs
     assert (
         paragraphs[0]
-        == "Poverty fell sharply in the last decade, yet regional gaps persist in the interior provinces."
+        == "Poverty fell sharply in the last decade, yet regional gaps persist in the "
+        "interior provinces."
     )
     assert (
         paragraphs[1]
-        == "A second paragraph starts here after a blank gap and runs on to a second line."
+        == "A second paragraph starts here after a blank gap and runs on to a second "
+        "line."
     )
     assert paragraphs[2:] == [
         "First bullet item about training;",

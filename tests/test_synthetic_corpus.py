@@ -144,7 +144,8 @@ def printed(corpus_dir: Path) -> dict[str, list[PrintedPage]]:
 
 
 def grey(colour: object) -> float:
-    """The grey level of a grey or neutral RGB colour (LibreOffice and Chromium fill in RGB); -1 otherwise."""
+    """The grey level of a grey or neutral RGB colour (LibreOffice and Chromium fill in
+    RGB); -1 otherwise."""
     values = colour if isinstance(colour, (tuple, list)) else (colour,)
     if (
         len(values) in (1, 3)
@@ -163,12 +164,13 @@ def by_doc(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
 
 
 def plain(text: str) -> str:
-    """Casefolded, one kind of dash and quote, single spaces (core fonts print '–' as '-')."""
+    """Casefolded, one kind of dash and quote, single spaces (core fonts print '–' as
+    '-')."""
     text = text.translate(str.maketrans("–—’‘", "--''"))
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-# ---------------------------------------------------------------- the pipeline against the key
+# --------------------------------------------------------- the pipeline against the key
 # Layouts the pipeline does not read well enough yet, with what goes wrong.
 # Marked strict: a document that starts passing fails here until it is
 # taken off this list.
@@ -204,7 +206,8 @@ def test_pipeline_reproduces_the_answer_key(
                 for m in missed["missed"] + missed["spurious"]
             )
             failures.append(
-                f"{table}: {r['score'] or 0.0:.3f} (gold {r['gold']}, pred {r['pred']}) e.g. {examples}"
+                f"{table}: {r['score'] or 0.0:.3f} (gold {r['gold']}, pred "
+                f"{r['pred']}) e.g. {examples}"
             )
     if failures:
         pytest.fail(
@@ -217,7 +220,7 @@ def test_every_generation_has_a_document_read_in_full() -> None:
     assert read == set(GENERATIONS)
 
 
-# ---------------------------------------------------------------- the generator against its key
+# -------------------------------------------------------- the generator against its key
 def test_the_corpus_spans_generations_layouts_and_renderers() -> None:
     for generation in GENERATIONS:
         entries = [e for e in CORPUS if e.recipe.generation == generation]
@@ -358,7 +361,8 @@ def test_quarter_marks_are_printed_as_the_layout_says(
             glyph = "✓" if r.layout.marks == "tick" else r.layout.marks
             found = sum(1 for page in pages for text, _ in page.words if text == glyph)
         assert found >= marks, (
-            f"{r.spec.doc_id}: {found} {r.layout.marks} marks for {marks} marked quarters"
+            f"{r.spec.doc_id}: {found} {r.layout.marks} marks for {marks} marked "
+            "quarters"
         )
 
 

@@ -47,7 +47,8 @@ def test_parse_amount(text: str, value: Decimal | None) -> None:
 
 def test_money_mentions_in_prose() -> None:
     text = (
-        "The total budget is US$ 4.237 million of which US$ 1.725 million is from UNDP and 6410 USD "
+        "The total budget is US$ 4.237 million of which US$ 1.725 million is from UNDP "
+        "and 6410 USD "
         "from a foundation; 2009: USD1,013,000, 2010: USD 670,000."
     )
     assert [m.usd for m in money_mentions(text)] == [
@@ -92,7 +93,10 @@ def test_activity_numbers(text: str, expected: tuple) -> None:
 
 
 def test_targets_split_at_closing_dates_and_bullets() -> None:
-    cell = "Overall review of constraints\nfacing migrants (3rd Q., 2008)\nFeasibility study on\nmethod (4th Q., 2008)"
+    cell = (
+        "Overall review of constraints\nfacing migrants (3rd Q., 2008)\nFeasibility "
+        "study on\nmethod (4th Q., 2008)"
+    )
     assert split_items(cell, vocabulary()["bullet_glyphs"]) == [
         "Overall review of constraints facing migrants (3rd Q., 2008)",
         "Feasibility study on method (4th Q., 2008)",
@@ -198,7 +202,8 @@ def test_a_footnote_opens_with_a_note_number_not_an_amount(
     "text,country",
     [
         (
-            "Country: Lao PDR. The Government of the Lao People\u2019s Democratic Republic and Lao PDR",
+            "Country: Lao PDR. The Government of the Lao People\u2019s Democratic "
+            "Republic and Lao PDR",
             "Lao PDR",
         ),
         ("UNDP Viet Nam supports the Government of Viet Nam with Japan", "Viet Nam"),
@@ -321,7 +326,10 @@ def test_money_cells_split_by_source_give_their_total(
 
 
 def test_labels_inside_a_paragraph_start_blocks_of_their_own() -> None:
-    para = "Baseline: Scores are below forty per cent Indicators: Number of cases; Hectares co-managed"
+    para = (
+        "Baseline: Scores are below forty per cent Indicators: Number of cases; "
+        "Hectares co-managed"
+    )
     assert labelled_parts(para) == [
         "Baseline: Scores are below forty per cent",
         "Indicators: Number of cases; Hectares co-managed",

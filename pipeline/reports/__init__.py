@@ -80,7 +80,7 @@ def report_files(
         reports = list(map(document_report, ids, own_tables))
     failed = {
         doc_id: report
-        for doc_id, report in zip(ids, reports)
+        for doc_id, report in zip(ids, reports, strict=True)
         if isinstance(report, str)
     }
     files = {

@@ -79,7 +79,8 @@ def new_figure(width: float, height: float) -> Figure:
 
 
 def fit(label: Any, fig: Figure, right: float) -> None:
-    """Shorten a text (with an ellipsis) until it ends left of `right` (figure fraction)."""
+    """Shorten a text (with an ellipsis) until it ends left of `right` (a
+    fraction of the figure's width)."""
     renderer = fig.canvas.get_renderer()
     limit = right * fig.bbox.width
     full = label.get_text()
@@ -181,7 +182,8 @@ def gantt_chart(doc: Doc, path: Path) -> Path | None:
                 left - 0.006,
             )
             cells = [s for m in row.marks for s in slots(m)]
-            # quarters: one bar per run of marked quarters; a plan by year: one bar per funded year
+            # quarters: one bar per run of marked quarters;
+            # a plan by year: one bar per funded year
             bars = (
                 runs(cells)
                 if by_quarter
@@ -306,9 +308,9 @@ def budget_chart(doc: Doc, path: Path) -> Path | None:
                 edgecolor="white",
                 linewidth=0.6,
             )
-            bottoms = [b + v for b, v in zip(bottoms, values)]
+            bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
         top = max(bottoms) or 1
-        for xi, total in zip(x, bottoms):
+        for xi, total in zip(x, bottoms, strict=True):
             ax.text(
                 xi,
                 total + top * 0.012,
@@ -359,7 +361,8 @@ def budget_chart(doc: Doc, path: Path) -> Path | None:
         fig.text(
             0.01,
             0.93,
-            f"{shorten(text(doc.facts.get('title')) or doc.doc_id, 120)} ({doc.doc_id})",
+            f"{shorten(text(doc.facts.get('title')) or doc.doc_id, 120)} "
+            f"({doc.doc_id})",
             fontsize=8.5,
             color="#333333",
             va="center",
@@ -367,7 +370,8 @@ def budget_chart(doc: Doc, path: Path) -> Path | None:
         fig.text(
             0.01,
             0.9,
-            f"total of the budget lines ${sum(bottoms):,}; a line counts for the output of its "
+            f"total of the budget lines ${sum(bottoms):,}; a line counts for the "
+            "output of its "
             "activity, lines without an activity as management",
             fontsize=8,
             color="#666666",

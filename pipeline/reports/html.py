@@ -7,8 +7,10 @@ is escaped, never read as markup.
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from .data import (
@@ -31,38 +33,7 @@ from .data import (
     usd,
 )
 
-CSS = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 1150px; color: #222;
-       line-height: 1.4; font-size: 14px; padding: 0 1em; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-h2 { border-bottom: 2px solid #ddd; padding-bottom: 0.2em; margin-top: 2em; }
-h3 { margin-bottom: 0.3em; }
-.sub { color: #666; margin-top: 0; }
-table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.92em; }
-th, td { border: 1px solid #d5d5d5; padding: 0.25em 0.55em; vertical-align: top; text-align: left; }
-th { background: #f3f3f3; }
-td.nowrap { white-space: nowrap; }
-td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.total td { font-weight: bold; background: #fafafa; }
-dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1.2em; }
-dl.facts dt { font-weight: bold; }
-dl.facts dd { margin: 0; }
-ul.outline { list-style: none; padding-left: 0; }
-ul.outline li { margin: 0.1em 0; }
-ul.outline .page { color: #888; }
-.level-1 { font-weight: bold; margin-top: 0.5em !important; }
-.level-2 { padding-left: 1.5em; }
-.level-3 { padding-left: 3em; }
-.level-4 { padding-left: 4.5em; }
-.issue-error { border-left: 4px solid #c62828; }
-.issue-warning { border-left: 4px solid #f9a825; }
-ul.issues { padding-left: 0; list-style: none; }
-ul.issues li { padding: 0.3em 0.7em; margin: 0.35em 0; background: #fafafa; }
-code { background: #f1f1f1; padding: 0 0.25em; }
-img.chart { max-width: 100%; border: 1px solid #e3e3e3; }
-.muted { color: #777; }
-nav a { margin-right: 1em; }
-"""
+CSS = resources.files("pipeline.data").joinpath("report.css").read_text("utf-8")
 
 
 NUM = ' class="num"'
@@ -82,7 +53,8 @@ def table_html(
 ) -> str:
     def cells(values: Sequence[Any], tag: str) -> str:
         return "".join(
-            f"<{tag}{NUM if i in numeric else NOWRAP if i in nowrap else ''}>{esc(v)}</{tag}>"
+            f"<{tag}{NUM if i in numeric else NOWRAP if i in nowrap else ''}>"
+            f"{esc(v)}</{tag}>"
             for i, v in enumerate(values)
         )
 
@@ -142,7 +114,9 @@ def outline_html(doc: Doc) -> str:
         level = min(max(integer(s.get("level")) or 1, 1), 4)
         number = text(s.get("number"))
         items.append(
-            f'<li class="level-{level}">{esc(number) + " " if number else ""}{esc(s.get("title"))} '
+            "<li "
+            f'class="level-{level}">{esc(number) + " " if number else ""}'
+            f"{esc(s.get('title'))} "
             f'<span class="page">p. {esc(s.get("page_start"))}</span></li>'
         )
     return '<ul class="outline">\n' + "\n".join(items) + "\n</ul>"
@@ -187,13 +161,15 @@ def outputs_html(doc: Doc, sheet: Mapping[str, dict[int, int]]) -> str:
     rest = {k: sum(v.values()) for k, v in sheet.items() if k not in listed}
     if rest:
         named = ", ".join(
-            f"{'lines without an activity' if k == MANAGEMENT else 'output ' + k} US$ {v:,}"
+            f"{'lines without an activity' if k == MANAGEMENT else 'output ' + k} US$ "
+            f"{v:,}"
             for k, v in sorted(
                 rest.items(), key=lambda kv: (kv[0] == MANAGEMENT, id_key(kv[0]))
             )
         )
         out += (
-            f'<p class="muted">Budget sheets: the lines of each output\'s activities. Not in any output '
+            '<p class="muted">Budget sheets: the lines of each output\'s activities. '
+            "Not in any output "
             f"above: {esc(named)}.</p>"
         )
     return out
@@ -257,7 +233,8 @@ def workplan_html(doc: Doc) -> str:
     flush()
     only = [r.ident for r in rows if r.kind == "activity" and not r.in_framework]
     note = (
-        f'<p class="muted">In the work plan but not in the results framework: {esc(", ".join(only))}.</p>'
+        '<p class="muted">In the work plan but not in the results framework: '
+        f"{esc(', '.join(only))}.</p>"
         if only
         else ""
     )
@@ -345,7 +322,10 @@ def issues_html(doc: Doc) -> str:
 def chart_html(path: Path | None, alt: str, missing: str) -> str:
     if path is None:
         return f'<p class="muted">{esc(missing)}</p>'
-    return f'<p><a href="{quote(path.name)}"><img class="chart" src="{quote(path.name)}" alt="{esc(alt)}"></a></p>'
+    return (
+        f'<p><a href="{quote(path.name)}"><img class="chart" '
+        f'src="{quote(path.name)}" alt="{esc(alt)}"></a></p>'
+    )
 
 
 def report_html(doc: Doc, gantt: Path | None, budget: Path | None) -> str:
@@ -365,10 +345,13 @@ def report_html(doc: Doc, gantt: Path | None, budget: Path | None) -> str:
         "</head>",
         "<body>",
         f"<h1>{esc(title)}</h1>",
-        f'<p class="sub">{esc(doc.doc_id)} · {counts["error"]} error(s), {counts["warning"]} warning(s) found '
+        f'<p class="sub">{esc(doc.doc_id)} · {counts["error"]} error(s), '
+        f"{counts['warning']} warning(s) found "
         "in the document</p>",
-        '<nav><a href="#facts">Facts</a><a href="#sections">Sections</a><a href="#outputs">Outputs</a>'
-        '<a href="#activities">Activities</a><a href="#workplan">Work plan</a><a href="#budget">Budget</a>'
+        '<nav><a href="#facts">Facts</a><a href="#sections">Sections</a><a '
+        'href="#outputs">Outputs</a>'
+        '<a href="#activities">Activities</a><a href="#workplan">Work plan</a><a '
+        'href="#budget">Budget</a>'
         '<a href="#issues">Issues</a></nav>',
         '<h2 id="facts">Document</h2>',
         facts_html(doc),
@@ -401,7 +384,8 @@ def report_html(doc: Doc, gantt: Path | None, budget: Path | None) -> str:
 
 
 def index_html(docs: list[Doc], failed: Iterable[str] = ()) -> str:
-    """The index of the reports; a document whose report failed is listed without a link."""
+    """The index of the reports; a document whose report failed is listed
+    without a link."""
     rows = []
     for doc in docs:
         counts = {
@@ -416,7 +400,8 @@ def index_html(docs: list[Doc], failed: Iterable[str] = ()) -> str:
         rows.append(
             f"<tr><td>{name}</td>"
             f"<td>{esc(doc.facts.get('title'))}</td><td>{esc(doc.facts.get('country'))}</td>"
-            f'<td class="num">{counts["error"]}</td><td class="num">{counts["warning"]}</td></tr>'
+            f'<td class="num">{counts["error"]}</td><td '
+            f'class="num">{counts["warning"]}</td></tr>'
         )
     return (
         "\n".join(
@@ -431,7 +416,8 @@ def index_html(docs: list[Doc], failed: Iterable[str] = ()) -> str:
                 "<body>",
                 "<h1>Documents</h1>",
                 "<table>",
-                '<tr><th>document</th><th>title</th><th>country</th><th class="num">errors</th>'
+                "<tr><th>document</th><th>title</th><th>country</th><th "
+                'class="num">errors</th>'
                 '<th class="num">warnings</th></tr>',
                 *rows,
                 "</table>",

@@ -19,10 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     for entry, pdf in zip(CORPUS, pdfs, strict=True):
         lay = entry.layout
         print(
-            f"{pdf.name:<42} {entry.recipe.generation}  {lay.renderer:<11} {lay.describe()}"
+            f"{pdf.name:<42} {entry.recipe.generation}  {lay.renderer:<11} "
+            f"{lay.describe()}"
         )
     print(
-        f"{len(pdfs)} documents and gold/*.csv in {args.out_dir} ({time.perf_counter() - started:.1f} s)"
+        f"{len(pdfs)} documents and gold/*.csv in {args.out_dir} "
+        f"({time.perf_counter() - started:.1f} s)"
     )
     return 0
 

@@ -225,7 +225,7 @@ CORPUS: tuple[Entry, ...] = (
             sheet_per_page=False,
         ),
     ),
-    # ---------------------------------------------------------------- 2009-2015 template
+    # --------------------------------------------------------------- 2009-2015 template
     Entry(
         Recipe(
             "undp-moldova-justice-reform",
@@ -627,7 +627,8 @@ def render(entry: Entry, folder: Path) -> Rendered:
 def print_pdf(
     spec: ProjectDocument, layout: Layout, blocks: list[Block], pdf: Path
 ) -> Rendered:
-    """Typeset the blocks and write them with the layout's backend, or hand them to its producer."""
+    """Typeset the blocks and write them with the layout's backend, or hand them to its
+    producer."""
     setup = page_setup(spec, layout)
     if layout.renderer in PRODUCERS:
         PRODUCERS[layout.renderer](blocks, setup, pdf)

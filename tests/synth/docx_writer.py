@@ -40,7 +40,8 @@ ALIGN = {
 HEADING_LEVELS = (1, 2, 3)
 TWIPS = 20  # per point
 EIGHTHS = 8  # border widths are in eighths of a point
-# The schema's order of the table and cell properties this writer adds (and of those after them).
+# The schema's order of the table and cell properties this writer adds (and of those
+# after them).
 TABLE_PR_ORDER = (
     "w:tblBorders",
     "w:shd",
@@ -78,7 +79,8 @@ def element(tag: str, **attrs: str) -> _Element:
 def add_property(
     parent: BaseOxmlElement, tag: str, order: tuple[str, ...], **attrs: str
 ) -> _Element:
-    """A new property `tag` of `parent`, placed before those the schema puts after it."""
+    """A new property `tag` of `parent`, placed before those the schema puts after
+    it."""
     child = element(tag, **attrs)
     parent.insert_element_before(child, *order[order.index(tag) + 1 :])
     return child
@@ -97,7 +99,8 @@ def set_fonts(rpr: _Element, family: str) -> None:
 
 
 def add_field(paragraph: Paragraph, instruction: str) -> None:
-    """A complex field (PAGE, NUMPAGES) as Word writes it: begin, code, separate, shown value, end."""
+    """A complex field (PAGE, NUMPAGES) as Word writes it: begin, code, separate, shown
+    value, end."""
     code = element("w:instrText")
     code.set(qn("xml:space"), "preserve")
     code.text = f" {instruction} "
@@ -163,7 +166,8 @@ class DocxWriter(FlowWriter):
         )
 
     def _furniture(self, section: Section) -> None:
-        """Running header (right, italic) and centred page number on every page but the first."""
+        """Running header (right, italic) and centred page number on every page but the
+        first."""
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         run = header.add_run(self.setup.running_header)

@@ -140,7 +140,8 @@ class Typesetter:
         return round(0.9 * self.page.height - 4, 2)
 
     def new_page(self, orientation: Orientation | None = None) -> None:
-        """Start a page; a page break on a page still blank only changes its orientation."""
+        """Start a page; a page break on a page still blank only changes its
+        orientation."""
         if self.pages and not self.page.ops:
             self.pages.pop()
         self.orientation = orientation or self.orientation
@@ -372,7 +373,8 @@ class Typesetter:
                 self._draw_cell_text(s, top, text, m, bold=True)
 
     def _draw_sideways(self, s: tl.Slot, bottom: float, m: tl.Metrics) -> None:
-        """A header cell's items as lines running up from the cell's foot, side by side."""
+        """A header cell's items as lines running up from the cell's foot, side by
+        side."""
         face = self.family.face(bold=True)
         for k, line in enumerate(s.lines):
             x = s.x + m.pad + k * m.leading + ASCENT * m.size

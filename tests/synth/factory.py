@@ -438,11 +438,14 @@ class _Builder:
         first = description.split()[0].lower()
         return self.rng.choice(
             (
-                f"Regular consultation of the Project Board on {first} issues; early involvement of senior officials "
+                f"Regular consultation of the Project Board on {first} issues; early "
+                "involvement of senior officials "
                 f"and adjustment of the work plan where needed",
-                "Close monitoring by the Project Manager, quarterly reporting to the Project Board and a contingency "
+                "Close monitoring by the Project Manager, quarterly reporting to the "
+                "Project Board and a contingency "
                 "plan agreed with the Implementing Partner",
-                "Advocacy with decision makers, flexible scheduling of activities and support from the UNDP country "
+                "Advocacy with decision makers, flexible scheduling of activities and "
+                "support from the UNDP country "
                 "office",
             )
         )
@@ -599,7 +602,8 @@ class _Builder:
             cp_outcome=outcomes[0].statement
             if r.generation != "2007"
             else f"National capacities for {self.theme.sector} strengthened",
-            undaf_outcome=f"By {r.end_year + 1}, {self.theme.groups[0]} benefit from improved policies and services "
+            undaf_outcome=f"By {r.end_year + 1}, {self.theme.groups[0]} benefit from "
+            "improved policies and services "
             f"for {self.theme.sector}",
             executing_entity=r.parties[0].name if r.generation == "2009" else "UNDP",
             start_quarter=r.start_quarter,
@@ -612,7 +616,8 @@ class _Builder:
 
 
 def merge_same_cells(lines: list[BudgetLine]) -> list[BudgetLine]:
-    """A plan by year has one cell per (row, year): lines that would share it are added up."""
+    """A plan by year has one cell per (row, year): lines that would share it are added
+    up."""
     merged: dict[tuple[int, str, str, str, str], int] = defaultdict(int)
     for ln in lines:
         merged[ln.year, ln.activity_id, ln.party, ln.fund, ln.account] += ln.amount
@@ -625,18 +630,28 @@ def merge_same_cells(lines: list[BudgetLine]) -> list[BudgetLine]:
 def legal_text(ctx: Context, generation: str) -> str:
     if generation == "2016":
         return (
-            f"This project document shall be the instrument referred to as such in Article 1 of the Standard "
-            f"Basic Assistance Agreement between the Government of {ctx.country} and UNDP, signed on "
-            f'{ctx.sbaa_date}. All references in the SBAA to "Executing Agency" shall be deemed to refer to '
-            f'"Implementing Partner". This project will be implemented by the {ctx.partner} in accordance '
-            f"with its financial regulations, rules, practices and procedures only to the extent that they do "
-            f"not contravene the principles of the Financial Regulations and Rules of UNDP."
+            "This project document shall be the instrument referred to as such in "
+            "Article 1 of the Standard "
+            f"Basic Assistance Agreement between the Government of {ctx.country} and "
+            "UNDP, signed on "
+            f'{ctx.sbaa_date}. All references in the SBAA to "Executing Agency" shall '
+            "be deemed to refer to "
+            '"Implementing Partner". This project will be implemented by the '
+            f"{ctx.partner} in accordance "
+            "with its financial regulations, rules, practices and procedures only to "
+            "the extent that they do "
+            "not contravene the principles of the Financial Regulations and Rules of "
+            "UNDP."
         )
     return (
-        f"This document shall be the instrument referred to as such in Article 1 of the Standard Basic "
-        f"Assistance Agreement (SBAA) between the Government of {ctx.country} and the United Nations "
-        f"Development Programme, signed by the parties on {ctx.sbaa_date}. The host country implementing "
-        f"agency shall, for the purpose of the SBAA, refer to the government co-operating agency described "
+        "This document shall be the instrument referred to as such in Article 1 of "
+        "the Standard Basic "
+        f"Assistance Agreement (SBAA) between the Government of {ctx.country} and the "
+        "United Nations "
+        f"Development Programme, signed by the parties on {ctx.sbaa_date}. The host "
+        "country implementing "
+        "agency shall, for the purpose of the SBAA, refer to the government "
+        "co-operating agency described "
         f"in that Agreement."
     )
 

@@ -73,7 +73,8 @@ def installed_family(key: str) -> FontFamily:
     if not family.installed:
         choices = ", ".join(k for k, f in FAMILIES.items() if f.installed)
         raise ValueError(
-            f"font family {key!r} is no system font LibreOffice or Chromium can use; choose {choices}"
+            f"font family {key!r} is no system font LibreOffice or Chromium can use; "
+            f"choose {choices}"
         )
     for face in (family.regular, family.bold, family.italic):
         face.check()

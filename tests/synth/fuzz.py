@@ -288,7 +288,8 @@ def distribution(name: str, values: list[float]) -> str:
 
 
 def dimensions_of(entry: Entry) -> dict[str, object]:
-    """The drawn values of a document: its generation, renderer, font family and every layout dimension."""
+    """The drawn values of a document: its generation, renderer, font family and every
+    layout dimension."""
     lay = entry.layout
     return {
         "generation": entry.recipe.generation,
@@ -299,7 +300,8 @@ def dimensions_of(entry: Entry) -> dict[str, object]:
 
 
 def by_dimension(scored: list[Scored]) -> list[tuple[float, int, str, object]]:
-    """For each drawn value: the share of its documents read in full, and how many had it."""
+    """For each drawn value: the share of its documents read in full, and how many had
+    it."""
     groups: dict[tuple[str, str], list[bool]] = {}
     for s in scored:
         for name, value in dimensions_of(s.entry).items():
@@ -312,7 +314,8 @@ def by_dimension(scored: list[Scored]) -> list[tuple[float, int, str, object]]:
 
 def report(scored: list[Scored]) -> str:
     lines = [
-        f"{'table':<13}{'docs':>5}{'min':>7}{'q1':>7}{'median':>7}{'q3':>7}{'>=' + str(MIN_SCORE):>9}"
+        f"{'table':<13}{'docs':>5}{'min':>7}{'q1':>7}{'median':>7}{'q3':>7}"
+        f"{'>=' + str(MIN_SCORE):>9}"
     ]
     for table in TABLES:
         values = [s.tables[table] for s in scored if table in s.tables]
@@ -320,7 +323,8 @@ def report(scored: list[Scored]) -> str:
             lines.append(distribution(table, values))
     lines.append(distribution("overall", [s.overall for s in scored]))
     lines.append(
-        f"\nShare of documents >= {MIN_SCORE} on every table, by dimension value (lowest first)"
+        f"\nShare of documents >= {MIN_SCORE} on every table, by dimension value "
+        "(lowest first)"
     )
     lines += [
         f"{share:>6.0%} of {n:>3}  {name}={value}"
@@ -383,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         "--sweep",
         type=int,
         metavar="SEED",
-        help="instead: the document of SEED in a plain layout and once per dimension value alone",
+        help="instead: the document of SEED in a plain layout and once per dimension "
+        "value alone",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()

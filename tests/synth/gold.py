@@ -170,7 +170,8 @@ def outputs(r: Rendered) -> list[Row]:
 
 
 def by_component(r: Rendered) -> bool:
-    """A 2016 budget kept by component (GEF): no activity is printed, the money stands under the outputs."""
+    """A 2016 budget kept by component (GEF): no activity is printed, the money stands
+    under the outputs."""
     return r.spec.generation == "2016" and r.layout.budget == "components"
 
 
@@ -225,7 +226,8 @@ def budget_lines(r: Rendered) -> list[Row]:
 
 
 def component_lines(r: Rendered) -> list[Row]:
-    """One line per non-zero year cell of the budget by component, labelled by its component cell."""
+    """One line per non-zero year cell of the budget by component, labelled by its
+    component cell."""
     s = r.spec
     return [
         {
@@ -275,7 +277,8 @@ def issues(r: Rendered) -> list[Row]:
                         "check": "activity_without_workplan",
                         "severity": "warning",
                         "page": "",
-                        "message": f'Activity {a.id} ("{a.title}") has no quarter marked in the work plan.',
+                        "message": f'Activity {a.id} ("{a.title}") has no quarter '
+                        "marked in the work plan.",
                     }
                 )
     if s.printed_total != s.total:
@@ -284,7 +287,8 @@ def issues(r: Rendered) -> list[Row]:
                 "check": "stated_total_vs_budget_total",
                 "severity": "error",
                 "page": "",
-                "message": f"The document states a total budget of US$ {s.printed_total:,} but its budget "
+                "message": "The document states a total budget of US$ "
+                f"{s.printed_total:,} but its budget "
                 f"lines add up to US$ {s.total:,}.",
             }
         )

@@ -69,22 +69,27 @@ class HtmlWriter(FlowWriter):
             page_rule("landscape ", self.page_size("landscape"), "landscape"),
             f"@page {{ @top-right {{ content: {css_string(self.setup.running_header)}; "
             f"font: italic {flow.RUNNING_HEADER_SIZE}pt {font}; }} "
-            f"@bottom-center {{ content: {number}; font: {flow.PAGE_NUMBER_SIZE}pt {font}; }} }}",
-            "@page :first { @top-right { content: none; } @bottom-center { content: none; } }",
+            f"@bottom-center {{ content: {number}; font: {flow.PAGE_NUMBER_SIZE}pt "
+            f"{font}; }} }}",
+            "@page :first { @top-right { content: none; } @bottom-center { content: "
+            "none; } }",
             "* { print-color-adjust: exact; -webkit-print-color-adjust: exact; }",
-            f"body {{ margin: 0; font: {self.body}pt/{LEADING} {font}; text-align: {self.setup.align}; }}",
+            f"body {{ margin: 0; font: {self.body}pt/{LEADING} {font}; text-align: "
+            f"{self.setup.align}; }}",
             ".landscape { page: landscape; }",
             ".new-page { break-before: page; }",
             f"p, ul {{ margin: 0 0 {self.space_after(self.body)}pt; }}",
             f"ul {{ padding-left: {BULLET_INDENT}pt; }} li {{ margin: 0; }}",
-            f"h1, h2, h3 {{ font-weight: bold; margin: {before}pt 0 {after}pt; break-after: avoid; "
+            f"h1, h2, h3 {{ font-weight: bold; margin: {before}pt 0 {after}pt; "
+            "break-after: avoid; "
             "text-align: left; }",
             *(
                 f"h{level} {{ font-size: {self.heading_size(level)}pt; }}"
                 for level in (1, 2, 3)
             ),
             ".keep { break-after: avoid; }",
-            ".left { text-align: left; } .center { text-align: center; } .right { text-align: right; } "
+            ".left { text-align: left; } .center { text-align: center; } .right { "
+            "text-align: right; } "
             ".justify { text-align: justify; }",
             f"table {{ border-collapse: collapse; table-layout: fixed; "
             f"margin: 0 0 {self.space_after(self.body)}pt; }}",
@@ -92,7 +97,8 @@ class HtmlWriter(FlowWriter):
             "td p, th p { margin: 0; } .bold { font-weight: bold; }",
             ".whole tr { break-inside: avoid; }",
             f".symbol {{ font-family: {css_string(SYMBOL_FAMILY)}; }}",
-            ".sideways { vertical-align: bottom; } .sideways p { writing-mode: sideways-lr; }",
+            ".sideways { vertical-align: bottom; } .sideways p { writing-mode: "
+            "sideways-lr; }",
         ]
         for rules_kind, sides in flow.RULED_SIDES.items():
             css_sides = [side for side in CSS_SIDES if side in sides]
@@ -111,7 +117,8 @@ class HtmlWriter(FlowWriter):
     def heading(self, h: Heading, new_page: bool) -> None:
         level = min(h.level, 3)
         self._emit(
-            f"<h{level}{classes(new_page and 'new-page')}>{escape(h.printed)}</h{level}>"
+            f"<h{level}{classes(new_page and 'new-page')}>"
+            f"{escape(h.printed)}</h{level}>"
         )
 
     def para(self, p: Para, new_page: bool) -> None:

@@ -46,8 +46,10 @@ class Producer:
         found = shutil.which(self.program)
         if found is None:
             raise ProducerMissing(
-                f"{self.name} is needed to render the corpus documents that use it, but "
-                f"`{self.program}` is not on PATH: install the Debian package {self.package} "
+                f"{self.name} is needed to render the corpus documents that use it, "
+                "but "
+                f"`{self.program}` is not on PATH: install the Debian package "
+                f"{self.package} "
                 f"(tests/renderers.sh, run by `make test`, does)"
             )
         with tempfile.TemporaryDirectory(prefix="synth-producer-") as tmp:
@@ -64,14 +66,16 @@ class Producer:
             )
             if result.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
                 raise RuntimeError(
-                    f"{self.name} did not print {out.name} (exit {result.returncode}):\n"
+                    f"{self.name} did not print {out.name} (exit "
+                    f"{result.returncode}):\n"
                     f"{result.stderr[-2000:]}"
                 )
             shutil.move(out, pdf)
 
 
 def libreoffice_arguments(source: Path, folder: Path) -> list[str]:
-    """Writer converts the DOCX with a profile of its own, so parallel runs do not clash."""
+    """Writer converts the DOCX with a profile of its own, so parallel runs do not
+    clash."""
     return [
         f"-env:UserInstallation={(folder / 'profile').as_uri()}",
         "--headless",

@@ -104,7 +104,9 @@ class BudgetLine:
 class PlanKey(NamedTuple):
     """A row of a plan by year."""
 
-    item: str  # the activity id, or the output id where amounts are kept by output; empty: management
+    # the activity id, or the output id where amounts are kept by output;
+    # empty: management
+    item: str
     label: str
     party: str
     fund: str
@@ -216,7 +218,8 @@ class ProjectDocument:
 
     @property
     def management_total(self) -> int:
-        """Lines of no activity (GMS, miscellaneous); a framework prints them as one row of their own."""
+        """Lines of no activity (GMS, miscellaneous); a framework prints them as one row
+        of their own."""
         return sum(ln.amount for ln in self.management_lines())
 
     @property

@@ -102,7 +102,8 @@ Measure = Callable[[str, bool], float]  # the width of a text, regular or bold
 
 
 def positions(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[int, int, Cell]]:
-    """(row, column, cell) of every cell, skipping the places spans cover (HTML-style)."""
+    """(row, column, cell) of every cell, skipping the places spans cover (HTML-
+    style)."""
     taken: set[tuple[int, int]] = set()
     out: list[tuple[int, int, Cell]] = []
     for r, row in enumerate(rows):
@@ -127,7 +128,8 @@ def slots(
     measure: Measure,
     m: Metrics,
 ) -> list[Slot]:
-    """Every cell at its place, its text wrapped to its width (sideways text is not wrapped)."""
+    """Every cell at its place, its text wrapped to its width (sideways text is not
+    wrapped)."""
     out = []
     for r, c, cell in positions(rows):
         x, w = col_x[c], col_x[c + cell.colspan] - col_x[c]

@@ -122,7 +122,8 @@ class Composer:
         body: Sequence[Sequence[Cell]],
         size: float | None = None,
     ) -> None:
-        """A table in the layout's style: its ruling, its row spans or first-row texts, its banding."""
+        """A table in the layout's style: its ruling, its row spans or first-row texts,
+        its banding."""
         lay = self.layout
         rows = tuple(tuple(r) for r in body)
         if lay.spans == "first":
@@ -150,7 +151,8 @@ class Composer:
         least: int = 1,
         size: float | None = None,
     ) -> None:
-        """A table of grouped columns (header labels, relative width) under a header of `rows` rows (see `header`)."""
+        """A table of grouped columns (header labels, relative width) under a header of
+        `rows` rows (see `header`)."""
         self.table(
             [w for _, w in columns],
             self.header([col for col, _ in columns], rows, least),
@@ -175,7 +177,8 @@ class Composer:
         )
 
     def landscape(self) -> None:
-        """Start the big tables: on a landscape page if the layout says so, else on a new portrait page."""
+        """Start the big tables: on a landscape page if the layout says so, else on a
+        new portrait page."""
         self.add(PageBreak("landscape" if self.layout.landscape else "portrait"))
 
     def portrait(self) -> None:
@@ -259,7 +262,8 @@ def header_grid(
 
 
 def first_rows_only(rows: tuple[tuple[Cell, ...], ...]) -> tuple[tuple[Cell, ...], ...]:
-    """The rows with every spanning cell's text in its first row and empty cells below it."""
+    """The rows with every spanning cell's text in its first row and empty cells below
+    it."""
     by_row: list[dict[int, Cell]] = [
         {} for _ in rows
     ]  # row -> column -> the cell starting there
@@ -298,14 +302,16 @@ def spanning(cell: Cell, rowspan: int) -> Cell:
 
 
 def money_order(c: Composer, named: dict[str, T]) -> list[T]:
-    """The fund and account columns (their headers, widths ...) in the layout's order."""
+    """The fund and account columns (their headers, widths ...) in the layout's
+    order."""
     return [named[k] for k in MONEY_ORDERS[c.layout.money_order]]
 
 
 def money_cells(
     c: Composer, party: str, fund: str, account: str, value: int
 ) -> list[Cell]:
-    """Party, fund and account (in the layout's order) and amount, as every budget table prints them."""
+    """Party, fund and account (in the layout's order) and amount, as every budget table
+    prints them."""
     lay = c.layout
     return [
         text(party),
@@ -382,7 +388,8 @@ def year_rows(
 
 
 def sum_row(c: Composer, label: str, value: int) -> list[Cell]:
-    """A total or sub-total row of `year_rows`: its label under the activities, its sum under the amounts."""
+    """A total or sub-total row of `year_rows`: its label under the activities, its sum
+    under the amounts."""
     return [
         Cell(),
         bold(label),
@@ -430,7 +437,8 @@ def funding_statement(spec: ProjectDocument) -> str:
             parts.append(f"{millions(value)} is from UNDP")
         elif funding.source.startswith("Government of"):
             parts.append(
-                f"{millions(value)} is committed from the {funding.source} cost sharing contribution"
+                f"{millions(value)} is committed from the {funding.source} cost "
+                "sharing contribution"
             )
         else:
             parts.append(f"{millions(value)} is provided by the {funding.source}")
@@ -440,7 +448,8 @@ def funding_statement(spec: ProjectDocument) -> str:
         else ", ".join(parts[:-1]) + " and " + parts[-1]
     )
     return (
-        f"The total budget for the project is {millions(spec.printed_total)} of which {joined}, "
+        f"The total budget for the project is {millions(spec.printed_total)} of which "
+        f"{joined}, "
         f"and potentially additional resources may be further mobilized."
     )
 
@@ -495,7 +504,8 @@ def source_rows(
 
 
 def table_cover(c: Composer) -> None:
-    """The cover as one two-column table of labels and values, the sources in the labels."""
+    """The cover as one two-column table of labels and values, the sources in the
+    labels."""
     spec, lay = c.spec, c.layout
     c.para(
         "United Nations Development Programme", bold=True, align="center", size_delta=2
@@ -521,7 +531,8 @@ def table_cover(c: Composer) -> None:
 
 
 def box_cover(c: Composer) -> None:
-    """The cover as free lines (the title in large type, no label) and a box of resources."""
+    """The cover as free lines (the title in large type, no label) and a box of
+    resources."""
     spec, lay = c.spec, c.layout
     c.para(
         "United Nations Development Programme", bold=True, align="center", size_delta=2
@@ -597,14 +608,16 @@ def outcome_preamble(c: Composer, framework: str, title_label: str) -> None:
         cpd_outcome(c, oc)
     else:
         c.para(
-            f"Intended Outcome as stated in the {framework} Results and Resource Framework:",
+            f"Intended Outcome as stated in the {framework} Results and Resource "
+            "Framework:",
             bold=True,
             keep_with_next=True,
             align="left",
         )
         c.para(oc.statement)
         c.para(
-            "Outcome indicators as stated in the Country Programme Results and Resources Framework, including "
+            "Outcome indicators as stated in the Country Programme Results and "
+            "Resources Framework, including "
             "baseline and targets:",
             bold=True,
             keep_with_next=True,
@@ -616,7 +629,8 @@ def outcome_preamble(c: Composer, framework: str, title_label: str) -> None:
 
 
 def cpd_outcome(c: Composer, oc: Outcome) -> None:
-    """An outcome as a country programme document states it: number, short title and statement on one line."""
+    """An outcome as a country programme document states it: number, short title and
+    statement on one line."""
     c.para(f"CPD Outcome {oc.no} – {oc.title}: {oc.statement}", align="left")
     c.para(f"Baseline: {oc.baseline}")
     c.para(outcome_indicators(oc.indicators))

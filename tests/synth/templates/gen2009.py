@@ -111,7 +111,8 @@ def framework(c: Composer) -> None:
 
 
 def inputs(c: Composer, o: Output) -> tuple[str, ...]:
-    """The output's budget as the framework's INPUTS cell prints it: the sum, or a total and its split by source."""
+    """The output's budget as the framework's INPUTS cell prints it: the sum, or a total
+    and its split by source."""
     lay, budget = c.layout, c.spec.output_budget(o)
     if lay.inputs == "plain":
         return (f"US$ {lay.usd(budget)}",)

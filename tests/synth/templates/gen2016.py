@@ -247,7 +247,8 @@ def work_plan(c: Composer) -> None:
 def component_cells(
     c: Composer, plan: Plan, key: PlanKey, years: dict[int, int]
 ) -> list[Cell]:
-    """A row of the budget by component: party, fund code and donor, account code and description, years, total."""
+    """A row of the budget by component: party, fund code and donor, account code and
+    description, years, total."""
     lay = c.layout
     return [
         text(key.party),
