@@ -7,7 +7,7 @@ OUT    ?= output
 ARGS   ?=
 N      ?= 200
 
-.PHONY: setup extract test test-fast lint fuzz score notebooks bench clean
+.PHONY: setup setup-ocr extract test test-fast lint fuzz score notebooks bench clean
 
 STAMP  := $(VENV)/.installed
 
@@ -22,10 +22,13 @@ $(STAMP): pyproject.toml | $(PY)
 
 setup: $(STAMP)  ## install the pipeline and its test tools into .venv
 
-extract: setup  ## raw/ -> output/ (override with RAW=... OUT=...)
+setup-ocr:  ## install Tesseract and unpaper, which scanned pages are read with (apt-get)
+	bash scripts/ocr-tools.sh
+
+extract: setup  ## raw/ -> output/ (override with RAW=... OUT=...); scanned pages need make setup-ocr
 	$(PY) -m pipeline extract $(RAW) --out $(OUT) $(ARGS)
 
-test: setup  ## the whole test suite (installs the fonts and PDF producers of the test documents if missing)
+test: setup setup-ocr  ## the whole test suite (installs the fonts and PDF producers of the test documents, and the OCR tools, if missing)
 	bash tests/renderers.sh
 	$(PY) -m pytest -q
 

@@ -170,6 +170,8 @@ def extract_batch(
             issues=len(issues),
             seconds=round(seconds, 2),
             cached=cached,
+            ocr_pages=list(payload.get("ocr_pages") or []),
+            ocr_seconds=0.0 if cached else float(payload.get("ocr_seconds") or 0.0),
         )
         report(results[path])
 
@@ -211,7 +213,7 @@ def extract_batch(
                 spent[path],
             )
             continue
-        key = cache_key(sha, path.name)
+        key = cache_key(sha, path.name, settings.ocr)
         payload = None if settings.force else read_payload(cache / key)
         if payload is not None and sound(payload):
             observer.cache_decision(

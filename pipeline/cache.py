@@ -45,11 +45,13 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(sha256: str, name: str) -> str:
+def cache_key(sha256: str, name: str, ocr: str = "auto") -> str:
     """The cache file of a document: its content and file name (records carry
-    the name as `doc_id` and `source_file`), then the code fingerprint."""
+    the name as `doc_id` and `source_file`) and, unless `auto`, the OCR mode;
+    then the code fingerprint."""
+    mode = "" if ocr == "auto" else f"\0ocr={ocr}"
     digest = hashlib.sha256(
-        f"{sha256}\0{name}".encode("utf-8", "surrogateescape")
+        f"{sha256}\0{name}{mode}".encode("utf-8", "surrogateescape")
     ).hexdigest()
     return f"{digest[:32]}-{code_fingerprint()}.json"
 

@@ -27,6 +27,7 @@ from .batch import dataset_names, doc_id_of, run_batch
 from .cluster import ClusterError
 from .errors import UsageError, shown
 from .export import FORMATS, foreign_outputs
+from .ocr import MODES as OCR_MODES
 from .run import DocumentResult, Observer, RunSummary, Settings
 
 EXAMPLES = """examples:
@@ -78,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=4096,
         help="resident memory (RSS) each document's process may use, in MB (default "
         "4096; 0 = no cap)",
+    )
+    ex.add_argument(
+        "--ocr",
+        choices=OCR_MODES,
+        default="auto",
+        help="read pages that are pictures without text by OCR (auto, the default); "
+        "every page (force); none (off)",
     )
     ex.add_argument(
         "--force",
@@ -386,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         force=args.force,
         formats=formats,
         scheduler=args.scheduler and args.scheduler.strip(),
+        ocr=args.ocr,
     )
     reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
     started = time.monotonic()

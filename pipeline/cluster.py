@@ -52,7 +52,9 @@ class ClusterError(Exception):
 # ------------------------------------------------------------------ on the worker
 
 
-def extract_on_worker(path: str, memory_mb: int, timeout_s: float) -> dict[str, Any]:
+def extract_on_worker(
+    path: str, memory_mb: int, timeout_s: float, ocr: str = "auto"
+) -> dict[str, Any]:
     """A Dask task: extract one document in a process of its own, on the
     worker this runs on; return its payload as JSON text (or the reason it
     failed), the stage it reached, the seconds it took, and the fingerprint
@@ -76,12 +78,12 @@ def extract_on_worker(path: str, memory_mb: int, timeout_s: float) -> dict[str, 
         # imported once per worker; every document's process is forked with it
         preload()
         text, reason, stage, seconds = run_forked(
-            path, memory_mb, timeout_s, task_cancelled()
+            path, memory_mb, timeout_s, task_cancelled(), ocr
         )
     else:  # no fork: in the worker's own thread, under the worker's limits
         with tempfile.TemporaryDirectory(prefix="prodoc-") as folder:
             target = os.path.join(folder, "payload.json")
-            extract_to_file(path, target, 0)
+            extract_to_file(path, target, 0, ocr=ocr)
             with open(target, encoding="utf-8") as fh:
                 text, reason, stage = fh.read(), "", ""
         seconds = time.monotonic() - started
@@ -178,6 +180,7 @@ def run_dask(
                     str(path.resolve()),
                     settings.memory_mb,
                     settings.timeout_s,
+                    settings.ocr,
                     key=f"prodoc-{run_id}-{number}",
                     pure=False,
                     retries=0,

@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__
 from .budget import BudgetLine, read_budget
 from .checks import run_checks
+from .confidence import rate_records
 from .document import (
     cover_fields,
     document_country,
@@ -46,8 +47,10 @@ from .workplan import read_workplan
 NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
 
 
-def extract_file(path: Path) -> dict[str, list[Record]]:
-    return extract_document(read_pdf(path)).records
+def extract_file(path: Path, ocr: str = "auto") -> Extraction:
+    """The document at `path`, read (its scanned pages by OCR, see
+    `reader.read_pdf`) and extracted."""
+    return extract_document(read_pdf(path, ocr))
 
 
 def extract_document(doc: Document) -> Extraction:
@@ -184,7 +187,8 @@ def extract_document(doc: Document) -> Extraction:
         for i, t in enumerate(ex.tables, 1)
     ]
     ex.records["issues"] = [
-        issue(doc.doc_id, src["source_file"], found) for found in run_checks(ex)
+        issue(doc.doc_id, src["source_file"], found)
+        for found in [*run_checks(ex), *rate_records(ex.records, doc)]
     ]
     return ex
 

@@ -28,6 +28,7 @@ class Word:
     font: str
     size: float
     upright: bool = True  # False: a line of text set sideways, read as one word
+    conf: float | None = None  # OCR confidence, 0-100 (None: drawn text)
 
     @property
     def bold(self) -> bool:
@@ -126,7 +127,11 @@ def join_words(words: list[Word], skip: list[bool] | None = None) -> str:
             prev is not None
             and out
             and out[-1] != " "
-            and (sideways or w.x0 - prev.x1 > 0.15 * min(w.size, prev.size))
+            and (
+                sideways
+                or w.conf is not None  # OCR words: the engine split them at spaces
+                or w.x0 - prev.x1 > 0.15 * min(w.size, prev.size)
+            )
         ):
             out.append(" ")
         if not (skip and skip[i]):
@@ -217,6 +222,11 @@ class Document:
     doc_id: str
     sha256: str
     pages: list[Page]
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
+    ocr_seconds: float = 0.0  # spent straightening and reading them
+    ocr_repairs: list[tuple[int, str, str]] = field(
+        default_factory=list
+    )  # (page, word as OCR read it, as taken): see `ocr.repaired`
 
 
 def finding(check: str, severity: str, message: str, page: int | None = None) -> Record:

@@ -1,6 +1,7 @@
 """Stage 1: read a PDF once into `Page` objects: words, rulings, shading.
 
-This is the only module that opens PDF files, and all it does is read them:
+This is the only module that opens PDF files (with `ocr`, which reads the
+pages that are pictures without text), and all it does is read them:
 finding the tables on the pages is the next stage's (`grids`).  Everything
 later works on the returned `Document`, so every other stage can be tested
 on in-memory pages.
@@ -10,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pdfplumber
@@ -21,6 +23,7 @@ from pdfplumber.utils import extract_words, obj_to_edges
 
 from .errors import DocumentError
 from .model import Document, Edge, Fill, Page, Word
+from .ocr import prepared, read_scan, scanned_pages
 
 THIN_RULE = 2.0  # points: a filled rectangle thinner than this is a rule, not shading
 WHITE = 0.95  # fills lighter than this grey level are not shading
@@ -46,9 +49,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_pdf(path: Path) -> Document:
+def read_pdf(path: Path, ocr: str = "auto") -> Document:
     """Read every page of `path`; raise `DocumentError` with a plain reason
-    when the file is not a readable PDF or has no text to extract."""
+    when the file is not a readable PDF or has no text to extract.  Pages
+    that are pictures without text are read by OCR (`ocr`: `auto`; `force`
+    reads every page so; `off` never)."""
     path = Path(path)
     if not path.is_file():
         raise DocumentError(path, "file not found")
@@ -66,11 +71,23 @@ def read_pdf(path: Path) -> Document:
     source: pdfium.PdfDocument | None = (
         None  # opened for the first page printed sideways
     )
+    ocr_seconds = 0.0
+    repairs: list[tuple[int, str, str]] = []  # page, as OCR read it, as taken
     try:
-        with pdfplumber.open(path) as pdf:
+        scans = scanned_pages(path, ocr)
+        with ExitStack() as stack:
+            started = time.monotonic()
+            straight = stack.enter_context(prepared(path, scans)) if scans else None
+            ocr_seconds += time.monotonic() - started
+            pdf = stack.enter_context(pdfplumber.open(path))
             for p in pdf.pages:
-                turn = sideways_turn(p)
-                if turn:
+                if straight and p.page_number in scans:
+                    started = time.monotonic()
+                    scan = read_scan(straight, read_page(p))
+                    ocr_seconds += time.monotonic() - started
+                    repairs += [(p.page_number, *pair) for pair in scan.repairs]
+                    pages.append(scan.page)
+                elif turn := sideways_turn(p):
                     source = source or pdfium.PdfDocument(str(path))
                     with turned_page(source, p, turn) as upright:
                         pages.append(read_page(upright, number=p.page_number))
@@ -89,15 +106,20 @@ def read_pdf(path: Path) -> Document:
     if not pages:
         raise DocumentError(path, "the PDF has no pages")
     if not any(page.words for page in pages):
-        # No text layer at all.  Pages made of pictures are scans: an OCR step
-        # would go here, turning the pictures into `Word`s page by page,
-        # before the document is given up on.
-        if pictures:
-            raise DocumentError(
-                path, "scanned PDF: no text layer (OCR is not supported yet)"
-            )
+        if pictures and ocr == "off":
+            raise DocumentError(path, "scanned PDF: no text layer (OCR is off)")
+        if scans:
+            raise DocumentError(path, "scanned PDF: OCR found no text on its pages")
         raise DocumentError(path, f"no text on any of its {len(pages)} page(s)")
-    return Document(path=str(path), doc_id=path.stem, sha256=sha, pages=pages)
+    return Document(
+        path=str(path),
+        doc_id=path.stem,
+        sha256=sha,
+        pages=pages,
+        ocr_pages=scans,
+        ocr_seconds=round(ocr_seconds, 1),
+        ocr_repairs=repairs,
+    )
 
 
 def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:

@@ -25,6 +25,7 @@ class Settings:
     scheduler: str | None = (
         None  # a Dask scheduler's address, or "local": run the extractions there
     )
+    ocr: str = "auto"  # which pages OCR reads: see `ocr.scanned_pages`
 
 
 @dataclass
@@ -40,6 +41,8 @@ class DocumentResult:
     cached: bool = False  # taken from the cache: not extracted in this run
     detail: str = ""  # for an unexpected error: where it happened
     stage: str = ""  # for a failure: the stage of the extraction it happened in
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
+    ocr_seconds: float = 0.0  # spent on OCR in this run
 
     @property
     def source(self) -> str:

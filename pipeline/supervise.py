@@ -182,7 +182,11 @@ def reference_loop(path: str) -> str:
 
 
 def extract_to_file(
-    path: str, target: str, memory_mb: int, board: mmap.mmap | None = None
+    path: str,
+    target: str,
+    memory_mb: int,
+    board: mmap.mmap | None = None,
+    ocr: str = "auto",
 ) -> None:
     """Child process: extract one document and write its records (or its
     error, with the stage it happened in) as JSON to `target`; post the
@@ -223,8 +227,13 @@ def extract_to_file(
             raise DocumentError(
                 path, f"damaged PDF: its objects refer to each other in a loop ({loop})"
             )
-        records = extract_file(Path(path))
-        payload: dict[str, Any] = {"records": records, "checksum": checksum(records)}
+        ex = extract_file(Path(path), ocr)
+        payload: dict[str, Any] = {
+            "records": ex.records,
+            "checksum": checksum(ex.records),
+            "ocr_pages": ex.doc.ocr_pages,
+            "ocr_seconds": ex.doc.ocr_seconds,
+        }
     except DocumentError as exc:
         payload = {"error": exc.reason, "stage": traceback_stage(exc.__traceback__)}
     except MemoryError as exc:
@@ -324,7 +333,13 @@ def run_processes(
                 )  # a shared page reaches forked processes only
                 proc = ctx.Process(
                     target=extract_to_file,
-                    args=(str(path), str(target), settings.memory_mb, board),
+                    args=(
+                        str(path),
+                        str(target),
+                        settings.memory_mb,
+                        board,
+                        settings.ocr,
+                    ),
                     daemon=True,
                 )
                 proc.start()
@@ -382,6 +397,7 @@ def run_forked(
     memory_mb: int,
     timeout_s: float,
     cancelled: Callable[[], bool] = lambda: False,
+    ocr: str = "auto",
 ) -> tuple[str, str, str, float]:
     """Extract one document in a process forked from this one (a thread of a
     long-lived process, such as a Dask worker, may call it): the same time
@@ -395,7 +411,7 @@ def run_forked(
     if pid == 0:  # the child: extract, write, and leave at once
         code = 0
         try:
-            extract_to_file(path, target, memory_mb, board)
+            extract_to_file(path, target, memory_mb, board, ocr)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1
         except BaseException:

@@ -151,14 +151,14 @@ def blank(path: Path) -> Path:
 
 
 def scanned(path: Path, pages: int = 1) -> Path:
-    """Pages that are pictures of text: an image each, no text layer."""
+    """Pages that are pictures without a word on them (bars where lines of
+    print would be): an image each, no text layer, nothing for OCR to read."""
     from PIL import Image, ImageDraw
 
     c = canvas(path)
-    for number in range(pages):
+    for _ in range(pages):
         image = Image.new("L", (850, 1100), 255)
         draw = ImageDraw.Draw(image)
-        draw.text((80, 80), f"PROJECT DOCUMENT  page {number + 1}", fill=0)
         for row in range(30):  # grey bars standing in for lines of print
             draw.rectangle(
                 (80, 140 + row * 28, 760 - (row * 37) % 200, 150 + row * 28), fill=60
@@ -335,7 +335,7 @@ BAD_FILES = {  # file name -> (builder, what the user is told)
     "noise.pdf": (random_bytes, "not a PDF: unrecognised content"),
     "locked.pdf": (encrypted, "encrypted PDF: a password is needed to open it"),
     "nopages.pdf": (zero_pages, "the PDF has no pages"),
-    "scan.pdf": (scanned, "scanned PDF: no text layer (OCR is not supported yet)"),
+    "scan.pdf": (scanned, "scanned PDF: OCR found no text on its pages"),
     "blank.pdf": (blank, "no text on any of its 1 page(s)"),
 }
 _shared: dict[str, tuple[Path, Run]] = {}

@@ -87,7 +87,14 @@ def test_a_cycle_is_found_where_there_is_one() -> None:
 
 
 def test_the_reader_reads_and_nothing_more() -> None:
-    assert graph()["pipeline.reader"] <= {"pipeline.errors", "pipeline.model"}
+    """OCR reads too: the pages that are pictures."""
+    edges = graph()
+    assert edges["pipeline.reader"] <= {
+        "pipeline.errors",
+        "pipeline.model",
+        "pipeline.ocr",
+    }
+    assert edges["pipeline.ocr"] <= {"pipeline.errors", "pipeline.model"}
 
 
 def test_record_builders_do_not_import_each_other() -> None:

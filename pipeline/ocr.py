@@ -1,0 +1,432 @@
+"""Scanned pages: what a page that is only a picture says, read by OCR.
+
+A page without a text layer (a whole scanned document, or a signed cover or
+annex scanned into a born-digital file) is straightened and cleaned by
+OCRmyPDF (`--deskew --clean-final`, unpaper), then read from its picture:
+Tesseract gives the words with their confidences (its TSV output, which
+OCRmyPDF's text layer does not carry), and the table rulings, which a scan
+has only as pixels, are found with OpenCV as long thin runs of ink.  The
+rulings are handed to the reader as the page's edges and erased before the
+words are read, so the rest of the pipeline reads a scanned page as it reads
+a born-digital one.
+
+Every word read here carries its confidence (0-100); a drawn word has none.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+from .errors import DocumentError
+from .model import Edge, Fill, Page, Word
+
+MODES = ("auto", "force", "off")
+DPI = 300  # Tesseract reads small table type best at about this resolution
+INK = 128  # grey level (0-255) below which a pixel is ink
+FAINT = 200  # ... or faint ink: a thin stroke of type blurred by the scan
+# Rulings: runs of ink at least this long (points) and thin; rows of one line
+# are short, so vertical rules may be shorter.  Breaks of RULE_GAP are bridged.
+RULE_ACROSS = 24.0
+RULE_UP = 10.0
+RULE_GAP = 1.0
+SPECK = 1.2  # points: a dot of ink no wider than this may be dust ...
+SPECK_ALONE = 3.0  # ... when no type lies this close to it
+SHADE = (150, 235)  # grey levels of shading: lighter than ink, darker than paper
+PAPER = 0.95  # shading lighter than this grey level is the paper itself
+SHADE_MIN = 6.0  # points: shading narrower or lower than this is not a fill
+BOLD_STROKE = 1.3  # strokes this much thicker than the page's usual are bold
+MARK = "✓"
+MARK_SIZE = (2.5, 14.0)  # points: the extent of a blot that may be a mark ...
+MARK_SHAPE = 2.5  # ... no longer than this many times its width
+BLOT_SURE = 40.0  # a blot read alone as a letter or digit this surely is one
+MARK_DOUBT = 50.0  # a word of a letter or two read less surely may be a mark
+ROMAN_L = re.compile(r"[IVX]*l[IVXl]*\.")
+QUARTER_L = re.compile(r"Q[lI|]")
+GROUPED = re.compile(r"[\dOoIlS]{1,3}(?:[,;][\dOoIlS]{3})+")
+DIGIT_FOR = str.maketrans("OoIlS;", "00115,")
+SPARSE_TEXT = "11"  # Tesseract's page segmentation: text in no order (tables)
+ONE_LINE = "7"  # ... a single line of text
+INSTALL = (
+    "install them with apt-get install tesseract-ocr tesseract-ocr-eng unpaper "
+    "(make setup-ocr) and pip install ocrmypdf (make setup)"
+)
+
+
+@dataclass
+class Scan:
+    """A scanned page as read from its picture, and the words OCR misread
+    that were repaired on it: (as read, as taken)."""
+
+    page: Page
+    repairs: list[tuple[str, str]]
+
+
+def scanned_pages(path: Path, mode: str) -> list[int]:
+    """Numbers (1-based) of the pages to read by OCR: with `auto`, the pages
+    that show a picture and hold no text; with `force`, every page.  None
+    of a file pdfium cannot open: the reader tells what is wrong with it."""
+    if mode == "off":
+        return []
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return []
+    try:
+        found = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            text = page.get_textpage()
+            if mode == "force" or (
+                text.count_chars() == 0
+                and any(
+                    obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
+                    for obj in page.get_objects()
+                )
+            ):
+                found.append(index + 1)
+            text.close()
+            page.close()
+        return found
+    finally:
+        pdf.close()
+
+
+def missing_tools() -> list[str]:
+    """The OCR tools this machine lacks."""
+    missing = [tool for tool in ("tesseract", "unpaper") if shutil.which(tool) is None]
+    if importlib.util.find_spec("ocrmypdf") is None:
+        missing.append("ocrmypdf")
+    return missing
+
+
+@contextmanager
+def prepared(path: Path, pages: list[int]) -> Iterator[pdfium.PdfDocument]:
+    """`path` with `pages` straightened and cleaned by OCRmyPDF (the other
+    pages as they were), opened with pdfium."""
+    missing = missing_tools()
+    if missing:
+        raise DocumentError(
+            path,
+            f"scanned pages need OCR, and {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing: {INSTALL}",
+        )
+    with tempfile.TemporaryDirectory(prefix="prodoc-ocr-") as folder:
+        target = Path(folder) / "prepared.pdf"
+        command = [
+            sys.executable,
+            "-m",
+            "ocrmypdf",
+            "--deskew",
+            "--clean-final",
+            "--force-ocr",  # pages with text, when `force` asks for them
+            "--tesseract-timeout",
+            "0",  # no text layer: the words are read below, with confidences
+            "--pages",
+            ",".join(map(str, pages)),
+            "--output-type",
+            "pdf",
+            "--optimize",
+            "0",
+            "--jobs",
+            "1",
+            "--quiet",
+            str(path),
+            str(target),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise DocumentError(path, f"OCR failed (ocrmypdf: {last})")
+        pdf = pdfium.PdfDocument(str(target))
+        try:
+            yield pdf
+        finally:
+            pdf.close()
+
+
+def read_scan(pdf: pdfium.PdfDocument, shown: Page) -> Scan:
+    """Words, rulings and shading of a page of a prepared PDF, in points from
+    the top left of the page as displayed; `shown` gives its number and size
+    (the words it holds, none, are replaced)."""
+    page = pdf[shown.number - 1]
+    scale = DPI / 72
+    grey = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
+    page.close()
+    ink = (grey < INK).astype(np.uint8) * 255
+    across, up = rule_masks(ink, scale)
+    edges = rule_edges(across, "h", scale) + rule_edges(up, "v", scale)
+    rules = cv2.dilate(across | up, np.ones((5, 5), np.uint8))
+    clean = grey.copy()
+    clean[(rules > 0) | specks(ink, scale)] = 255
+    read = marks(clean, bolden(recognise(clean, scale), clean, scale), scale)
+    words = [replace(w, text=repaired(w.text)) for w in read]
+    repairs = [
+        (a.text, b.text) for a, b in zip(read, words, strict=True) if a.text != b.text
+    ]
+    return Scan(
+        replace(
+            shown,
+            words=words,
+            fills=shading(grey, rules, scale),
+            edges=edges,
+            hrules=[(e.x0, e.x1, e.top) for e in edges if e.orientation == "h"],
+        ),
+        repairs,
+    )
+
+
+def specks(ink: np.ndarray, scale: float) -> np.ndarray:
+    """Dots of ink standing alone (dust, scanner noise), which OCR reads as
+    letters; a full stop or a decimal point sits beside its type and stays."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = np.zeros(count, bool)
+    small[1:] = stats[1:, cv2.CC_STAT_AREA] <= (SPECK * scale) ** 2
+    dots = small[labels]
+    reach = max(3, round(SPECK_ALONE * scale) | 1)
+    near_type = cv2.dilate(
+        ((ink > 0) & ~dots).astype(np.uint8), np.ones((reach, reach), np.uint8)
+    )
+    touching = np.unique(labels[dots & (near_type > 0)])
+    alone = small.copy()
+    alone[touching] = False
+    return alone[labels]
+
+
+def rule_masks(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels of horizontal and vertical rulings: runs of ink too long and
+    thin to be type."""
+    bridge = max(1, round(RULE_GAP * scale))
+    masks = []
+    for length, shape in ((RULE_ACROSS, (1, 0)), (RULE_UP, (0, 1))):
+        size = max(3, round(length * scale))
+        kernel = cv2.getStructuringElement(
+            cv2.MORPH_RECT, (size, 1) if shape[0] else (1, size)
+        )
+        closed = cv2.morphologyEx(
+            ink,
+            cv2.MORPH_CLOSE,
+            cv2.getStructuringElement(
+                cv2.MORPH_RECT, (bridge, 1) if shape[0] else (1, bridge)
+            ),
+        )
+        masks.append(cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel))
+    return masks[0], masks[1]
+
+
+def rule_edges(mask: np.ndarray, orientation: str, scale: float) -> list[Edge]:
+    """Each run of a rule mask as a ruling, in points."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    edges = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if orientation == "h":
+            mid = (y + h / 2) / scale
+            box = (x / scale, mid, (x + w) / scale, mid)
+        else:
+            mid = (x + w / 2) / scale
+            box = (mid, y / scale, mid, (y + h) / scale)
+        edges.append(Edge("line", orientation, *box, box[2] - box[0], box[3] - box[1]))
+    return edges
+
+
+def shading(grey: np.ndarray, rules: np.ndarray, scale: float) -> list[Fill]:
+    """Shaded areas (cell shading, shaded quarter marks) as fills with their
+    grey level: regions of mid-grey, the type inside them closed over, cut
+    apart where `rules` run between them (shaded cells side by side)."""
+    near_ink = cv2.dilate((grey < INK).astype(np.uint8), np.ones((7, 7), np.uint8))
+    band = ((grey >= SHADE[0]) & (grey <= SHADE[1]) & (near_ink == 0)).astype(np.uint8)
+    band = cv2.morphologyEx(band * 255, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    band = cv2.morphologyEx(band, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    band[cv2.dilate(rules, np.ones((9, 9), np.uint8)) > 0] = 0
+    size = max(3, round(SHADE_MIN * scale))
+    band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((size, size), np.uint8))
+    contours, _ = cv2.findContours(band, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    fills = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        region = grey[y : y + h, x : x + w]
+        paper = region[region >= SHADE[0]]
+        level = float(np.median(paper)) / 255 if paper.size else 1.0
+        if level < PAPER:
+            fills.append(
+                Fill((x / scale, y / scale, (x + w) / scale, (y + h) / scale), level)
+            )
+    return fills
+
+
+def marks(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]:
+    """`words` with the quarter marks OCR missed or misread: a blot of ink
+    the size of a letter that it read as nothing (and reads as no letter or
+    digit when read alone), or as a word of a letter or two (no digit) read
+    with low confidence (a tick read `Ca`), is a tick word.  A blot OCR read
+    as nothing gets confidence 0."""
+    # a glyph's thin strokes are grey: the faintest count, and touch again
+    ink = cv2.dilate((grey < FAINT).astype(np.uint8), np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blot = np.zeros(count, bool)
+    for n, (_, _, w, h, _) in enumerate(stats[1:], 1):
+        longest, shortest = max(w, h), min(w, h)
+        blot[n] = (
+            MARK_SIZE[0] * scale <= longest <= MARK_SIZE[1] * scale
+            and longest <= MARK_SHAPE * shortest
+        )
+    out, read = [], set()
+    for word in words:
+        box = labels[
+            int(word.top * scale) : int(word.bottom * scale) + 1,
+            int(word.x0 * scale) : int(word.x1 * scale) + 1,
+        ]
+        inside = set(np.unique(box)) - {0}
+        read |= inside
+        guess = (
+            len(word.text) <= 2
+            and not any(ch.isdigit() for ch in word.text)
+            and (word.conf or 0) < MARK_DOUBT
+        )
+        if guess and len(inside) == 1 and blot[inside.pop()]:
+            word = replace(word, text=MARK)
+        out.append(word)
+    unread = [stats[n][:4] for n in np.flatnonzero(blot) if n not in read]
+    for (x, y, w, h), (text, conf) in zip(
+        unread, read_blots(grey, unread), strict=True
+    ):
+        box = (x / scale, (x + w) / scale, y / scale, (y + h) / scale)
+        out.append(Word(text or MARK, *box, "", h / scale, conf=conf))
+    return out
+
+
+def read_blots(grey: np.ndarray, boxes: list) -> list[tuple[str, float]]:
+    """What OCR makes of each blot alone: the blots set side by side, well
+    apart, on one line and read at once; ("", 0) for a blot it reads as no
+    letter or digit with confidence."""
+    if not boxes:
+        return []
+    gap = max(int(h) for _, _, _, h in boxes)
+    height = 3 * gap
+    strip = np.full(
+        (height, sum(int(w) + 2 * gap for _, _, w, _ in boxes)), 255, np.uint8
+    )
+    starts = []
+    left = gap
+    for x, y, w, h in boxes:
+        top = (height - h) // 2
+        strip[top : top + h, left : left + w] = grey[y : y + h, x : x + w]
+        starts.append((left, left + w))
+        left += w + 2 * gap
+    found = [("", 0.0)] * len(boxes)
+    for row in tesseract(strip, ONE_LINE):
+        text = (row.get("text") or "").strip()
+        if row["level"] != "5" or not text.isalnum() or float(row["conf"]) < BLOT_SURE:
+            continue
+        mid = int(row["left"]) + int(row["width"]) / 2
+        for i, (a, b) in enumerate(starts):
+            if a - gap <= mid <= b + gap:
+                found[i] = (text, float(row["conf"]))
+    return found
+
+
+def recognise(grey: np.ndarray, scale: float) -> list[list[Word]]:
+    """Tesseract's lines of words with their confidences, in points; each
+    word sized by the height of its line (a scan has no type size to tell)."""
+    rows = tesseract(grey, SPARSE_TEXT)
+    line_height = {
+        line_key(row): int(row["height"]) for row in rows if row["level"] == "4"
+    }
+    lines: dict[tuple[str, str, str], list[Word]] = {}
+    for row in rows:
+        text = (row.get("text") or "").strip()
+        if row["level"] != "5" or not text or float(row["conf"]) < 0:
+            continue
+        left, top = int(row["left"]), int(row["top"])
+        width, height = int(row["width"]), int(row["height"])
+        lines.setdefault(line_key(row), []).append(
+            Word(
+                text,
+                left / scale,
+                (left + width) / scale,
+                top / scale,
+                (top + height) / scale,
+                "",
+                line_height.get(line_key(row), height) / scale,
+                conf=float(row["conf"]),
+            )
+        )
+    return list(lines.values())
+
+
+def repaired(text: str) -> str:
+    """A word with the OCR confusions that no reading of it can mean
+    corrected: a roman numeral with `l` for `I` (`Il.`, `VIl.`), a quarter
+    with `l` for `1` (`Ql`), a number set in groups of three digits with
+    letters for digits or a semicolon for a comma (`4O,5OO`, `40;000`)."""
+    if ROMAN_L.fullmatch(text):
+        return text.replace("l", "I")
+    if QUARTER_L.fullmatch(text):
+        return text[0] + "1"
+    if GROUPED.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 2:
+        return text.translate(DIGIT_FOR)
+    return text
+
+
+def tesseract(grey: np.ndarray, psm: str) -> list[dict[str, str]]:
+    """Tesseract's TSV rows for a picture (one thread: documents run side by side)."""
+    _, png = cv2.imencode(".png", grey)
+    done = subprocess.run(
+        ["tesseract", "-", "-", "--psm", psm, "-l", "eng", "tsv"],
+        input=png.tobytes(),
+        capture_output=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.decode(errors="replace").strip())
+    return list(
+        csv.DictReader(
+            io.StringIO(done.stdout.decode("utf-8", errors="replace")),
+            delimiter="\t",
+            quoting=csv.QUOTE_NONE,
+        )
+    )
+
+
+def line_key(row: dict[str, str]) -> tuple[str, str, str]:
+    return row["block_num"], row["par_num"], row["line_num"]
+
+
+def bolden(lines: list[list[Word]], grey: np.ndarray, scale: float) -> list[Word]:
+    """The words of the lines whose strokes are markedly thicker than the
+    page's usual ones (pixels of ink per pixel of its outline), given a bold
+    font name: a scan has no font to tell."""
+    ink = (grey < INK).astype(np.uint8)
+    thin = cv2.erode(ink, np.ones((3, 3), np.uint8))
+    strokes = []
+    for line in lines:
+        dark = edge = 0
+        for w in line:
+            x0, x1 = int(w.x0 * scale), int(w.x1 * scale) + 1
+            y0, y1 = int(w.top * scale), int(w.bottom * scale) + 1
+            area = int(ink[y0:y1, x0:x1].sum())
+            dark += area
+            edge += area - int(thin[y0:y1, x0:x1].sum())
+        strokes.append(2 * dark / edge if edge else 0.0)
+    usual = float(np.median([s for s in strokes if s])) if any(strokes) else 0.0
+    return [
+        replace(w, font="Bold") if usual and stroke > BOLD_STROKE * usual else w
+        for line, stroke in zip(lines, strokes, strict=True)
+        for w in line
+    ]
