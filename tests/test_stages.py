@@ -347,3 +347,34 @@ def test_budget_kept_by_outcome_with_year_columns_and_totals(tmp_path: Path) -> 
         if t.amount_usd != sum(t.lines)
     ]
     assert wrong == [("PROJECT TOTAL", 2022, 9000, 8000)]
+
+
+def test_ruled_cells_are_those_pdfplumbers_table_finder_finds(tmp_path: Path) -> None:
+    """The grids stage runs pdfplumber's table finder over the rulings the
+    reader kept: the same cells as `Page.find_tables` given those lines."""
+    import pdfplumber
+
+    from pipeline.grids import TABLE_SETTINGS, cell_boxes, open_ends, pdf_object
+    from pipeline.reader import ruling_edges
+
+    path = tmp_path / "ruled.pdf"
+    w = Writer(path, pagesize=LANDSCAPE)
+    w.space(300)  # the table runs over a page break: rows left open at the foot
+    w.table(framework_spec("full"), repeat_header=False)
+    w.save()
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            edges = ruling_edges(page)
+            across = [e for e in edges if e.orientation == "h"] + open_ends(edges)
+            upright = [e for e in edges if e.orientation == "v"]
+            settings = {
+                "vertical_strategy": "explicit",
+                "horizontal_strategy": "explicit",
+                "snap_tolerance": TABLE_SETTINGS.snap_tolerance,
+                "join_tolerance": TABLE_SETTINGS.join_tolerance,
+                "intersection_tolerance": TABLE_SETTINGS.intersection_tolerance,
+                "explicit_horizontal_lines": [pdf_object(e) for e in across],
+                "explicit_vertical_lines": [pdf_object(e) for e in upright],
+            }
+            found = [[tuple(c) for c in t.cells] for t in page.find_tables(settings)]
+            assert found and cell_boxes(across, upright) == found
