@@ -54,7 +54,12 @@ BOLD_STROKE = 1.3  # strokes this much thicker than the page's usual are bold
 MARK = "✓"
 MARK_SIZE = (2.5, 14.0)  # points: the extent of a blot that may be a mark ...
 MARK_SHAPE = 2.5  # ... no longer than this many times its width
-BLOT_SURE = 40.0  # a blot read alone as a letter or digit this surely is one
+LETTER_GAP = 1.2  # points: ink closer than this is one piece (letters of a word)
+LINE_HIGH = 20.0  # points: a piece of ink taller than this is no line of type
+PIECE_WIDE = 150.0  # ... nor one wider than this
+PIECES_A_LINE = 20  # pieces read again at once, side by side on one line
+LETTER_SURE = 40.0  # a letter-sized piece read alone as digits this surely is no mark
+WORD_SURE = 60.0  # a wider piece read alone this surely is a word OCR skipped
 MARK_DOUBT = 50.0  # a word of a letter or two read less surely may be a mark
 ROMAN_L = re.compile(r"[IVX]*l[IVXl]*\.")
 QUARTER_L = re.compile(r"Q[lI|]")
@@ -271,22 +276,32 @@ def shading(grey: np.ndarray, rules: np.ndarray, scale: float) -> list[Fill]:
 
 
 def marks(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]:
-    """`words` with the quarter marks OCR missed or misread: a blot of ink
-    the size of a letter that it read as nothing (and reads as no letter or
-    digit when read alone), or as a word of a letter or two (no digit) read
-    with low confidence (a tick read `Ca`), is a tick word.  A blot OCR read
-    as nothing gets confidence 0."""
-    # a glyph's thin strokes are grey: the faintest count, and touch again
-    ink = cv2.dilate((grey < FAINT).astype(np.uint8), np.ones((3, 3), np.uint8))
+    """`words` with what OCR passed over, and the quarter marks it misread.
+
+    Ink is joined into pieces letter to letter (faint strokes count, gaps
+    narrower than a space are bridged).  A piece no word covers is read
+    again alone (`read_pieces`): a word OCR skipped (an isolated code or
+    number in a cell), or, the size of a letter and read as no number, a
+    tick or cross in a quarter grid: a tick word of confidence 0.  A word
+    of a letter or two (no digit) read with low confidence whose ink is one
+    letter-sized piece is a tick too (a tick read `Ca`)."""
+    faint = (grey < FAINT).astype(np.uint8)
+    ink = cv2.dilate(faint, np.ones((3, max(3, round(LETTER_GAP * scale))), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    blot = np.zeros(count, bool)
-    for n, (_, _, w, h, _) in enumerate(stats[1:], 1):
-        longest, shortest = max(w, h), min(w, h)
-        blot[n] = (
-            MARK_SIZE[0] * scale <= longest <= MARK_SIZE[1] * scale
-            and longest <= MARK_SHAPE * shortest
-        )
-    out, read = [], set()
+    sizes = stats[:, cv2.CC_STAT_WIDTH : cv2.CC_STAT_HEIGHT + 1]
+    longest, shortest = sizes.max(axis=1), sizes.min(axis=1)
+    blot = (
+        (MARK_SIZE[0] * scale <= longest)
+        & (longest <= MARK_SIZE[1] * scale)
+        & (longest <= MARK_SHAPE * shortest)
+    )
+    piece = (
+        (sizes[:, 1] >= MARK_SIZE[0] * scale)
+        & (sizes[:, 1] <= LINE_HIGH * scale)
+        & (sizes[:, 0] <= PIECE_WIDE * scale)
+    )
+    blot[0] = piece[0] = False  # the background
+    out, read = [], {0}
     for word in words:
         box = labels[
             int(word.top * scale) : int(word.bottom * scale) + 1,
@@ -299,45 +314,60 @@ def marks(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]:
             and not any(ch.isdigit() for ch in word.text)
             and (word.conf or 0) < MARK_DOUBT
         )
-        if guess and len(inside) == 1 and blot[inside.pop()]:
+        if guess and len(inside) == 1 and blot[next(iter(inside))]:
             word = replace(word, text=MARK)
         out.append(word)
-    unread = [stats[n][:4] for n in np.flatnonzero(blot) if n not in read]
-    for (x, y, w, h), (text, conf) in zip(
-        unread, read_blots(grey, unread), strict=True
+    unread = [n for n in np.flatnonzero(piece) if n not in read]
+    boxes = [tuple(int(v) for v in stats[n][:4]) for n in unread]
+    for n, (x, y, w, h), (text, conf) in zip(
+        unread, boxes, read_pieces(grey, boxes), strict=True
     ):
-        box = (x / scale, (x + w) / scale, y / scale, (y + h) / scale)
-        out.append(Word(text or MARK, *box, "", h / scale, conf=conf))
+        if conf < (LETTER_SURE if blot[n] else WORD_SURE) or (
+            blot[n] and not text.isdigit()
+        ):
+            text, conf = "", 0.0  # a letter-sized piece: a number, or a mark
+        if text or blot[n]:
+            box = (x / scale, (x + w) / scale, y / scale, (y + h) / scale)
+            out.append(Word(text or MARK, *box, "", h / scale, conf=conf))
     return out
 
 
-def read_blots(grey: np.ndarray, boxes: list) -> list[tuple[str, float]]:
-    """What OCR makes of each blot alone: the blots set side by side, well
-    apart, on one line and read at once; ("", 0) for a blot it reads as no
-    letter or digit with confidence."""
-    if not boxes:
-        return []
-    gap = max(int(h) for _, _, _, h in boxes)
-    height = 3 * gap
-    strip = np.full(
-        (height, sum(int(w) + 2 * gap for _, _, w, _ in boxes)), 255, np.uint8
-    )
-    starts = []
-    left = gap
-    for x, y, w, h in boxes:
-        top = (height - h) // 2
-        strip[top : top + h, left : left + w] = grey[y : y + h, x : x + w]
-        starts.append((left, left + w))
-        left += w + 2 * gap
-    found = [("", 0.0)] * len(boxes)
-    for row in tesseract(strip, ONE_LINE):
-        text = (row.get("text") or "").strip()
-        if row["level"] != "5" or not text.isalnum() or float(row["conf"]) < BLOT_SURE:
-            continue
-        mid = int(row["left"]) + int(row["width"]) / 2
-        for i, (a, b) in enumerate(starts):
-            if a - gap <= mid <= b + gap:
-                found[i] = (text, float(row["conf"]))
+def read_pieces(
+    grey: np.ndarray, boxes: list[tuple[int, int, int, int]]
+) -> list[tuple[str, float]]:
+    """What OCR makes of each piece of ink alone, with the confidence of its
+    least sure word: the pieces set side by side, well apart, on lines of a
+    few at a time, each line read at once; ("", 0) for a piece it reads as
+    no letter or digit."""
+    found: list[tuple[str, float]] = []
+    for start in range(0, len(boxes), PIECES_A_LINE):
+        batch = boxes[start : start + PIECES_A_LINE]
+        gap = max(h for _, _, _, h in batch)
+        height = 3 * gap
+        strip = np.full(
+            (height, sum(w + 2 * gap for _, _, w, _ in batch)), 255, np.uint8
+        )
+        spans, left = [], gap
+        for x, y, w, h in batch:
+            top = (height - h) // 2
+            strip[top : top + h, left : left + w] = grey[y : y + h, x : x + w]
+            spans.append((left - gap, left + w + gap))
+            left += w + 2 * gap
+        texts: list[list[str]] = [[] for _ in batch]
+        rates: list[list[float]] = [[] for _ in batch]
+        for row in tesseract(strip, ONE_LINE):
+            text = (row.get("text") or "").strip()
+            if row["level"] != "5" or not text or float(row["conf"]) < 0:
+                continue
+            mid = int(row["left"]) + int(row["width"]) / 2
+            for i, (a, b) in enumerate(spans):
+                if a <= mid < b:
+                    texts[i].append(text)
+                    rates[i].append(float(row["conf"]))
+        for words, confs in zip(texts, rates, strict=True):
+            text = " ".join(words)
+            ok = any(ch.isalnum() for ch in text)
+            found.append((text, min(confs)) if ok else ("", 0.0))
     return found
 
 
