@@ -177,9 +177,14 @@ def read_scan(pdf: pdfium.PdfDocument, shown: Page) -> Scan:
     across, up = rule_masks(ink, scale)
     edges = rule_edges(across, "h", scale) + rule_edges(up, "v", scale)
     rules = cv2.dilate(across | up, np.ones((5, 5), np.uint8))
+    fills = shading(grey, rules, scale)
     clean = grey.copy()
     clean[(rules > 0) | specks(ink, scale)] = 255
-    read = marks(clean, bolden(recognise(clean, scale), clean, scale), scale)
+    for fill in fills:  # type on shading is read as on paper
+        x0, top, x1, bottom = (round(v * scale) for v in fill.bbox)
+        area = clean[top:bottom, x0:x1]
+        area[area >= SHADE[0]] = 255
+    read = passed_over(clean, bolden(recognise(clean, scale), clean, scale), scale)
     words = [replace(w, text=repaired(w.text)) for w in read]
     repairs = [
         (a.text, b.text) for a, b in zip(read, words, strict=True) if a.text != b.text
@@ -188,7 +193,7 @@ def read_scan(pdf: pdfium.PdfDocument, shown: Page) -> Scan:
         replace(
             shown,
             words=words,
-            fills=shading(grey, rules, scale),
+            fills=fills,
             edges=edges,
             hrules=[(e.x0, e.x1, e.top) for e in edges if e.orientation == "h"],
         ),
@@ -275,7 +280,7 @@ def shading(grey: np.ndarray, rules: np.ndarray, scale: float) -> list[Fill]:
     return fills
 
 
-def marks(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]:
+def passed_over(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]:
     """`words` with what OCR passed over, and the quarter marks it misread.
 
     Ink is joined into pieces letter to letter (faint strokes count, gaps
