@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import pycountry
 
+from .labels import YEAR_IN_TEXT
 from .layout import BodyText
 from .model import Document, TextLine
 from .nlp import Money, money_mentions
@@ -31,7 +32,6 @@ TITLE_LABEL = re.compile(
     r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I
 )
 COVER_PAGES = 3
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 WRAP_GAP = (
     0.6  # type sizes: a label wrapped onto the next line sits this close below it
 )
@@ -181,7 +181,7 @@ def start_year(cover: list[CoverField]) -> int | None:
         "period_labels",
     ):  # a start date, else the first year of a period
         for f in cover:
-            year = YEAR.search(f.value)
+            year = YEAR_IN_TEXT.search(f.value)
             if year and normalise_label(f.label).startswith(
                 tuple(vocabulary()[labels])
             ):

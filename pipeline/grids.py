@@ -124,12 +124,15 @@ def carried_table(page: Page) -> Grid | None:
 def header_band(grid: Grid, page_height: float) -> bool:
     """A grid of one row, or of header cells alone: the shaded or boxed
     header of a table whose body has no rules, which the header-led reader
-    takes whole.  At the foot of a page it is kept: the header of a ruled
-    table whose body starts overleaf."""
+    takes whole.  At the foot of a page it is kept (the header of a ruled
+    table whose body starts overleaf), and so is one row of body text at the
+    top of a page (the last row of a ruled table from the page before)."""
     if grid.bbox[3] > page_height * TABLE_RUNS_ON:
         return False
     texts = [flatten(c.text) for c in grid.cells if c.text.strip()]
-    return grid.n_rows == 1 or bool(texts) and all(is_header_text(t) for t in texts)
+    if texts and all(is_header_text(t) for t in texts):
+        return True
+    return grid.n_rows == 1 and grid.bbox[1] > page_height * (1 - TABLE_RUNS_ON)
 
 
 def open_ends(edges: list[Edge]) -> list[Edge]:

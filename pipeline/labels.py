@@ -25,6 +25,12 @@ PROJECT_YEAR = re.compile(
     r"\b(?:year|yr|y)\s*(\d{1,2})\b", re.I
 )  # `Amount Year 2`, `Y1`
 OUTPUT_NUMBER = re.compile(r"^(?:intended\s+|expected\s+)?output\s*\d", re.I)
+OUTPUT_LABEL = re.compile(  # `Output 2:` alone, its title on the lines below
+    r"^(?:intended\s+|expected\s+)?output\s*\d+(?:\.\d+)*\s*[.:\-–]?\s*$", re.I
+)
+PART_LABEL = re.compile(r"^(?:baseline|indicators?|targets?)\s*:", re.I)
+YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
+MAX_CAPTION_WORDS = 5  # a caption naming a year is short
 CODE = re.compile(r"^\d{5,6}$")
 ID_IN_CELL = re.compile(
     r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*",
@@ -167,3 +173,15 @@ def is_grand_total(text: str) -> bool:
     """`TOTAL`, `Grand total`: a total of the whole table, not of a part."""
     label = normalise_label(text).rstrip(":")
     return label in vocabulary()["total_labels"] and not label.startswith("sub")
+
+
+def is_year_caption(text: str) -> bool:
+    """A short line naming a year, no figure after it: `Year: 2015`, `Annual
+    Work Plan 2015` (`2018: 25` is a target)."""
+    years = list(YEAR_IN_TEXT.finditer(text))
+    return (
+        len(text.split()) <= MAX_CAPTION_WORDS
+        and bool(years)
+        and not re.search(r"\d", text[years[-1].end() :])
+        and text.count("(") == text.count(")")  # `2009)`: the end of a cell's text
+    )

@@ -20,6 +20,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils import extract_words, obj_to_edges
+from pdfplumber.utils.text import LIGATURES
 
 from .errors import DocumentError
 from .model import Document, Edge, Fill, Page, Word
@@ -36,6 +37,10 @@ WORD_SETTINGS = {
     "y_tolerance": 3,
     "extra_attrs": ["fontname", "size"],
 }
+RULE_REACH = 1.0  # a column rule cuts a word whose line it spans, within this (pt)
+MIN_CUT_GAP = (
+    0.05  # letters of one word touch: closer (or overlapping less) than this (pt)
+)
 BAND_SHARE = (
     0.3  # a text line's characters sit within this share of the type size of its top
 )
@@ -197,7 +202,8 @@ def read_page(page: pdfplumber.page.Page, number: int | None = None) -> Page:
     """One page's words, fills and rulings; `number` overrides the page's own
     number (a page read from a turned copy)."""
     number = number or page.page_number
-    words = page_words(page.chars)
+    edges = ruling_edges(page)
+    words = page_words(page.chars, [e for e in edges if e.orientation == "v"])
     fills = [
         Fill(
             (r["x0"], r["top"], r["x1"], r["bottom"]),
@@ -216,19 +222,24 @@ def read_page(page: pdfplumber.page.Page, number: int | None = None) -> Page:
         rotation=int(page.rotation or 0) % 360,
         words=words,
         fills=fills,
-        edges=ruling_edges(page),
+        edges=edges,
         hrules=horizontal_rules(page),
     )
 
 
-def page_words(chars: list[dict]) -> list[Word]:
+def page_words(chars: list[dict], column_rules: list[Edge] = ()) -> list[Word]:
     """The page's words.  Upright text is cut into lines first (see
-    `text_bands`); a run of characters set vertically (a narrow header
-    cell's `Source of Funds` turned on its side) is one word per line of it,
-    read in its own direction."""
-    upright = [c for c in chars if c["upright"]]
+    `text_bands`) and a word is cut where a column rule runs between two of
+    its letters (text filling a narrow cell touches the next cell's); a run
+    of characters set vertically (a narrow header cell's `Source of Funds`
+    turned on its side) is one word per line of it, read in its own
+    direction."""
+    upright = [{**c, "order": i} for i, c in enumerate(chars) if c["upright"]]
     found = [
-        w for band in text_bands(upright) for w in extract_words(band, **WORD_SETTINGS)
+        part
+        for band in text_bands(upright)
+        for w in extract_words(band, **WORD_SETTINGS, return_chars=True)
+        for part in cut_at_rules(w, column_rules)
     ]
     for up in (
         True,
@@ -258,6 +269,76 @@ def page_words(chars: list[dict]) -> list[Word]:
         )
         for w in found
         if w["text"].strip()
+    ]
+
+
+def cut_at_rules(word: dict, column_rules: list[Edge]) -> list[dict]:
+    """`word` in parts where a column rule crossing its line runs through
+    it.  Text too long for a narrow cell runs on past the rule: over the
+    next cell's text (the letters of the two cells then interleave, each
+    cell's text still one run of the content stream) or up to it (the cut is
+    where the letters from the rule on are furthest apart or overlap most)."""
+    letters = word.pop("chars")
+    crossing = sorted(
+        rule.x0
+        for rule in column_rules
+        if rule.top <= word["top"] + RULE_REACH
+        and rule.bottom >= word["bottom"] - RULE_REACH
+        and word["x0"] < rule.x0 < word["x1"]
+    )
+    cuts = [  # the two sides of a thin rectangle are one rule
+        x for i, x in enumerate(crossing) if i == 0 or x - crossing[i - 1] > THIN_RULE
+    ]
+    if not cuts:
+        return [word]
+    return [
+        {
+            **word,
+            "text": "".join(LIGATURES.get(c["text"], c["text"]) for c in part),
+            "x0": part[0]["x0"],
+            "x1": part[-1]["x1"],
+        }
+        for run in stream_runs(letters)
+        for part in cut_between_letters(run, cuts)
+    ]
+
+
+def stream_runs(letters: list[dict]) -> list[list[dict]]:
+    """Letters in runs of the content stream that read left to right: a run
+    ends where the next letter is drawn later (after another cell's text) or
+    stands left of the last."""
+    runs: list[list[dict]] = []
+    for char in sorted(letters, key=lambda c: c["order"]):
+        last = runs[-1][-1] if runs else None
+        if last and char["order"] == last["order"] + 1 and char["x0"] >= last["x0"]:
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    return runs
+
+
+def cut_between_letters(letters: list[dict], cuts: list[float]) -> list[list[dict]]:
+    """`letters` cut once after each rule at `cuts` that runs through them,
+    at the widest gap (or deepest overlap) from the rule on, if any."""
+    joins = [
+        ((left["x1"] + right["x0"]) / 2, abs(right["x0"] - left["x1"]), i)
+        for i, (left, right) in enumerate(
+            zip(letters, letters[1:], strict=False), start=1
+        )
+    ]
+    breaks = set()
+    for cut, next_cut in zip(cuts, [*cuts[1:], float("inf")], strict=True):
+        options = [
+            (gap, -i)
+            for at, gap, i in joins
+            if cut - RULE_REACH <= at < next_cut and gap >= MIN_CUT_GAP
+        ]
+        if options and letters[0]["x0"] < cut < letters[-1]["x1"]:
+            breaks.add(-max(options)[1])
+    ends = sorted(breaks)
+    return [
+        letters[start:end]
+        for start, end in zip([0, *ends], [*ends, len(letters)], strict=True)
     ]
 
 

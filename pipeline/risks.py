@@ -45,7 +45,7 @@ def read_risks(tables: list[Table]) -> list[Risk]:
     risks: list[Risk] = []
     for table in (t for t in tables if t.kind == "risk_log"):
         no_col, impact_col = table.column("risk_no"), table.column("impact")
-        for row in table.rows:
+        for row, above in zip(table.rows, [None, *table.rows], strict=False):
             number = flatten(row.get(no_col)) if no_col is not None else ""
             if re.fullmatch(r"[\d\s]+", number):
                 number = re.sub(
@@ -57,7 +57,12 @@ def read_risks(tables: list[Table]) -> list[Risk]:
             if (
                 not number
                 and risks
-                and (no_col is None or not row.starts[no_col.index])
+                and (
+                    no_col is None
+                    or not row.starts[no_col.index]
+                    or above is not None  # a row broken over a page break
+                    and above.page != row.page
+                )
             ):
                 for f, v in values.items():
                     if v and row.starts[table.column(f).index]:

@@ -20,16 +20,20 @@ from .geometry import group_lines
 from .labels import (
     ID_IN_CELL,
     OUTPUT_NUMBER,
+    PART_LABEL,
     PROJECT_YEAR,
     QUARTER,
     YEAR,
+    YEAR_IN_TEXT,
     exact_header,
     header_role,
     is_data_text,
     is_header_text,
     is_mark,
     is_value_text,
+    is_year_caption,
 )
+from .layout import in_margin
 from .model import BBox, Document, Grid, Page
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
@@ -47,7 +51,6 @@ YEARLY_TEXT_ROLES = (
     "baseline",
     "indicator",
 )  # roles a header may split into one column per year
-YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @dataclass
@@ -315,7 +318,9 @@ def infer_roles_from_content(columns: list[Column], rows: list[Row]) -> None:
 
 
 def grid_rows(grid: Grid, start: int) -> list[Row]:
-    rows = []
+    """The body rows of `grid` from row `start`; the first of them holding
+    any text is the page's first."""
+    rows: list[Row] = []
     for r in range(start, grid.n_rows):
         cells, starts, shades, ids = [], [], [], []
         for c in range(grid.n_cols):
@@ -324,9 +329,10 @@ def grid_rows(grid: Grid, start: int) -> list[Row]:
             starts.append(bool(cell) and cell.row == r)
             shades.append(cell.shade if cell else 1.0)
             ids.append(id(cell) if cell else 0)
-        rows.append(
-            Row(grid.page, cells, starts, shades, ids, first_on_page=r == start)
+        first = any(c.strip() for c in cells) and not any(
+            c.strip() for row in rows for c in row.cells
         )
+        rows.append(Row(grid.page, cells, starts, shades, ids, first_on_page=first))
     return rows
 
 
@@ -386,7 +392,8 @@ def same_timing(a: list[Column], b: list[Column]) -> bool:
 
 
 def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:
-    """The text line printed just above a table (within `reach` points)."""
+    """The text line printed just above a table (within `reach` points),
+    below the page's running header."""
     words = [
         w
         for w in page.words
@@ -394,8 +401,27 @@ def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:
         and w.x1 >= grid.bbox[0]
         and w.x0 <= grid.bbox[2]
     ]
-    lines = group_lines(words, page.number)
+    lines = [ln for ln in group_lines(words, page.number) if not in_margin(ln, page)]
     return lines[-1].text if lines else ""
+
+
+def caption_overleaf(page: Page, grid: Grid) -> str:
+    """The caption of the table that starts overleaf, printed at the foot of
+    the page under its lowest table `grid`: the last line above the page's
+    footer, when it is a short line naming a year that starts in the left
+    half of the table (a caption, not the end of a cell's text)."""
+    words = [
+        w
+        for w in page.words
+        if w.top >= grid.bbox[3] - 1 and w.x1 >= grid.bbox[0] and w.x0 <= grid.bbox[2]
+    ]
+    lines = [ln for ln in group_lines(words, page.number) if not in_margin(ln, page)]
+    middle = (grid.bbox[0] + grid.bbox[2]) / 2
+    return (
+        lines[-1].text
+        if lines and lines[-1].x0 < middle and is_year_caption(lines[-1].text)
+        else ""
+    )
 
 
 def names_other_year(caption: str, table_caption: str) -> bool:
@@ -412,11 +438,13 @@ def find_tables(doc: Document) -> list[Table]:
     header."""
     tables: list[Table] = []
     previous: tuple[Grid, Table] | None = None
+    foot = ""  # the line under the lowest table of the page before
     for page in doc.pages:
+        top = min((g.bbox[1] for g in page.grids), default=0.0)
         for grid in page.grids:
             n_header = header_row_count(grid)
             rows = grid_rows(grid, n_header)
-            caption = caption_above(page, grid)
+            caption = caption_above(page, grid) or (foot if grid.bbox[1] == top else "")
             if (
                 previous is not None
                 and page.number - previous[0].page == 1
@@ -450,6 +478,8 @@ def find_tables(doc: Document) -> list[Table]:
             tables.append(table)
             if kind:  # a box or a note beside a table does not break its run over pages
                 previous = (grid, table)
+        lowest = max(page.grids, key=lambda g: g.bbox[3], default=None)
+        foot = caption_overleaf(page, lowest) if lowest else ""
     return tables
 
 
@@ -458,21 +488,32 @@ def key_column(table: Table) -> Column | None:
     return table.column("activity") or table.column("description")
 
 
+def holds_values(column: Column) -> bool:
+    """A column of amounts or quarter marks."""
+    return column.role == "amount" or any(
+        v is not None for v in (column.year, column.quarter, column.year_no)
+    )
+
+
 def carries_on_last_row(table: Table, rows: list[Row]) -> bool:
     """Whether the first row of a page is the rest of the previous page's
     last row (a row broken inside its cells): its key cell (activity or
-    description) opens mid-sentence, with no id."""
+    description) opens mid-sentence, with no id; or its key cell is empty
+    and it holds only the rest of text cells, no amount or mark."""
     key = key_column(table)
     if not rows or not table.rows or key is None:
         return False
     first = rows[0]
+    if first.get(table.column("risk_no")).strip():
+        return False
     text = first.get(key).strip()
-    return (
-        bool(text)
-        and not text[0].isupper()
-        and not ID_IN_CELL.match(text)
-        and not first.get(table.column("risk_no")).strip()
-    )
+    if not text:
+        last, columns = table.rows[-1], {c.index: c for c in table.columns}
+        filled = [i for i, cell in enumerate(first.cells) if cell.strip()]
+        return bool(filled) and all(
+            last.cells[i].strip() and not holds_values(columns[i]) for i in filled
+        )
+    return not text[0].isupper() and not ID_IN_CELL.match(text)
 
 
 def join_last_row(table: Table, rest: Row) -> bool:
@@ -480,14 +521,16 @@ def join_last_row(table: Table, rest: Row) -> bool:
     last row, to that row; return whether it was used up.
 
     A row broken inside its cells gives each cell's rest to the cell above.
-    A row that also holds values of its own (an amount, a code, where the
+    A row that also holds values of its own (an amount or a mark, where the
     row above has one too) is a new row beside a spanning cell broken over
     the page: only that cell's rest joins the cell above, and the row keeps
     the rest as part of the same span."""
     last = table.rows[-1]
     own_values = any(
-        is_value_text(a) and is_value_text(b)
-        for a, b in zip(last.cells, rest.cells, strict=False)
+        holds_values(column)
+        and is_value_text(last.get(column))
+        and is_value_text(rest.get(column))
+        for column in table.columns
     )
     key = key_column(table)
     for c, text in enumerate(rest.cells):
@@ -513,7 +556,14 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
     """(activity number or None, label) when the row opens a new item of a
     plan or budget: an activity cell beginning here, or a label of no
     activity (`GMS`, `Miscellaneous`) printed in the activity or the output
-    column; None when the row goes on with the item above."""
+    column; None when the row goes on with the item above (an activity cell
+    spanning from above makes the output column's text the output's own)."""
+    activity = table.column("activity")
+    spanned = (
+        activity is not None
+        and not row.starts[activity.index]
+        and bool(row.get(activity).strip())
+    )
     for role in ("activity", "output"):
         column = table.column(role)
         text = (
@@ -527,9 +577,11 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
         run_on = not text[0].isupper() or (
             row.first_on_page and len(text.split()) > MAX_LABEL_WORDS
         )
-        if role == "output" and (OUTPUT_NUMBER.match(text) or run_on):
-            # the output's own cell (its activities open the items), or its text run on
-            # overleaf
+        if role == "output" and (
+            OUTPUT_NUMBER.match(text) or PART_LABEL.match(text) or run_on or spanned
+        ):
+            # the output's own cell (its activities open the items, its baseline
+            # goes with it), or its text run on overleaf
             return None
         return (number, "") if number else (None, text)
     return None

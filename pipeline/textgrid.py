@@ -11,11 +11,13 @@ read it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .geometry import cell_shade, group_lines
 from .labels import (
     ID_IN_CELL,
+    OUTPUT_LABEL,
     OUTPUT_NUMBER,
     PROJECT_YEAR,
     QUARTER,
@@ -25,15 +27,18 @@ from .labels import (
     is_data_text,
     is_header_text,
     is_value_text,
+    is_year_caption,
     longest_phrase_words,
 )
 from .model import Cell, Grid, Page, TextLine, Word
+from .numbers import parse_amount
 from .sections import parse_heading
 
 GROUP_GAP = 0.9  # a gap wider than this share of the font size separates word groups
 HEADER_GROUP_GAP = 0.6  # ... and, within a header line already found, column headers
 ROW_GAP = 0.55  # a line gap wider than this share of the font size starts a new row
 HEADER_GAP = 1.5  # header lines closer than this many font sizes belong together
+LABEL_VALUE = re.compile(r"^[^\W\d][\w ]{0,30}:\s+\S")  # `Baseline: Communities ...`
 TABLE_END_GAP = 3.0  # a gap wider than this many font sizes ends the table
 MIN_COLUMNS = 3
 TOP_MARGIN = 0.06  # running headers sit above this share of the page height
@@ -123,7 +128,8 @@ def header_groups(line: TextLine) -> list[HeaderGroup] | None:
 
 def names_columns(groups: list[HeaderGroup]) -> bool:
     """Groups that read as a table's column headers: three or more, at least
-    two named by the vocabulary (or one and quarters), no values."""
+    two named by the vocabulary (or one and quarters), no values, no label
+    with its value (`Baseline: Communities in ...` is a body line)."""
     if len(groups) < MIN_COLUMNS:
         return False
     named = sum(
@@ -143,7 +149,7 @@ def names_columns(groups: list[HeaderGroup]) -> bool:
     return (
         (named >= 2 or bool(named) and quarters >= 2)
         and mostly_named
-        and not any(is_data_text(g.text) for g in groups)
+        and not any(is_data_text(g.text) or LABEL_VALUE.match(g.text) for g in groups)
     )
 
 
@@ -349,18 +355,40 @@ def table_body(
     lines: list[TextLine], start: int, above: TextLine | None
 ) -> list[TextLine]:
     """The lines from `start` on that belong to a table: up to a wide gap, a
-    new header line or a heading."""
+    new header line, a heading, or the caption of the next table."""
     body: list[TextLine] = []
-    for line in lines[start:]:
-        prev = body[-1] if body else above
+    for k in range(start, len(lines)):
+        line, prev = lines[k], body[-1] if body else above
         if (
-            (prev is not None and line.top - prev.bottom > TABLE_END_GAP * line.size)
+            (prev is not None and ends_table(prev, line))
             or header_groups(line) is not None
             or parse_heading(line, line.size) is not None
+            or names_next_table(lines, k)
         ):
             break
         body.append(line)
     return body
+
+
+def ends_table(last: TextLine, line: TextLine) -> bool:
+    """A gap wider than a table's row gaps between its `last` line and `line`."""
+    return line.top - last.bottom > TABLE_END_GAP * line.size
+
+
+def names_next_table(lines: list[TextLine], k: int) -> bool:
+    """Whether line `k` is the caption of the table below it (`Year: 2015`
+    over the next annual plan's header, or at a page foot over the plan
+    overleaf): a short line naming a year, with a header or nothing near
+    under it."""
+    if not is_year_caption(lines[k].text):
+        return False
+    below = k + 1
+    return (
+        below == len(lines)
+        or ends_table(lines[k], lines[below])
+        or header_groups(lines[below]) is not None
+        or staggered_header(lines, below) > 0
+    )
 
 
 def aligned(body: list[TextLine], cols: list[float]) -> bool:
@@ -414,13 +442,19 @@ def opens_row(line: TextLine, cols: list[float], roles: list[str | None]) -> boo
     """A body line opens a row when it starts an output, an activity or a
     risk number, or prints an amount (one budget line per amount; in a
     table without amounts, a code).  A fund or account code alone on a line
-    of a table with amounts is a code wrapped under its name."""
+    of a table with amounts is a code wrapped under its name.  In the amount
+    column a number is an amount even where it reads like a year (`2000`)."""
     opening = [
         r for r in ROW_OPENING_ROLES if "amount" not in roles or r not in CODE_ROLES
     ]
     for k, text in line_cells(line, cols).items():
         role = roles[k] if k < len(roles) else None
-        if role in opening and (ID_IN_CELL.match(text) or is_data_text(text)):
+        if role in opening and (
+            ID_IN_CELL.match(text)
+            or is_data_text(text)
+            or role == "amount"
+            and parse_amount(text) is not None
+        ):
             return True
         if role == "output" and OUTPUT_NUMBER.match(text):
             return True
@@ -442,6 +476,7 @@ def carries_on(upper: str, lower: str) -> bool:
     last = upper.split()[-1].lower()
     return (
         lower[0].islower()
+        or bool(OUTPUT_LABEL.match(upper) and not OUTPUT_NUMBER.match(lower))
         or upper.count("(") > upper.count(")")
         or upper.endswith((",", "-", "/", "&"))
         or last in CONNECTORS

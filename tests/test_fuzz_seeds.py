@@ -25,8 +25,12 @@ from tests.synth.templates.common import header_grid
 # 101 (budget by component, years counted from the start), 121 (row bands with shaded
 # marks), 145 (Y1 2016 year headings, one-line cover values), 305 (GEF budget without
 # rules, a source and its amount in one run of text), 331 (unruled, shaded marks, codes
-# wrapped under their names).
-SEEDS = (13, 147, 269, 296, 336, 489, 2, 4, 101, 121, 145, 305, 331)
+# wrapped under their names), 69 (browser risk log whose text overflows its narrow
+# cells, a risk broken over a page), 71 (a row broken over a page whose rest is a
+# code's last digit), 90 (unruled budget: an output label over its title, activities
+# spanning several lines), 131 (unruled annual plans, the next year's caption at the
+# foot of the page before its table).
+SEEDS = (13, 147, 269, 296, 336, 489, 2, 4, 101, 121, 145, 305, 331, 69, 71, 90, 131)
 
 
 @pytest.fixture(scope="session")

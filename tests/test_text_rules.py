@@ -13,10 +13,12 @@ from pipeline.document import (
     source_after,
     without_neighbours,
 )
-from pipeline.labels import header_role, is_grand_total, is_total
+from pipeline.labels import header_role, is_grand_total, is_total, is_year_caption
 from pipeline.layout import FOOTNOTE_START
+from pipeline.model import Edge
 from pipeline.nlp import money_mentions, target_timing
 from pipeline.numbers import parse_amount
+from pipeline.reader import cut_at_rules
 from pipeline.reference import vocabulary
 from pipeline.results import labelled_parts, split_indicators
 from pipeline.tables import activity_id, money, own_role
@@ -165,6 +167,12 @@ def test_government_source_is_named_by_country() -> None:
         ("27,500", "and", False),
         ("71300", "local", False),
         ("Activity 1.1 Train staff", "1.2 Draft a law", False),
+        (
+            "Output 4:",
+            "Training of prosecutors piloted",
+            True,
+        ),  # a label over its title
+        ("Output 4", "Output 5", False),
     ],
     ids=[
         "lower-case",
@@ -173,6 +181,8 @@ def test_government_source_is_named_by_country() -> None:
         "amount",
         "code",
         "next-activity",
+        "output-label",
+        "next-output",
     ],
 )
 def test_a_cell_carries_on_only_with_running_text(
@@ -334,3 +344,68 @@ def test_labels_inside_a_paragraph_start_blocks_of_their_own() -> None:
         "Baseline: Scores are below forty per cent",
         "Indicators: Number of cases; Hectares co-managed",
     ]
+
+
+def column_rule(x: float) -> Edge:
+    """A column rule at `x` from 5 pt to 30 pt down the page."""
+    return Edge("line", "v", x, 5.0, x, 30.0, 0.0, 25.0)
+
+
+def letters(text: str, x0: float, gaps: dict[int, float], width: float = 5.0) -> list:
+    """Characters of `text` from `x0`, touching, with `gaps[i]` before letter i."""
+    chars, x = [], x0
+    for i, ch in enumerate(text):
+        x += gaps.get(i, 0.0)
+        chars.append({"text": ch, "x0": x, "x1": x + width, "order": i})
+        x += width
+    return chars
+
+
+@pytest.mark.parametrize(
+    "text,gaps,rule,parts",
+    [
+        ("DescriptionCategory", {11: 1.0}, 54.0, ["Description", "Category"]),
+        # text overflowing its narrow cell runs past the rule: cut at the gap after it
+        ("CountermeasuresOwner", {15: -1.7}, 72.0, ["Countermeasures", "Owner"]),
+        ("OrganizationalLoss", {14: 0.4}, 68.0, ["Organizational", "Loss"]),
+        ("Description", {}, 200.0, ["Description"]),  # no rule through it
+    ],
+    ids=["touching", "overlapping", "overflowing", "no-rule"],
+)
+def test_a_column_rule_cuts_a_word_running_through_it(
+    text: str, gaps: dict[int, float], rule: float, parts: list[str]
+) -> None:
+    chars = letters(text, 0.0, gaps)
+    word = {"text": text, "x0": 0.0, "x1": chars[-1]["x1"], "top": 10.0, "bottom": 18.0}
+    rules = [column_rule(rule), column_rule(rule + 0.7)]
+    cut = cut_at_rules({**word, "chars": chars}, rules)
+    assert [w["text"] for w in cut] == parts
+    assert cut[0]["x0"] == 0.0 and cut[-1]["x1"] == word["x1"]
+
+
+def test_text_overflowing_under_the_next_cell_stays_with_its_own_cell() -> None:
+    """`Component/Outcome` runs on under `Responsible`: the letters interleave
+    on the page, each cell's text one run of the content stream."""
+    left = letters("Outcome", 0.0, {})
+    right = [{**c, "order": c["order"] + 7} for c in letters("Resp", 26.0, {})]
+    chars = sorted(left + right, key=lambda c: c["x0"])
+    word = {"text": "", "x0": 0.0, "x1": 46.0, "top": 10.0, "bottom": 18.0}
+    rules = [column_rule(25.0)]
+    cut = cut_at_rules({**word, "chars": chars}, rules)
+    assert [w["text"] for w in cut] == ["Outcome", "Resp"]
+
+
+@pytest.mark.parametrize(
+    "text,caption",
+    [
+        ("Year: 2015", True),
+        ("Annual Work Plan 2010", True),
+        ("2019", True),
+        ("The project will start its pilot phase in 2015", False),
+        ("Total resources required", False),
+        ("2018: 25", False),  # a target
+        ("2009)", False),  # the end of a cell's text
+    ],
+)
+def test_a_year_caption_is_a_short_line_naming_a_year(text: str, caption: bool) -> None:
+    assert is_year_caption(text) is caption
