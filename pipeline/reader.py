@@ -14,6 +14,7 @@ import io
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
@@ -274,10 +275,11 @@ def page_words(chars: list[dict], column_rules: list[Edge] = ()) -> list[Word]:
 
 def cut_at_rules(word: dict, column_rules: list[Edge]) -> list[dict]:
     """`word` in parts where a column rule crossing its line runs through
-    it.  Text too long for a narrow cell runs on past the rule: over the
-    next cell's text (the letters of the two cells then interleave, each
-    cell's text still one run of the content stream) or up to it (the cut is
-    where the letters from the rule on are furthest apart or overlap most)."""
+    it, or where two texts overlap.  Text too long for a narrow cell runs on
+    past its edge: over the next cell's text (the letters of the two cells
+    then interleave, each cell's text still one run of the content stream)
+    or up to it (the cut is where the letters from the rule on are furthest
+    apart or overlap most)."""
     letters = word.pop("chars")
     crossing = sorted(
         rule.x0
@@ -289,7 +291,9 @@ def cut_at_rules(word: dict, column_rules: list[Edge]) -> list[dict]:
     cuts = [  # the two sides of a thin rectangle are one rule
         x for i, x in enumerate(crossing) if i == 0 or x - crossing[i - 1] > THIN_RULE
     ]
-    if not cuts:
+    in_stream = sorted(letters, key=lambda c: c["order"])
+    overlapping = any(b["x0"] < a["x0"] for a, b in pairwise(in_stream))
+    if not cuts and not overlapping:
         return [word]
     return [
         {
@@ -327,7 +331,7 @@ def cut_between_letters(letters: list[dict], cuts: list[float]) -> list[list[dic
         )
     ]
     breaks = set()
-    for cut, next_cut in zip(cuts, [*cuts[1:], float("inf")], strict=True):
+    for cut, next_cut in pairwise([*cuts, float("inf")]):
         options = [
             (gap, -i)
             for at, gap, i in joins
