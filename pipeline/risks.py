@@ -45,7 +45,7 @@ def read_risks(tables: list[Table]) -> list[Risk]:
     risks: list[Risk] = []
     for table in (t for t in tables if t.kind == "risk_log"):
         no_col, impact_col = table.column("risk_no"), table.column("impact")
-        for row, above in zip(table.rows, [None, *table.rows], strict=False):
+        for row in table.rows:
             number = flatten(row.get(no_col)) if no_col is not None else ""
             if re.fullmatch(r"[\d\s]+", number):
                 number = re.sub(
@@ -60,8 +60,8 @@ def read_risks(tables: list[Table]) -> list[Risk]:
                 and (
                     no_col is None
                     or not row.starts[no_col.index]
-                    or above is not None  # a row broken over a page break
-                    and above.page != row.page
+                    or row.first_on_page  # a row broken over a page break
+                    and row.page != risks[-1].page
                 )
             ):
                 for f, v in values.items():

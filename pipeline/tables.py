@@ -455,6 +455,8 @@ def find_tables(doc: Document) -> list[Table]:
                     n_header == 0
                     or same_timing(table.columns, grid_columns(grid, n_header))
                 ) and not names_other_year(caption, table.caption):
+                    while rows and not any(c.strip() for c in rows[0].cells):
+                        rows.pop(0)  # what is left of a repeated header
                     if carries_on_last_row(table, rows) and join_last_row(
                         table, rows[0]
                     ):

@@ -393,10 +393,19 @@ def names_next_table(lines: list[TextLine], k: int) -> bool:
 
 def aligned(body: list[TextLine], cols: list[float]) -> bool:
     """Whether lines sit in a table's columns: nearly all their words inside
-    its width, spread over at least two columns."""
+    its width, spread over at least two columns; or all inside one column
+    beyond the first, running on mid-sentence (the rest of a cell of the
+    table's last row)."""
     words = [w for ln in body for w in ln.words]
     inside = [w for w in words if cols[0] <= w.x_mid <= cols[-1]]
     used = {column_of(cols, w.x_mid) for w in inside}
+    if len(used) == 1 and len(inside) == len(words) and body[0].text[:1].islower():
+        k = used.pop()
+        return (
+            k is not None
+            and k > 0
+            and all(cols[k] - 1 <= w.x0 and w.x1 <= cols[k + 1] + 1 for w in words)
+        )
     return (
         len(inside) >= ALIGNED_SHARE * len(words)
         and len(used) >= 2
