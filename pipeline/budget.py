@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .labels import is_grand_total, is_total
+from .labels import YEAR_IN_TEXT, is_grand_total, is_total
 from .reference import account_codes
 from .tables import Column, Row, Table, line_item, money, quarter_marked, table_year
 from .text import flatten, normalise_label
@@ -103,9 +103,13 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
         amounts = amount_cells(table, row, amount_col, year)
         label = total_label(row)
         if label:
-            totalled = lines[
-                0 if is_grand_total(label) else after_total :
-            ]  # a copy: lines go on
+            years = sorted(int(y) for y in YEAR_IN_TEXT.findall(label))
+            named = range(years[0], years[-1] + 1) if years else range(0)
+            totalled = (  # a copy: lines go on
+                [line for line in lines if line.year in named]  # `Total 2016`
+                if any(line.year in named for line in lines)
+                else lines[0 if is_grand_total(label) else after_total :]
+            )
             totals += [
                 PrintedTotal(label, line_year, value, totalled, scale, row.page, name)
                 for line_year, value, _ in amounts

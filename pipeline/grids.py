@@ -26,12 +26,10 @@ from .geometry import cell_shade, cluster, group_lines, nearest
 from .labels import is_header_text
 from .model import BBox, Cell, Document, Edge, Fill, Grid, Page, Word
 from .text import flatten
-from .textgrid import text_grids
+from .textgrid import TABLE_RUNS_ON, text_grids
 
 EDGE_SNAP = 2.0  # points: cell borders closer than this are one grid line
 MIN_RULES_FOR_TABLE = 4  # pages with fewer ruling segments skip the table finder
-# an unruled table ending below this share of the page height may go on overleaf
-TABLE_RUNS_ON = 0.75
 TABLE_SETTINGS = TableSettings.resolve(
     {
         # the page's rulings, not every rectangle's sides

@@ -222,16 +222,20 @@ def ends_short(line: TextLine, body: BodyText) -> bool:
 
 def continues_over_page(prev: TextLine, line: TextLine, body: BodyText) -> bool:
     """A paragraph runs on over a page break when the page's last line is
-    full (justified to the right edge) and the next page's first line is not
-    indented."""
+    full (justified to the right edge) or stops mid-sentence (on a comma or
+    a word such as `and`), and the next page's first line is not indented."""
     right = body.right_margin.get(prev.page)
     left = body.left_margin.get(line.page)
     if right is None or left is None:
         return False
     width = right - body.left_margin.get(prev.page, left)
     full = prev.x1 >= right - FULL_LINE_SLACK * max(width, 1)
-    flush = abs(line.x0 - left) < 3
-    return full and flush
+    words = prev.text.lower().split()
+    mid_sentence = prev.text.rstrip().endswith(",") or (
+        bool(words) and words[-1] in vocabulary()["small_title_words"]
+    )
+    flush = line.x0 < left + 3  # the page's margin may lie further in (indented lists)
+    return (full or mid_sentence) and flush
 
 
 def drop_hyphen(left: str, right: str, lexicon: set[str]) -> bool:

@@ -40,6 +40,8 @@ ROW_GAP = 0.55  # a line gap wider than this share of the font size starts a new
 HEADER_GAP = 1.5  # header lines closer than this many font sizes belong together
 LABEL_VALUE = re.compile(r"^[^\W\d][\w ]{0,30}:\s+\S")  # `Baseline: Communities ...`
 TABLE_END_GAP = 3.0  # a gap wider than this many font sizes ends the table
+# an unruled table ending below this share of the page height may go on overleaf
+TABLE_RUNS_ON = 0.75
 MIN_COLUMNS = 3
 TOP_MARGIN = 0.06  # running headers sit above this share of the page height
 ALIGNED_SHARE = 0.9  # share of a page's top lines that must fall inside a carried table
@@ -258,18 +260,19 @@ def text_grids(
     if carried is not None and lines and not taken:
         body = table_body(lines, 0, None)
         if body and aligned(body, carried.col_edges):
+            words = [w for ln in body for w in ln.words]
+            cols = [  # the outer edges reach the body's words (a header's edges are narrower)
+                min(carried.col_edges[0], min(w.x0 for w in words) - 1),
+                *carried.col_edges[1:-1],
+                max(carried.col_edges[-1], max(w.x1 for w in words) + 1),
+            ]
             groups = [
                 HeaderGroup(x0, x1, name)
                 for x0, x1, name in zip(
-                    carried.col_edges,
-                    carried.col_edges[1:],
-                    carried.column_names,
-                    strict=False,
+                    cols, cols[1:], carried.column_names, strict=False
                 )
             ]
-            grids.append(
-                build_text_grid(page, [], body, groups, hrules, carried.col_edges)
-            )
+            grids.append(build_text_grid(page, [], body, groups, hrules, cols))
             i = floor = len(body)
     while i < len(lines):
         depth = 1 if header_groups(lines[i]) is not None else staggered_header(lines, i)
@@ -293,7 +296,8 @@ def text_grids(
             )  # `Value  Year` under BASELINE, `2017 2018 2019` under TARGETS
             j += 1
         body = table_body(lines, j, lowest(header))
-        if body:
+        if body or lowest(header).bottom > page.height * TABLE_RUNS_ON:
+            # a header at the foot of a page: its body starts overleaf
             grids.append(build_text_grid(page, header, body, groups, hrules, subs=subs))
         i = floor = j + len(body)
     return grids
@@ -524,7 +528,8 @@ def build_text_grid(
     columns = column_groups(groups, subs)
     cols = cols or boundaries(columns, body_words)
     roles = [header_role(g.text)[0] for g in columns]
-    top, bottom = (header or body)[0].top - 1, body[-1].bottom + 1
+    top = (header or body)[0].top - 1
+    bottom = (body[-1] if body else lowest(header)).bottom + 1
     body_top = lowest(header).bottom + 0.5 if header else top
     sub_top = [round(header[-1].top - 0.5, 1)] if subs else []
     rules = [
