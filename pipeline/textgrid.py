@@ -261,7 +261,8 @@ def text_grids(
         body = table_body(lines, 0, None)
         if body and aligned(body, carried.col_edges):
             words = [w for ln in body for w in ln.words]
-            cols = [  # the outer edges reach the body's words (a header's edges are narrower)
+            # the outer edges reach the body's words (a header's may be narrower)
+            cols = [
                 min(carried.col_edges[0], min(w.x0 for w in words) - 1),
                 *carried.col_edges[1:-1],
                 max(carried.col_edges[-1], max(w.x1 for w in words) + 1),
