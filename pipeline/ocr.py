@@ -50,6 +50,8 @@ SPECK_ALONE = 3.0  # ... when no type lies this close to it
 SHADE = (150, 235)  # grey levels of shading: lighter than ink, darker than paper
 PAPER = 0.95  # shading lighter than this grey level is the paper itself
 SHADE_MIN = 6.0  # points: shading narrower or lower than this is not a fill
+SHADE_NOISE = 40  # grey levels a scan speckles shading darker by
+TYPE_STROKE = 3.0  # points: no stroke of type is wider (closed over to see the shading)
 BOLD_STROKE = 1.3  # strokes this much thicker than the page's usual are bold
 MARK = "✓"
 MARK_SIZE = (2.5, 14.0)  # points: the extent of a blot that may be a mark ...
@@ -176,14 +178,14 @@ def read_scan(pdf: pdfium.PdfDocument, shown: Page) -> Scan:
     ink = (grey < INK).astype(np.uint8) * 255
     across, up = rule_masks(ink, scale)
     edges = rule_edges(across, "h", scale) + rule_edges(up, "v", scale)
-    rules = cv2.dilate(across | up, np.ones((5, 5), np.uint8))
+    rules = cv2.dilate(across | up, np.ones((7, 7), np.uint8))
     fills = shading(grey, rules, scale)
     clean = grey.copy()
     clean[(rules > 0) | specks(ink, scale)] = 255
     for fill in fills:  # type on shading is read as on paper
         x0, top, x1, bottom = (round(v * scale) for v in fill.bbox)
         area = clean[top:bottom, x0:x1]
-        area[area >= SHADE[0]] = 255
+        area[area >= min(SHADE[0], fill.grey * 255 - SHADE_NOISE)] = 255
     read = passed_over(clean, bolden(recognise(clean, scale), clean, scale), scale)
     words = [replace(w, text=repaired(w.text)) for w in read]
     repairs = [
@@ -257,12 +259,14 @@ def rule_edges(mask: np.ndarray, orientation: str, scale: float) -> list[Edge]:
 
 def shading(grey: np.ndarray, rules: np.ndarray, scale: float) -> list[Fill]:
     """Shaded areas (cell shading, shaded quarter marks) as fills with their
-    grey level: regions of mid-grey, the type inside them closed over, cut
-    apart where `rules` run between them (shaded cells side by side)."""
-    near_ink = cv2.dilate((grey < INK).astype(np.uint8), np.ones((7, 7), np.uint8))
-    band = ((grey >= SHADE[0]) & (grey <= SHADE[1]) & (near_ink == 0)).astype(np.uint8)
-    band = cv2.morphologyEx(band * 255, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    band = cv2.morphologyEx(band, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    grey level: the page's background (its type closed over: each pixel the
+    lightest near it) where it is mid-grey, cut apart where `rules` run
+    between shaded cells side by side."""
+    reach = round(TYPE_STROKE * scale) | 1
+    background = cv2.morphologyEx(
+        grey, cv2.MORPH_CLOSE, np.ones((reach, reach), np.uint8)
+    )
+    band = ((background >= SHADE[0]) & (background <= SHADE[1])).astype(np.uint8)
     band[cv2.dilate(rules, np.ones((9, 9), np.uint8)) > 0] = 0
     size = max(3, round(SHADE_MIN * scale))
     band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((size, size), np.uint8))
@@ -270,9 +274,7 @@ def shading(grey: np.ndarray, rules: np.ndarray, scale: float) -> list[Fill]:
     fills = []
     for contour in contours:
         x, y, w, h = cv2.boundingRect(contour)
-        region = grey[y : y + h, x : x + w]
-        paper = region[region >= SHADE[0]]
-        level = float(np.median(paper)) / 255 if paper.size else 1.0
+        level = float(np.median(background[y : y + h, x : x + w])) / 255
         if level < PAPER:
             fills.append(
                 Fill((x / scale, y / scale, (x + w) / scale, (y + h) / scale), level)
@@ -385,7 +387,7 @@ def recognise(grey: np.ndarray, scale: float) -> list[list[Word]]:
     }
     lines: dict[tuple[str, str, str], list[Word]] = {}
     for row in rows:
-        text = (row.get("text") or "").strip()
+        text = (row.get("text") or "").strip().strip("|")  # bits of an erased rule
         if row["level"] != "5" or not text or float(row["conf"]) < 0:
             continue
         left, top = int(row["left"]), int(row["top"])
