@@ -30,6 +30,7 @@ OUTPUT_LABEL = re.compile(  # `Output 2:` alone, its title on the lines below
 )
 PART_LABEL = re.compile(r"^(?:baseline|indicators?|targets?)\s*:", re.I)
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
+CAPTION_SLACK = 5.0  # a caption starts at most this far in from its table's left edge
 MAX_CAPTION_WORDS = 5  # a caption naming a year is short
 CODE = re.compile(r"^\d{5,6}$")
 ID_IN_CELL = re.compile(

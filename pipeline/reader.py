@@ -39,9 +39,8 @@ WORD_SETTINGS = {
     "extra_attrs": ["fontname", "size"],
 }
 RULE_REACH = 1.0  # a column rule cuts a word whose line it spans, within this (pt)
-MIN_CUT_GAP = (
-    0.05  # letters of one word touch: closer (or overlapping less) than this (pt)
-)
+# letters of one word touch: closer (or overlapping less) than this (pt)
+MIN_CUT_GAP = 0.01
 BAND_SHARE = (
     0.3  # a text line's characters sit within this share of the type size of its top
 )

@@ -18,6 +18,7 @@ from itertools import takewhile
 
 from .geometry import group_lines
 from .labels import (
+    CAPTION_SLACK,
     ID_IN_CELL,
     OUTPUT_NUMBER,
     PART_LABEL,
@@ -408,18 +409,19 @@ def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:
 def caption_overleaf(page: Page, grid: Grid) -> str:
     """The caption of the table that starts overleaf, printed at the foot of
     the page under its lowest table `grid`: the last line above the page's
-    footer, when it is a short line naming a year that starts in the left
-    half of the table (a caption, not the end of a cell's text)."""
+    footer, when it is a short line naming a year that starts no further in
+    than the table's left edge (a caption, not the end of a cell's text)."""
     words = [
         w
         for w in page.words
         if w.top >= grid.bbox[3] - 1 and w.x1 >= grid.bbox[0] and w.x0 <= grid.bbox[2]
     ]
     lines = [ln for ln in group_lines(words, page.number) if not in_margin(ln, page)]
-    middle = (grid.bbox[0] + grid.bbox[2]) / 2
     return (
         lines[-1].text
-        if lines and lines[-1].x0 < middle and is_year_caption(lines[-1].text)
+        if lines
+        and lines[-1].x0 <= grid.bbox[0] + CAPTION_SLACK
+        and is_year_caption(lines[-1].text)
         else ""
     )
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .geometry import cell_shade, group_lines
 from .labels import (
+    CAPTION_SLACK,
     ID_IN_CELL,
     OUTPUT_LABEL,
     OUTPUT_NUMBER,
@@ -362,13 +363,14 @@ def table_body(
     """The lines from `start` on that belong to a table: up to a wide gap, a
     new header line, a heading, or the caption of the next table."""
     body: list[TextLine] = []
+    left = min(ln.x0 for ln in [*lines[start : start + 1], *([above] if above else [])])
     for k in range(start, len(lines)):
         line, prev = lines[k], body[-1] if body else above
         if (
             (prev is not None and ends_table(prev, line))
             or header_groups(line) is not None
             or parse_heading(line, line.size) is not None
-            or names_next_table(lines, k)
+            or names_next_table(lines, k, left)
         ):
             break
         body.append(line)
@@ -380,12 +382,13 @@ def ends_table(last: TextLine, line: TextLine) -> bool:
     return line.top - last.bottom > TABLE_END_GAP * line.size
 
 
-def names_next_table(lines: list[TextLine], k: int) -> bool:
+def names_next_table(lines: list[TextLine], k: int, left: float) -> bool:
     """Whether line `k` is the caption of the table below it (`Year: 2015`
     over the next annual plan's header, or at a page foot over the plan
-    overleaf): a short line naming a year, with a header or nothing near
-    under it."""
-    if not is_year_caption(lines[k].text):
+    overleaf): a short line naming a year, starting no further in than the
+    table's `left` edge (a cell's `(2nd Q., 2010)` starts in its column),
+    with a header or nothing near under it."""
+    if lines[k].x0 > left + CAPTION_SLACK or not is_year_caption(lines[k].text):
         return False
     below = k + 1
     return (

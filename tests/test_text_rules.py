@@ -365,12 +365,13 @@ def letters(text: str, x0: float, gaps: dict[int, float], width: float = 5.0) ->
     "text,gaps,rule,parts",
     [
         ("DescriptionCategory", {11: 1.0}, 54.0, ["Description", "Category"]),
+        ("DescriptionDate", {11: 0.05}, 54.0, ["Description", "Date"]),
         # text overflowing its narrow cell runs past the rule: cut at the gap after it
         ("CountermeasuresOwner", {15: -1.7}, 72.0, ["Countermeasures", "Owner"]),
         ("OrganizationalLoss", {14: 0.4}, 68.0, ["Organizational", "Loss"]),
         ("Description", {}, 200.0, ["Description"]),  # no rule through it
     ],
-    ids=["touching", "overlapping", "overflowing", "no-rule"],
+    ids=["apart", "touching", "overlapping", "overflowing", "no-rule"],
 )
 def test_a_column_rule_cuts_a_word_running_through_it(
     text: str, gaps: dict[int, float], rule: float, parts: list[str]
