@@ -64,9 +64,10 @@ LETTER_SURE = 40.0  # a letter-sized piece read alone as digits this surely is n
 WORD_SURE = 60.0  # a wider piece read alone this surely is a word OCR skipped
 MARK_DOUBT = 50.0  # a word of a letter or two read less surely may be a mark
 ROMAN_L = re.compile(r"[IVX]*l[IVXl]*\.")
-QUARTER_L = re.compile(r"Q[lI|]")
+QUARTER_L = re.compile(r"Q\.?[lI|]\.?|Q\.?[1-4]\.")
 GROUPED = re.compile(r"[\dOoIlS]{1,3}(?:[,;][\dOoIlS]{3})+")
-DIGIT_FOR = str.maketrans("OoIlS;", "00115,")
+DIGIT_FOR = str.maketrans("OoIl|S;", "001115,")
+ONE_READ_AS = {"l", "I", "|"}  # a lone figure one, read as a letter
 SPARSE_TEXT = "11"  # Tesseract's page segmentation: text in no order (tables)
 ONE_LINE = "7"  # ... a single line of text
 INSTALL = (
@@ -329,6 +330,8 @@ def passed_over(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]
     for n, (x, y, w, h), (text, conf) in zip(
         unread, boxes, read_pieces(grey, boxes), strict=True
     ):
+        if blot[n] and text in ONE_READ_AS:
+            text = "1"  # a lone figure one
         if conf < (LETTER_SURE if blot[n] else WORD_SURE) or (
             blot[n] and not text.isdigit()
         ):
@@ -410,12 +413,13 @@ def recognise(grey: np.ndarray, scale: float) -> list[list[Word]]:
 def repaired(text: str) -> str:
     """A word with the OCR confusions that no reading of it can mean
     corrected: a roman numeral with `l` for `I` (`Il.`, `VIl.`), a quarter
-    with `l` for `1` (`Ql`), a number set in groups of three digits with
-    letters for digits or a semicolon for a comma (`4O,5OO`, `40;000`)."""
+    with `l` for `1` or a dot after its digit (`Ql`, `Q.2.`), a number set
+    in groups of three digits with letters for digits or a semicolon for a
+    comma (`4O,5OO`, `40;000`)."""
     if ROMAN_L.fullmatch(text):
         return text.replace("l", "I")
     if QUARTER_L.fullmatch(text):
-        return text[0] + "1"
+        return "Q" + text.strip("Q.").translate(DIGIT_FOR)
     if GROUPED.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 2:
         return text.translate(DIGIT_FOR)
     return text

@@ -166,7 +166,18 @@ def test_ocr_repairs_only_what_cannot_be_a_word() -> None:
     assert repaired("1,2S0") == "1,250"
     assert repaired("Il.") == "II."
     assert repaired("Ql") == "Q1"
-    for word in ("SOS", "Oil", "I", "Q", "Quality", "2,500", "Illinois.", "lS,OOO"):
+    assert repaired("Q.2.") == "Q2"
+    for word in (
+        "SOS",
+        "Oil",
+        "I",
+        "Q",
+        "Quality",
+        "2,500",
+        "Illinois.",
+        "lS,OOO",
+        "Q.1",
+    ):
         assert repaired(word) == word
 
 
