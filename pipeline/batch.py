@@ -31,6 +31,7 @@ from .cache import (
     sound,
 )
 from .cluster import run_dask
+from .corrections import apply_corrections
 from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
 from .errors import shown
 from .export import RUN_FILE, output_names, write_dataset
@@ -142,9 +143,9 @@ def extract_batch(
             )
             return
         try:
-            tables, invalid = validate_records(
-                relabel(payload["records"], ids[path], shown(path.name))
-            )
+            records = relabel(payload["records"], ids[path], shown(path.name))
+            apply_corrections(records, settings.corrections, ids[path])
+            tables, invalid = validate_records(records)
         except Exception as exc:
             fail(
                 path,

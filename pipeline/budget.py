@@ -10,9 +10,10 @@ Atlas reference table.  Subtotal and total rows are not lines.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .labels import YEAR_IN_TEXT, is_grand_total, is_total
+from .model import Region
 from .reference import account_codes
 from .tables import Column, Row, Table, line_item, money, quarter_marked, table_year
 from .text import flatten, normalise_label
@@ -35,6 +36,7 @@ class BudgetLine:
     amount_printed: str
     page: int
     quarters: tuple[int, ...] = ()
+    boxes: list[Region] = field(default_factory=list)
 
 
 def account_of(text: str) -> tuple[str, str]:
@@ -133,6 +135,7 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
                     amount_printed=printed,
                     page=row.page,
                     quarters=row_quarters(table, row, marked),
+                    boxes=row.boxes,
                 )
             )
     return lines, totals

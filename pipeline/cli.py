@@ -25,6 +25,15 @@ from typing import TextIO
 
 from .batch import dataset_names, doc_id_of, run_batch
 from .cluster import ClusterError
+from .corrections import (
+    ADD,
+    DELETE,
+    PROJECT_CORRECTIONS,
+    Correction,
+    CorrectionError,
+    append_correction,
+    check_correction,
+)
 from .errors import UsageError, shown
 from .export import FORMATS, foreign_outputs
 from .ocr import MODES as OCR_MODES
@@ -106,6 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
         "the "
         "PDFs at the same paths and run the same pipeline version",
     )
+    ex.add_argument(
+        "--corrections",
+        metavar="DIR",
+        default=str(PROJECT_CORRECTIONS),
+        help="folder of corrections, one <doc_id>.csv per document, applied on every run "
+        "(default: corrections/ at the project root)",
+    )
     talk = ex.add_mutually_exclusive_group()
     talk.add_argument(
         "--quiet",
@@ -118,7 +134,76 @@ def build_parser() -> argparse.ArgumentParser:
         help="log to stderr each document's cache decision, time and, on failure, "
         "the stage it was in",
     )
+    add_correct_parser(sub)
     return parser
+
+
+CORRECT_EXAMPLES = """examples:
+  python -m pipeline correct DOC --table budget_lines \\
+      --match "activity_id=1.1.1;year=2008;account_code=71300" --set amount_usd=12000 --note "p. 37"
+  python -m pipeline correct DOC --table risks --match risk_no=4 --delete --note "a note, not a risk"
+  python -m pipeline correct DOC --table activities --add '{"activity_id": "2.4.1", ...}' --note "p. 27"
+"""
+
+
+def add_correct_parser(sub: argparse._SubParsersAction) -> None:
+    co = sub.add_parser(
+        "correct",
+        help="record a correction to a document's records (applied on every extract)",
+        description="Append a correction to <corrections>/<doc_id>.csv, after checking it "
+        "against the document's records in an extracted dataset and their JSON Schema.",
+        epilog=CORRECT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    co.add_argument("doc_id", help="the document's id (its file name without .pdf)")
+    co.add_argument("--table", required=True, help="the record type, e.g. budget_lines")
+    co.add_argument(
+        "--match",
+        default="",
+        help='the record\'s key columns: "activity_id=1.1.1;year=2008;account_code=71300"',
+    )
+    change = co.add_mutually_exclusive_group(required=True)
+    change.add_argument("--set", metavar="FIELD=VALUE", help="set a column's value")
+    change.add_argument("--delete", action="store_true", help="drop the record")
+    change.add_argument(
+        "--add", metavar="JSON", help="add a record the extractor missed"
+    )
+    co.add_argument("--note", required=True, help="why: what the page prints")
+    co.add_argument(
+        "--corrections",
+        metavar="DIR",
+        default=str(PROJECT_CORRECTIONS),
+        help="the corrections folder (default: corrections/ at the project root)",
+    )
+    co.add_argument(
+        "--out",
+        default="output",
+        help="the extracted dataset the correction is checked against (default: output)",
+    )
+
+
+def correct(args: argparse.Namespace) -> int:
+    """The `correct` command: check the correction, then append it."""
+    if args.set is not None:
+        field, sep, value = args.set.partition("=")
+        if not sep or not field.strip():
+            print(f"error: --set {args.set}: expected FIELD=VALUE", file=sys.stderr)
+            return 2
+    elif args.delete:
+        field, value = DELETE, ""
+    else:
+        field, value = ADD, args.add
+    correction = Correction(
+        args.table, args.match, field.strip(), value.strip(), args.note
+    )
+    try:
+        sha = check_correction(Path(args.out), args.doc_id, correction)
+        path = append_correction(Path(args.corrections), args.doc_id, correction, sha)
+    except CorrectionError as exc:
+        print(f"error: {shown(str(exc))}", file=sys.stderr)
+        return 2
+    print(f"{shown(path)}: {correction.table} [{correction.match}] {field} recorded")
+    return 0
 
 
 def collect_pdfs(inputs: list[str]) -> list[Path]:
@@ -379,6 +464,8 @@ def sigterm_as_interrupt() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # bad arguments: usage on stderr, exit code 2
+    if args.command == "correct":
+        return correct(args)
     try:
         paths = collect_pdfs(args.inputs)
         formats = parse_formats(args.format)
@@ -395,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         formats=formats,
         scheduler=args.scheduler and args.scheduler.strip(),
         ocr=args.ocr,
+        corrections=Path(args.corrections),
     )
     reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
     started = time.monotonic()

@@ -226,8 +226,8 @@ def table_schema(table: str) -> dict[str, Any]:
     required = set(schema.get("required", []))
     return {
         "fields": [
-            field_descriptor(name, prop, name in required)
-            for name, prop in schema["properties"].items()
+            field_descriptor(name, schema["properties"][name], name in required)
+            for name in columns(table)
         ],
         "missingValues": list(MISSING_VALUES),
     }

@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .model import Record
-from .validate import columns, schemas
+from .validate import columns, json_fields, schemas
 
 FORMATS = ("csv", "json", "parquet", "duckdb", "reports")
 VERSIONS = ".versions"
@@ -69,7 +69,7 @@ def arrow_type(prop: dict[str, Any]) -> pa.DataType:
 
 def arrow_schema(table: str) -> pa.Schema:
     props = schemas()[table]["properties"]
-    return pa.schema([(name, arrow_type(prop)) for name, prop in props.items()])
+    return pa.schema([(name, arrow_type(props[name])) for name in columns(table)])
 
 
 FORMULA_START = (
@@ -114,7 +114,7 @@ def write_csv(path: Path, table: str, rows: Iterable[Record]) -> None:
 
 
 def write_json(path: Path, table: str, rows: list[Record]) -> None:
-    cols = columns(table)
+    cols = json_fields(table)
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(
             [{c: row.get(c) for c in cols} for row in rows],

@@ -27,6 +27,7 @@ from .grids import find_grids
 from .layout import body_text
 from .model import Document, Record, issue
 from .nlp import money_mentions, target_timing
+from .provenance import locate, page_lines, where
 from .reader import read_pdf
 from .reference import account_codes
 from .results import (
@@ -44,6 +45,7 @@ from .tables import date_project_years, find_tables, output_of
 from .text import flatten
 from .workplan import read_workplan
 
+COVER_PAGES = 3  # the title is looked for on the first pages
 NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
 
 
@@ -77,10 +79,12 @@ def extract_document(doc: Document) -> Extraction:
     src = {"source_file": Path(doc.path).name}
     country = document_country(body, cover)
     years = sorted({m.year for m in marks} or {b.year for b in ex.budget if b.year})
+    title = document_title(body, sections, cover)
+    title_boxes = locate(page_lines(doc, range(1, COVER_PAGES + 1)), title)
     ex.records["documents"].append(
         {
             **base,
-            "title": document_title(body, sections, cover),
+            "title": title,
             "country": country,
             "start_year": years[0] if years else None,
             "end_year": years[-1] if years else None,
@@ -88,6 +92,8 @@ def extract_document(doc: Document) -> Extraction:
             **src,
             "sha256": doc.sha256,
             "pipeline_version": __version__,
+            "page": title_boxes[0][0] if title_boxes else None,
+            **where(title_boxes),
         }
     )
     ex.records["sections"] = [
@@ -101,6 +107,7 @@ def extract_document(doc: Document) -> Extraction:
             "text": s.text,
             "printed": s.heading.printed,
             **src,
+            **where(locate(page_lines(doc, [s.heading.page]), s.heading.printed)),
         }
         for i, s in enumerate(sections, 1)
     ]
@@ -113,6 +120,7 @@ def extract_document(doc: Document) -> Extraction:
             "printed": f.printed,
             "page": f.page,
             **src,
+            **where(locate(page_lines(doc, [f.page] if f.page else []), f.printed)),
         }
         for f in sources
     ]
@@ -127,6 +135,7 @@ def extract_document(doc: Document) -> Extraction:
             "sub_activity": m.sub_activity,
             "page": m.page,
             **src,
+            **where(m.boxes),
         }
         for m in marks
     ]
@@ -148,6 +157,7 @@ def extract_document(doc: Document) -> Extraction:
             "quarters": ";".join(map(str, b.quarters)),
             "page": b.page,
             **src,
+            **where(b.boxes),
         }
         for b in ex.budget
     ]
@@ -167,6 +177,7 @@ def extract_document(doc: Document) -> Extraction:
             "status": r.fields["status"],
             "page": r.page,
             **src,
+            **where(r.boxes),
         }
         for r in read_risks(tables)
     ]
@@ -213,6 +224,7 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
                 "statement_framework": cell_statement,
                 "page": min(outcome.pages, default=None),
                 **src,
+                **where(outcome.boxes),
             }
         )
     plan = {a.activity_id: a for a in ex.plan_activities}
@@ -244,6 +256,8 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
                 "baseline": flatten(out.baseline),
                 "pages": ";".join(map(str, sorted(out.pages))),
                 **src,
+                "page": min(out.pages, default=None),
+                **where(out.boxes),
             }
         )
         for seq, target in enumerate(targets, 1):
@@ -259,6 +273,7 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
                     "ongoing": timing.ongoing,
                     "page": min(out.pages, default=None),
                     **src,
+                    **where(out.boxes),
                 }
             )
         for act in out.activities:
@@ -273,6 +288,7 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
                     "title_workplan": planned.title if planned else "",
                     "page": min(act.pages, default=None),
                     **src,
+                    **where(act.boxes),
                 }
             )
     if not ex.records["activities"]:  # no framework activities: the work plan's
@@ -290,6 +306,7 @@ def add_results(ex: Extraction, base: Record, src: Record) -> None:
                         "title_workplan": a.title,
                         "page": a.page,
                         **src,
+                        **where(a.boxes),
                     }
                 )
 
@@ -329,6 +346,7 @@ def money_records(sections: list[Section], base: Record, src: Record) -> list[Re
                         ).strip(),
                         "page": section.heading.page,
                         **src,
+                        **where(locate(section.lines, m.printed, after=para)),
                     }
                 )
     return records

@@ -16,6 +16,7 @@ Record = dict[str, Any]  # one row of a dataset table, shaped by its JSON Schema
 BBox = tuple[
     float, float, float, float
 ]  # x0, top, x1, bottom (PDF points, top-left origin)
+Region = tuple[int, BBox]  # a 1-based page and a box on it: where a record was read
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .labels import is_total
+from .model import Region
 from .reference import vocabulary
 from .sections import Section
 from .tables import Row, Table, activity_id, money, outcome_of, output_of
@@ -34,6 +35,7 @@ class ActivityDraft:
     activity_id: str
     title: str
     pages: set[int] = field(default_factory=set)
+    boxes: list[Region] = field(default_factory=list)
 
 
 @dataclass
@@ -48,6 +50,7 @@ class OutputDraft:
     )  # the party cells printed for the output
     activities: list[ActivityDraft] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
+    boxes: list[Region] = field(default_factory=list)
     cell_id: int = 0
     baseline: str = ""  # an output baseline printed in the output's own cell
 
@@ -67,6 +70,7 @@ class OutcomeDraft:
     outcome_no: int | None
     text: str = ""
     pages: set[int] = field(default_factory=set)
+    boxes: list[Region] = field(default_factory=list)
 
 
 @dataclass
@@ -141,7 +145,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
                     )
                 outcome = OutcomeDraft(no, text)
                 fw.outcomes.append(outcome)
-            outcome.pages.add(row.page)
+            read_on(outcome, row)
         text = starting_text(row, col["output"])
         if text:
             if output is not None and rest_from_page_above(row, text, OUTPUT_LABEL):
@@ -160,7 +164,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
                 activity = None
         if output is None:
             continue
-        output.pages.add(row.page)
+        read_on(output, row)
         for column in table.columns_of("targets"):  # one column, or one per year
             text = starting_text(row, column)
             if text:
@@ -189,11 +193,17 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         if text:
             number, title = activity_id(text)
             if number:
-                activity = ActivityDraft(number, title, {row.page})
+                activity = ActivityDraft(number, title, {row.page}, list(row.boxes))
                 output.activities.append(activity)
             elif activity is not None and text[0].islower():
                 activity.title += "\n" + text
-                activity.pages.add(row.page)
+                read_on(activity, row)
+
+
+def read_on(draft: ActivityDraft | OutputDraft | OutcomeDraft, row: Row) -> None:
+    """Note that part of the draft is printed on `row`: its page and box."""
+    draft.pages.add(row.page)
+    draft.boxes += [box for box in row.boxes if box not in draft.boxes]
 
 
 def continue_output_cell(output: OutputDraft, rest: str) -> None:

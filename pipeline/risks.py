@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .model import Region
 from .tables import Table
 from .text import flatten
 
@@ -29,6 +30,7 @@ class Risk:
     impact: str
     probability: str
     page: int
+    boxes: list[Region] = field(default_factory=list)
 
 
 def split_impact(text: str) -> tuple[str, str]:
@@ -67,6 +69,7 @@ def read_risks(tables: list[Table]) -> list[Risk]:
                 for f, v in values.items():
                     if v and row.starts[table.column(f).index]:
                         risks[-1].fields[f] = f"{risks[-1].fields[f]} {v}".strip()
+                risks[-1].boxes += row.boxes
                 continue
             impact, probability = (
                 split_impact(row.get(impact_col))
@@ -75,7 +78,12 @@ def read_risks(tables: list[Table]) -> list[Risk]:
             )
             risks.append(
                 Risk(
-                    number or str(len(risks) + 1), values, impact, probability, row.page
+                    number or str(len(risks) + 1),
+                    values,
+                    impact,
+                    probability,
+                    row.page,
+                    list(row.boxes),
                 )
             )
     return risks

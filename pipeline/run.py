@@ -26,6 +26,7 @@ class Settings:
         None  # a Dask scheduler's address, or "local": run the extractions there
     )
     ocr: str = "auto"  # which pages OCR reads: see `ocr.scanned_pages`
+    corrections: Path | None = None  # the folder of analysts' corrections, if any
 
 
 @dataclass

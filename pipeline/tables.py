@@ -35,7 +35,7 @@ from .labels import (
     is_year_caption,
 )
 from .layout import in_margin
-from .model import BBox, Document, Grid, Page
+from .model import BBox, Document, Grid, Page, Region
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
 from .text import flatten, normalise_label
@@ -74,6 +74,7 @@ class Row:
     shades: list[float]  # grey level of each cell's fill, 1 = white
     cell_ids: list[int]  # identity of the covering cell, to tell spans apart
     first_on_page: bool = False
+    boxes: list[Region] = field(default_factory=list)  # one per page it is printed on
 
     def get(self, column: Column | None) -> str:
         return self.cells[column.index] if column is not None else ""
@@ -333,8 +334,30 @@ def grid_rows(grid: Grid, start: int) -> list[Row]:
         first = any(c.strip() for c in cells) and not any(
             c.strip() for row in rows for c in row.cells
         )
-        rows.append(Row(grid.page, cells, starts, shades, ids, first_on_page=first))
+        rows.append(
+            Row(
+                grid.page,
+                cells,
+                starts,
+                shades,
+                ids,
+                first_on_page=first,
+                boxes=[(grid.page, row_box(grid, r))],
+            )
+        )
     return rows
+
+
+def row_box(grid: Grid, r: int) -> BBox:
+    """The band of grid row `r` across the table, grown to the text of the
+    cells that begin and end on it (a word may stand a little over a rule)."""
+    x0, x1 = grid.col_edges[0], grid.col_edges[-1]
+    top, bottom = grid.row_edges[r], grid.row_edges[r + 1]
+    for cell in (c for c in grid.cells if c.row == r and c.row_span == 1):
+        for line in cell.lines:
+            x0, top = min(x0, line.x0), min(top, line.top)
+            x1, bottom = max(x1, line.x1), max(bottom, line.bottom)
+    return (x0, top, x1, bottom)
 
 
 def classify(columns: list[Column]) -> str | None:
@@ -553,6 +576,8 @@ def join_last_row(table: Table, rest: Row) -> bool:
             False,
             last.cell_ids[c],
         )
+    if not own_values:
+        last.boxes.extend(rest.boxes)
     return not own_values
 
 

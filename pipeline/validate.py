@@ -41,6 +41,16 @@ def validator(table: str) -> Draft202012Validator:
 
 
 def columns(table: str) -> list[str]:
+    """The table's flat fields: the columns of its CSV, Parquet and DuckDB
+    tables (an object, such as a record's provenance, is written to JSON only)."""
+    return [
+        name
+        for name, prop in schemas()[table]["properties"].items()
+        if prop.get("type") != "object"
+    ]
+
+
+def json_fields(table: str) -> list[str]:
     return list(schemas()[table]["properties"])
 
 

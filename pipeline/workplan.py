@@ -8,9 +8,10 @@ previous page's last row belongs to that row's activity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .labels import is_total
+from .model import Region
 from .tables import (
     Row,
     Table,
@@ -31,6 +32,7 @@ class Mark:
     page: int
     sub_activity: str = ""
     title: str = ""
+    boxes: list[Region] = field(default_factory=list)
 
 
 @dataclass
@@ -39,6 +41,7 @@ class PlanActivity:
     title: str
     party: str
     page: int
+    boxes: list[Region] = field(default_factory=list)
 
 
 def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
@@ -48,6 +51,7 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
     marks: list[Mark] = []
     activities: list[PlanActivity] = []
     current: str | None = None
+    opened: list[Region] = []  # where the current activity's row is printed
     sub = ""
     funded: set[tuple[str, int | None]] = set()
     seen: set[tuple[str, int, int | None, str]] = set()
@@ -55,10 +59,12 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
         item = line_item(table, row)
         label = item[1] if item else ""
         if item and item[0]:
-            current, sub = item[0], ""
+            current, sub, opened = item[0], "", row.boxes
             title = activity_id(flatten(row.get(act_col)))[1]
             activities.append(
-                PlanActivity(item[0], title, flatten(row.get(party_col)), row.page)
+                PlanActivity(
+                    item[0], title, flatten(row.get(party_col)), row.page, row.boxes
+                )
             )
         elif item and (is_total(label) or table.kind == "budget"):
             current = (
@@ -80,13 +86,24 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
                 seen.add(
                     (current, year, col.quarter, sub)
                 )  # a shaded cell over several rows marks once
-                marks.append(Mark(current, year, col.quarter, row.page, sub))
+                marks.append(
+                    Mark(
+                        current,
+                        year,
+                        col.quarter,
+                        row.page,
+                        sub,
+                        boxes=row.boxes + opened,
+                    )
+                )
         for year in funded_years(
             table, row, default_year
         ):  # a plan by year: one row per activity and year
             if (current, year) not in funded:
                 funded.add((current, year))
-                marks.append(Mark(current, year, None, row.page, sub))
+                marks.append(
+                    Mark(current, year, None, row.page, sub, boxes=row.boxes + opened)
+                )
     return marks, activities
 
 
