@@ -37,6 +37,7 @@ from .errors import shown
 from .export import RUN_FILE, output_names, write_dataset
 from .model import Record, finding, issue
 from .reports import report_files
+from .reports.review import review_files
 from .run import DocumentResult, Observer, RunSummary, Settings
 from .supervise import Ended, run_processes
 from .validate import invalid_record, schemas, validate_records
@@ -269,6 +270,10 @@ def extract_batch(
         )
         extra.update(reports)
         tables["issues"].extend(report_issues(failed, summary, tell))
+        pages, unpaged = review_files(tables, named, REPORTS)
+        extra.update(pages)
+        for doc_id, reason in unpaged.items():
+            tell(f"{doc_id}: {reason}")
     extra[RUN_FILE] = summary.to_json().encode("utf-8")
     if "csv" in settings.formats:
         extra[DESCRIPTOR_FILE] = descriptor_bytes(list(schemas()), tables)

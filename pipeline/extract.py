@@ -194,6 +194,9 @@ def extract_document(doc: Document) -> Extraction:
             "caption": t.caption,
             "reader": "ruled" if t.ruled else "text",
             **src,
+            "provenance": where(
+                [(t.pages[0], t.bbox), *(box for row in t.rows for box in row.boxes)]
+            )["provenance"],
         }
         for i, t in enumerate(ex.tables, 1)
     ]

@@ -1,0 +1,218 @@
+"""The review page of a document: each page of the PDF as an image, the tables
+found on it outlined and labelled by role, and the records listed beside
+it.  A click on a record (or an issue) scrolls to its page and highlights the
+box it was read from; filters show one table, the issues, the corrected
+records or those whose text was not found on the page.
+
+Static HTML beside the document's report (`reports/<doc_id>.review.html`,
+page images in `reports/<doc_id>-pages/`); no server, no script from
+elsewhere.  Text from the PDF is escaped everywhere.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import quote
+
+import pypdfium2 as pdfium
+
+from ..model import Record
+from .data import Tables, documents, file_stem
+
+CSS = resources.files("pipeline.data").joinpath("review.css").read_text("utf-8")
+SCRIPT = resources.files("pipeline.data").joinpath("review.js").read_text("utf-8")
+PAGE_SCALE = 1.25  # image pixels per PDF point: sharp enough to read a budget sheet
+JPEG_QUALITY = 65
+SUMMARY = {  # the fields that name a record in the list, in order
+    "documents": ("title", "country"),
+    "sections": ("number", "title"),
+    "funding": ("source", "amount_usd"),
+    "money_statements": ("printed", "section"),
+    "outcomes": ("outcome_no", "title", "statement"),
+    "outputs": ("output_id", "title"),
+    "targets": ("output_id", "seq", "text"),
+    "activities": ("activity_id", "title"),
+    "workplan": ("activity_id", "year", "quarter", "sub_activity"),
+    "budget_lines": (
+        "year",
+        "activity_id",
+        "label",
+        "responsible_party",
+        "account_code",
+        "amount_usd",
+    ),
+    "risks": ("risk_no", "description"),
+}
+SUMMARY_WIDTH = 110
+
+
+def page_images(pdf: Path) -> list[tuple[float, float, bytes]]:
+    """(width, height in PDF points, JPEG) of each page, as displayed."""
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        images = []
+        for page in document:
+            width, height = page.get_size()
+            image = page.render(scale=PAGE_SCALE).to_pil().convert("RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+            images.append((width, height, buffer.getvalue()))
+            page.close()
+        return images
+    finally:
+        document.close()
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def summary(table: str, row: Record) -> str:
+    parts = [str(row[f]) for f in SUMMARY[table] if row.get(f) not in (None, "")]
+    text = " · ".join(" ".join(p.split()) for p in parts)
+    return text if len(text) <= SUMMARY_WIDTH else text[: SUMMARY_WIDTH - 1] + "…"
+
+
+def fragments_attr(row: Record) -> str:
+    """A record's fragments as `page:x0,top,x1,bottom|...` (numbers only)."""
+    return "|".join(
+        f"{int(f['page'])}:{','.join(f'{float(v):.1f}' for v in f['bbox'])}"
+        for f in (row.get("provenance") or {}).get("fragments", [])
+    )
+
+
+def box_style(box: list[float], width: float, height: float) -> str:
+    x0, top, x1, bottom = box
+    return (
+        f"left:{100 * x0 / width:.3f}%;top:{100 * top / height:.3f}%;"
+        f"width:{100 * (x1 - x0) / width:.3f}%;height:{100 * (bottom - top) / height:.3f}%"
+    )
+
+
+def pages_html(
+    stem: str, sizes: list[tuple[float, float]], outlines: dict[int, list[str]]
+) -> str:
+    out = []
+    for number, (width, height) in enumerate(sizes, 1):
+        out.append(
+            f'<div class="page" id="page-{number}" data-w="{width:.1f}" data-h="{height:.1f}" '
+            f'style="aspect-ratio:{width:.1f}/{height:.1f}">'
+            f'<img src="{quote(stem)}-pages/{number}.jpg" alt="page {number}" loading="lazy">'
+            f'<span class="pageno">{number}</span>{"".join(outlines.get(number, []))}</div>'
+        )
+    return "\n".join(out)
+
+
+def table_outlines(
+    tables: list[Record], sizes: list[tuple[float, float]]
+) -> dict[int, list[str]]:
+    """The outline and role label of each table on each page it covers."""
+    outlines: dict[int, list[str]] = {}
+    for row in tables:
+        for f in (row.get("provenance") or {}).get("fragments", []):
+            page = int(f["page"])
+            if not 1 <= page <= len(sizes):
+                continue
+            role = esc(row.get("kind"))
+            outlines.setdefault(page, []).append(
+                f'<div class="tbl role-{role}" data-table-no="{esc(row.get("table_no"))}" '
+                f'style="{box_style(f["bbox"], *sizes[page - 1])}">'
+                f"<span>{role} · table {esc(row.get('table_no'))}</span></div>"
+            )
+    return outlines
+
+
+def records_html(doc: Tables) -> tuple[str, dict[str, int]]:
+    """The list items of the records, and the number of records per table."""
+    items, counts = [], {}
+    for table in SUMMARY:
+        rows = doc.get(table, [])
+        counts[table] = len(rows)
+        for row in rows:
+            frags = fragments_attr(row)
+            flags = (" corrected" if row.get("corrected") else "") + (
+                "" if frags else " unplaced"
+            )
+            notes = "; ".join(
+                str(c.get("note", ""))
+                for c in (row.get("provenance") or {}).get("corrections", [])
+            )
+            title = f' title="{esc("corrected: " + notes)}"' if notes else ""
+            items.append(
+                f'<li class="rec{flags}" data-table="{table}" data-frags="{frags}"{title}>'
+                f"<b>{esc(table)}</b> {esc(summary(table, row))}</li>"
+            )
+    for issue in doc.get("issues", []):
+        page = issue.get("page")
+        items.append(
+            f'<li class="issue {esc(issue.get("severity"))}" data-table="issues" '
+            f'data-page="{int(page) if isinstance(page, int) else ""}">'
+            f"<b>{esc(issue.get('check'))}</b> {esc(issue.get('message'))}</li>"
+        )
+    return "\n".join(items), counts
+
+
+def review_html(
+    doc_id: str, doc: Tables, sizes: list[tuple[float, float]], stem: str
+) -> str:
+    items, counts = records_html(doc)
+    corrected = sum(bool(r.get("corrected")) for t in SUMMARY for r in doc.get(t, []))
+    options = "".join(
+        f'<option value="{t}">{esc(t)} ({n})</option>' for t, n in counts.items() if n
+    )
+    title = esc(f"Review: {doc_id}")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<main id="pages">
+{pages_html(stem, sizes, table_outlines(doc.get("tables", []), sizes))}
+</main>
+<aside>
+<h1>{title}</h1>
+<p><a href="{quote(stem)}.html">report</a> · {len(sizes)} pages · {corrected} corrected records</p>
+<label>Show <select id="filter">
+<option value="">all records and issues</option>{options}
+<option value="issues">issues ({len(doc.get("issues", []))})</option>
+<option value="corrected">corrected records ({corrected})</option>
+<option value="unplaced">records not found on the page</option>
+</select></label>
+<ul id="records">
+{items}
+</ul>
+</aside>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"""
+
+
+def review_files(
+    tables: Tables, sources: Mapping[str, Path], folder: str = "reports"
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Each document's review page and page images as {"<folder>/<name>": bytes},
+    and {doc_id: reason} for the documents whose page could not be made."""
+    files: dict[str, bytes] = {}
+    failed: dict[str, str] = {}
+    for doc in documents(tables):
+        if doc.doc_id not in sources:
+            continue
+        stem = file_stem(doc.doc_id)
+        try:
+            images = page_images(sources[doc.doc_id])
+        except Exception as exc:  # one document's page must not stop the others
+            failed[doc.doc_id] = f"its review page could not be drawn ({exc})"
+            continue
+        for number, (_, _, jpeg) in enumerate(images, 1):
+            files[f"{folder}/{stem}-pages/{number}.jpg"] = jpeg
+        page = review_html(doc.doc_id, doc.tables, [(w, h) for w, h, _ in images], stem)
+        files[f"{folder}/{stem}.review.html"] = page.encode("utf-8")
+    return files, failed
