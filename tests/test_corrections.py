@@ -13,6 +13,7 @@ import pdfplumber
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.reports import render_document
 from pipeline.validate import schemas
 from tests.conftest import SAMPLE, run_pipeline
 
@@ -94,8 +95,9 @@ def test_a_row_over_a_page_break_has_a_fragment_on_each_page(sample_output: Path
 
 @pytest.fixture(scope="module")
 def corrected(sample_output: Path, tmp_path_factory) -> tuple[Path, Path]:
-    """A copy of the sample's dataset (its cache included) and a corrections
-    folder holding one correction of each kind and each kind of mistake."""
+    """A copy of the sample's dataset (its cache included) extracted again
+    with a corrections folder holding one correction of each kind and each
+    kind of mistake."""
     root = tmp_path_factory.mktemp("corrected")
     out = root / "output"
     shutil.copytree(sample_output, out, symlinks=True)
@@ -154,6 +156,7 @@ def corrected(sample_output: Path, tmp_path_factory) -> tuple[Path, Path]:
         )
         writer.writeheader()
         writer.writerows(rows)
+    extract(out, folder)  # from the cache the copy holds
     return out, folder
 
 
@@ -216,7 +219,6 @@ def assert_corrected(out: Path, before: Path) -> None:
 
 def test_corrections_survive_a_cached_run_and_a_forced_one(corrected, sample_output):
     out, folder = corrected
-    extract(out, folder)
     run = json.loads((out / "run.json").read_text())
     assert run["documents"][0]["source"] == "cache"
     assert_corrected(out, sample_output)
@@ -230,9 +232,20 @@ def test_corrections_survive_a_cached_run_and_a_forced_one(corrected, sample_out
     assert {t: (out / f"{t}.csv").read_bytes() for t in schemas()} == cached
 
 
+def test_the_report_counts_the_corrected_records(corrected):
+    out, _ = corrected
+    tables = {
+        t: json.loads((out / "json" / f"{t}.json").read_text()) for t in schemas()
+    }
+    page = render_document(DOC, tables, out.parent / "report")[-1].read_text()
+    counted = page.split('id="corrections"')[1]
+    assert '<td>activities</td><td class="num">1</td>' in counted
+    assert '<td>budget_lines</td><td class="num">1</td>' in counted
+    assert "risks" not in counted  # a dropped record is not counted
+
+
 def test_corrections_that_cannot_apply_are_issues(corrected):
-    out, folder = corrected
-    extract(out, folder)
+    out, _ = corrected
     found = {}
     for issue in read_csv(out, "issues"):
         if issue["check"].startswith("correction_"):

@@ -133,3 +133,10 @@ def test_self_inconsistencies(executed: nbformat.NotebookNode) -> None:
     )
     errors = output_text(tagged(executed, "issues-errors"), "text/plain")
     assert "(p. 22)" in errors and "4,237,000" in errors
+
+
+def test_corrected_records_per_table(executed: nbformat.NotebookNode) -> None:
+    html = output_text(tagged(executed, "corrected-per-table"))
+    for label in ("budget_lines", "workplan", "risks", "records", "corrected"):
+        assert label in html, label
+    assert "issues" not in html  # findings are not corrected

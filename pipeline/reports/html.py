@@ -319,6 +319,18 @@ def issues_html(doc: Doc) -> str:
     return "\n".join(out)
 
 
+def corrections_html(doc: Doc) -> str:
+    """How many records of each table the corrections folder changed or added."""
+    counts = {
+        table: sum(r.get("corrected") is True for r in rows)
+        for table, rows in sorted(doc.tables.items())
+    }
+    body = [(table, str(n)) for table, n in counts.items() if n]
+    if not body:
+        return "<p>No record corrected.</p>"
+    return table_html(("table", "corrected records"), body, numeric=(1,))
+
+
 def chart_html(path: Path | None, alt: str, missing: str) -> str:
     if path is None:
         return f'<p class="muted">{esc(missing)}</p>'
@@ -352,7 +364,8 @@ def report_html(doc: Doc, gantt: Path | None, budget: Path | None) -> str:
         'href="#outputs">Outputs</a>'
         '<a href="#activities">Activities</a><a href="#workplan">Work plan</a><a '
         'href="#budget">Budget</a>'
-        '<a href="#issues">Issues</a></nav>',
+        '<a href="#issues">Issues</a><a href="#corrections">Corrections</a>'
+        f'<a href="{quote(file_stem(doc.doc_id))}.review.html">Review page</a></nav>',
         '<h2 id="facts">Document</h2>',
         facts_html(doc),
         '<h2 id="sections">Sections</h2>',
@@ -377,6 +390,8 @@ def report_html(doc: Doc, gantt: Path | None, budget: Path | None) -> str:
         budget_html(doc),
         '<h2 id="issues">Issues found in the document</h2>',
         issues_html(doc),
+        '<h2 id="corrections">Corrected records</h2>',
+        corrections_html(doc),
         "</body>",
         "</html>",
     ]
