@@ -563,7 +563,9 @@ def test_hostile_text_goes_through_the_whole_pipeline(tmp_path, capfd, titles, l
     ]
     assert sorted(p.name for p in (out / "reports").glob("*.html")) == [
         "doc0.html",
+        "doc0.review.html",
         "doc1.html",
+        "doc1.review.html",
         "index.html",
     ]
     planned = planned_document(
