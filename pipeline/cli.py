@@ -119,8 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--corrections",
         metavar="DIR",
         default=str(PROJECT_CORRECTIONS),
-        help="folder of corrections, one <doc_id>.csv per document, applied on every run "
-        "(default: corrections/ at the project root)",
+        help="folder of corrections, one <doc_id>.csv per document, applied on "
+        "every run (default: corrections/ at the project root)",
     )
     talk = ex.add_mutually_exclusive_group()
     talk.add_argument(
@@ -140,9 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 CORRECT_EXAMPLES = """examples:
   python -m pipeline correct DOC --table budget_lines \\
-      --match "activity_id=1.1.1;year=2008;account_code=71300" --set amount_usd=12000 --note "p. 37"
-  python -m pipeline correct DOC --table risks --match risk_no=4 --delete --note "a note, not a risk"
-  python -m pipeline correct DOC --table activities --add '{"activity_id": "2.4.1", ...}' --note "p. 27"
+      --match "activity_id=1.1.1;year=2008;account_code=71300" \\
+      --set amount_usd=12000 --note "p. 37"
+  python -m pipeline correct DOC --table risks --match risk_no=4 --delete \\
+      --note "a note, not a risk"
+  python -m pipeline correct DOC --table activities \\
+      --add '{"activity_id": "2.4.1", ...}' --note "p. 27"
 """
 
 
@@ -150,8 +153,9 @@ def add_correct_parser(sub: argparse._SubParsersAction) -> None:
     co = sub.add_parser(
         "correct",
         help="record a correction to a document's records (applied on every extract)",
-        description="Append a correction to <corrections>/<doc_id>.csv, after checking it "
-        "against the document's records in an extracted dataset and their JSON Schema.",
+        description="Append a correction to <corrections>/<doc_id>.csv, after "
+        "checking it against the document's records in an extracted dataset "
+        "and their JSON Schema.",
         epilog=CORRECT_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -160,7 +164,8 @@ def add_correct_parser(sub: argparse._SubParsersAction) -> None:
     co.add_argument(
         "--match",
         default="",
-        help='the record\'s key columns: "activity_id=1.1.1;year=2008;account_code=71300"',
+        help="the record's key columns, "
+        '"activity_id=1.1.1;year=2008;account_code=71300"',
     )
     change = co.add_mutually_exclusive_group(required=True)
     change.add_argument("--set", metavar="FIELD=VALUE", help="set a column's value")
@@ -178,7 +183,8 @@ def add_correct_parser(sub: argparse._SubParsersAction) -> None:
     co.add_argument(
         "--out",
         default="output",
-        help="the extracted dataset the correction is checked against (default: output)",
+        help="the extracted dataset the correction is checked against "
+        "(default: output)",
     )
 
 

@@ -261,8 +261,9 @@ def apply_corrections(
         if c.sha256 and sha and c.sha256 != sha:
             report(
                 "correction_stale",
-                f"{c}: written for another version of the PDF (sha256 {c.sha256[:12]}..., "
-                f"the file's is {sha[:12]}...); not applied, check it against the page",
+                f"{c}: written for another version of the PDF (sha256 "
+                f"{c.sha256[:12]}..., the file's is {sha[:12]}...); not applied, "
+                "check it against the page",
             )
             continue
         try:
@@ -331,5 +332,7 @@ def check_correction(dataset: Path, doc_id: str, correction: Correction) -> str:
     try:
         apply_one(tables, correction, doc_id, document.get("source_file", ""))
     except Unapplied as exc:
-        raise CorrectionError(f"{correction.table} [{correction.match}]: {exc.reason}")
+        raise CorrectionError(
+            f"{correction.table} [{correction.match}]: {exc.reason}"
+        ) from None
     return str(document.get("sha256", ""))

@@ -10,7 +10,8 @@ fragment; its JSON `provenance` lists every fragment, one per page.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .geometry import group_lines
 from .model import BBox, Document, Region, TextLine

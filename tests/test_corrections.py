@@ -62,7 +62,7 @@ def test_every_record_has_a_box_on_its_page_that_prints_it(sample_output: Path):
             records = json.loads((sample_output / "json" / f"{table}.json").read_text())
             rows = read_csv(sample_output, table)
             assert records, table
-            for record, row in zip(records, rows):
+            for record, row in zip(records, rows, strict=True):
                 fragments = record["provenance"]["fragments"]
                 assert fragments, (table, record)
                 assert row["bbox"] == " ".join(f"{v:.1f}" for v in fragments[0]["bbox"])

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import quote
 
 import pypdfium2 as pdfium
@@ -89,7 +90,8 @@ def box_style(box: list[float], width: float, height: float) -> str:
     x0, top, x1, bottom = box
     return (
         f"left:{100 * x0 / width:.3f}%;top:{100 * top / height:.3f}%;"
-        f"width:{100 * (x1 - x0) / width:.3f}%;height:{100 * (bottom - top) / height:.3f}%"
+        f"width:{100 * (x1 - x0) / width:.3f}%;"
+        f"height:{100 * (bottom - top) / height:.3f}%"
     )
 
 
@@ -99,10 +101,11 @@ def pages_html(
     out = []
     for number, (width, height) in enumerate(sizes, 1):
         out.append(
-            f'<div class="page" id="page-{number}" data-w="{width:.1f}" data-h="{height:.1f}" '
-            f'style="aspect-ratio:{width:.1f}/{height:.1f}">'
-            f'<img src="{quote(stem)}-pages/{number}.jpg" alt="page {number}" loading="lazy">'
-            f'<span class="pageno">{number}</span>{"".join(outlines.get(number, []))}</div>'
+            f'<div class="page" id="page-{number}" data-w="{width:.1f}" '
+            f'data-h="{height:.1f}" style="aspect-ratio:{width:.1f}/{height:.1f}">'
+            f'<img src="{quote(stem)}-pages/{number}.jpg" alt="page {number}" '
+            f'loading="lazy"><span class="pageno">{number}</span>'
+            f"{''.join(outlines.get(number, []))}</div>"
         )
     return "\n".join(out)
 
@@ -119,7 +122,8 @@ def table_outlines(
                 continue
             role = esc(row.get("kind"))
             outlines.setdefault(page, []).append(
-                f'<div class="tbl role-{role}" data-table-no="{esc(row.get("table_no"))}" '
+                f'<div class="tbl role-{role}" '
+                f'data-table-no="{esc(row.get("table_no"))}" '
                 f'style="{box_style(f["bbox"], *sizes[page - 1])}">'
                 f"<span>{role} · table {esc(row.get('table_no'))}</span></div>"
             )
@@ -143,7 +147,8 @@ def records_html(doc: Tables) -> tuple[str, dict[str, int]]:
             )
             title = f' title="{esc("corrected: " + notes)}"' if notes else ""
             items.append(
-                f'<li class="rec{flags}" data-table="{table}" data-frags="{frags}"{title}>'
+                f'<li class="rec{flags}" data-table="{table}" '
+                f'data-frags="{frags}"{title}>'
                 f"<b>{esc(table)}</b> {esc(summary(table, row))}</li>"
             )
     for issue in doc.get("issues", []):
@@ -178,7 +183,8 @@ def review_html(
 </main>
 <aside>
 <h1>{title}</h1>
-<p><a href="{quote(stem)}.html">report</a> · {len(sizes)} pages · {corrected} corrected records</p>
+<p><a href="{quote(stem)}.html">report</a> · {len(sizes)} pages ·
+{corrected} corrected records</p>
 <label>Show <select id="filter">
 <option value="">all records and issues</option>{options}
 <option value="issues">issues ({len(doc.get("issues", []))})</option>
