@@ -22,8 +22,16 @@ from collections import defaultdict
 from .model import Document, Record, finding
 
 LOW = 60.0  # below this confidence a record is named for checking
-PAGE_FIELDS = ("page", "page_start", "pages")  # where records name their pages
-NOT_READ = {"doc_id", "source_file", "ocr", "confidence", *PAGE_FIELDS}
+PAGE_FIELDS = ("pages", "page", "page_start")  # where records name their pages
+NOT_READ = {
+    "doc_id",
+    "source_file",
+    "ocr",
+    "confidence",
+    "bbox",
+    "provenance",
+    *PAGE_FIELDS,
+}  # where a record was read, not what it reads
 EDGES = re.compile(r"^[^\w]+|[^\w]+$")  # punctuation around a word
 FIELDS_SHOWN = 6  # the record's first fields, which name it
 UNMARKED = {"documents", "issues"}  # not read from a page of their own

@@ -1,8 +1,9 @@
 """The review page of a document: each page of the PDF as an image, the tables
 found on it outlined and labelled by role, and the records listed beside
 it.  A click on a record (or an issue) scrolls to its page and highlights the
-box it was read from; filters show one table, the issues, the corrected
-records or those whose text was not found on the page.
+box it was read from; filters show one table, the issues, the records read
+by OCR with low confidence, the corrected records or those whose text was not
+found on the page.
 
 Static HTML beside the document's report (`reports/<doc_id>.review.html`,
 page images in `reports/<doc_id>-pages/`); no server, no script from
@@ -21,6 +22,7 @@ from urllib.parse import quote
 
 import pypdfium2 as pdfium
 
+from ..confidence import LOW
 from ..model import Record
 from .data import Tables, documents, file_stem
 
@@ -138,8 +140,15 @@ def records_html(doc: Tables) -> tuple[str, dict[str, int]]:
         counts[table] = len(rows)
         for row in rows:
             frags = fragments_attr(row)
-            flags = (" corrected" if row.get("corrected") else "") + (
-                "" if frags else " unplaced"
+            confidence = row.get("confidence")
+            flags = (
+                (" corrected" if row.get("corrected") else "")
+                + ("" if frags else " unplaced")
+                + (
+                    " low"
+                    if isinstance(confidence, (int, float)) and confidence < LOW
+                    else ""
+                )
             )
             notes = "; ".join(
                 str(c.get("note", ""))
@@ -188,6 +197,7 @@ def review_html(
 <label>Show <select id="filter">
 <option value="">all records and issues</option>{options}
 <option value="issues">issues ({len(doc.get("issues", []))})</option>
+<option value="low">records read by OCR with low confidence</option>
 <option value="corrected">corrected records ({corrected})</option>
 <option value="unplaced">records not found on the page</option>
 </select></label>
