@@ -56,12 +56,12 @@ def read_risks(tables: list[Table]) -> list[Risk]:
             values = {f: flatten(row.get(table.column(f))) for f in FIELDS}
             if not any(values.values()):
                 continue
-            if (
-                not number
-                and risks
+            number_above = no_col is not None and not row.starts[no_col.index]
+            if risks and (
+                number_above  # the number's cell spans this row too
+                or not number
                 and (
                     no_col is None
-                    or not row.starts[no_col.index]
                     or row.first_on_page  # a row broken over a page break
                     and row.page != risks[-1].page
                 )

@@ -171,18 +171,19 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
                 continue
             seen.add(id(cell))
             words = []
-            whole = " ".join(cell.text.split())
-            lines = (
-                [whole] if QUARTER.match(whole) else cell.text.split("\n")
-            )  # `Q.` wrapped over `2`
-            for line in lines:  # a cell may hold `2020` over `Q1`
-                line = line.strip()
-                if YEAR.match(line):
-                    col.year = int(YEAR.match(line).group(1))
-                elif QUARTER.match(line):
-                    m = QUARTER.match(line)
-                    col.quarter = int(m.group(1) or m.group(2))
-                elif line:
+            lines = []
+            for line in cell.text.split("\n"):  # a cell may hold `2020` over `Q1`
+                year = YEAR.match(line.strip())
+                if year:
+                    col.year = int(year.group(1))
+                elif line.strip():
+                    lines.append(line.strip())
+            whole = " ".join(lines)
+            for line in [whole] if QUARTER.match(whole) else lines:  # `Q.` over `2`
+                quarter = QUARTER.match(line)
+                if quarter:
+                    col.quarter = int(quarter.group(1) or quarter.group(2))
+                else:
                     words.append(line)
             text = " ".join(words)
             if text:
@@ -606,13 +607,16 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
         run_on = not text[0].isupper() or (
             row.first_on_page and len(text.split()) > MAX_LABEL_WORDS
         )
-        if role == "output" and (
-            OUTPUT_NUMBER.match(text) or PART_LABEL.match(text) or run_on or spanned
+        if number:
+            return number, ""
+        if run_on or (
+            role == "output"
+            and (OUTPUT_NUMBER.match(text) or PART_LABEL.match(text) or spanned)
         ):
-            # the output's own cell (its activities open the items, its baseline
-            # goes with it), or its text run on overleaf
+            # a cell's text run on overleaf, or the output's own cell (its
+            # activities open the items, its baseline goes with it)
             return None
-        return (number, "") if number else (None, text)
+        return None, text
     return None
 
 
