@@ -73,7 +73,7 @@ class Row:
     starts: list[bool]  # whether the covering cell begins on this row
     shades: list[float]  # grey level of each cell's fill, 1 = white
     cell_ids: list[int]  # identity of the covering cell, to tell spans apart
-    first_on_page: bool = False
+    first_on_page: bool = False  # the first row with text of a table's later page
     boxes: list[Region] = field(default_factory=list)  # one per page it is printed on
 
     def get(self, column: Column | None) -> str:
@@ -491,6 +491,8 @@ def find_tables(doc: Document) -> list[Table]:
                     table.pages.append(page.number)
                     previous = (grid, table)
                     continue
+            for row in rows:  # a table's first page carries nothing over
+                row.first_on_page = False
             columns = grid_columns(grid, n_header)
             infer_roles_from_content(columns, rows)
             kind = classify(columns)
