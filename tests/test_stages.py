@@ -11,10 +11,11 @@ from pipeline.budget import read_budget
 from pipeline.extract import extract_document
 from pipeline.grids import find_grids
 from pipeline.layout import body_text
+from pipeline.model import Cell, Grid, TextLine, Word
 from pipeline.reader import read_pdf
 from pipeline.results import read_framework, resolve_parties
 from pipeline.sections import split_sections
-from pipeline.tables import find_tables
+from pipeline.tables import find_tables, grid_columns
 from pipeline.workplan import read_workplan
 from tests.pdfkit import LANDSCAPE, TableSpec, Writer, store_rotated
 
@@ -378,3 +379,42 @@ def test_ruled_cells_are_those_pdfplumbers_table_finder_finds(tmp_path: Path) ->
             }
             found = [[tuple(c) for c in t.cells] for t in page.find_tables(settings)]
             assert found and cell_boxes(across, upright) == found
+
+
+def header_cell(col: int, lines: list[str]) -> Cell:
+    """A one-column header cell of the given text lines."""
+    x0 = 100.0 + 20 * col
+    return Cell(
+        0,
+        col,
+        1,
+        1,
+        (x0, 50.0, x0 + 20, 80.0),
+        [
+            TextLine(1, [Word(text, x0 + 1, x0 + 19, 51 + 9 * i, 58 + 9 * i, "F", 7.0)])
+            for i, text in enumerate(lines)
+        ],
+    )
+
+
+@pytest.mark.fast
+def test_a_quarter_header_broken_under_its_year_gives_year_and_quarter() -> None:
+    """`2010` over `Q.` over `1` in a narrow cell, `Q.` over `2` beside it:
+    every quarter column has its quarter and the year."""
+    texts = [["2010", "Q.", "1"], ["Q.", "2"], ["Q.", "3"], ["Q.", "4"], ["2011", "Q1"]]
+    cells = [header_cell(c, lines) for c, lines in enumerate(texts)]
+    grid = Grid(
+        1,
+        (100.0, 50.0, 200.0, 80.0),
+        [100.0 + 20 * c for c in range(6)],
+        [50.0, 80.0],
+        cells,
+    )
+    columns = grid_columns(grid, 1)
+    assert [(c.year, c.quarter) for c in columns] == [
+        (2010, 1),
+        (2010, 2),
+        (2010, 3),
+        (2010, 4),
+        (2011, 1),
+    ]
