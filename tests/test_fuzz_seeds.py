@@ -31,7 +31,8 @@ from tests.synth.templates.common import header_grid
 # spanning several lines), 131 (unruled annual plans, the next year's caption at the
 # foot of the page before its table), 1 (browser, annual plans whose header stands at a
 # page foot, totals naming their year), 197 (the funding sentence broken over a page on
-# `and`).
+# `and`), 3090 (quarter labels broken under their years, a risk number broken over two
+# lines, an activity's text run on overleaf beside a budget line of its own).
 SEEDS = (
     13,
     147,
@@ -52,6 +53,7 @@ SEEDS = (
     131,
     1,
     197,
+    3090,
 )
 
 
