@@ -21,6 +21,7 @@ from itertools import combinations
 
 from .budget import BudgetLine
 from .extraction import Extraction
+from .kinds import TABLE_KINDS
 from .model import Record, finding
 from .nlp import money_mentions
 from .reference import account_codes, vocabulary
@@ -64,16 +65,10 @@ def similar(a: str, b: str) -> float:
 
 
 def check_missing_parts(ex: Extraction) -> Iterator[Record]:
-    kinds = {t.kind for t in ex.tables}
-    parts = [
-        ("results_framework", "no Results and Resources Framework table found"),
-        ("workplan", "no work plan (quarter or year grid) found"),
-        ("budget", "no budget sheet found"),
-        ("risk_log", "no risk log found"),
-    ]
-    for kind, message in parts:
-        if kind not in kinds and not (kind == "workplan" and ex.marks):
-            yield finding(f"missing_{kind}", "warning", message)
+    found = {t.kind for t in ex.tables}
+    for kind in TABLE_KINDS:  # a plan by year may be read from the budget sheets
+        if kind.name not in found and not (kind.name == "workplan" and ex.marks):
+            yield finding(f"missing_{kind.name}", "warning", kind.missing)
     if not ex.sections:
         yield finding("missing_sections", "warning", "no numbered headings found")
 

@@ -64,10 +64,11 @@ BOARD_SIZE = 64
 
 def stage_of(frames: Iterable[FrameType]) -> str | None:
     """The stage a call stack (outermost frame first) is in: the pipeline
-    module that `extract` called last, or `extract` itself; None before the
-    extraction has begun."""
+    module that `extract`, or a table kind's records in `kinds`, called
+    last, or `extract` itself; None before the extraction has begun."""
     stack = [f.f_globals.get("__name__", "") for f in frames]
-    inside = [i for i, name in enumerate(stack) if name == f"{__package__}.extract"]
+    callers = {f"{__package__}.extract", f"{__package__}.kinds"}
+    inside = [i for i, name in enumerate(stack) if name in callers]
     if not inside:
         return None
     for name in stack[inside[-1] + 1 :]:

@@ -81,6 +81,7 @@ class Row:
 
 
 UNCLASSIFIED = "unclassified"
+YEAR_OR_QUARTER = "year_or_quarter"  # the role a kind's rule gives a dated column
 
 
 @dataclass
@@ -362,22 +363,16 @@ def row_box(grid: Grid, r: int) -> BBox:
 
 
 def classify(columns: list[Column]) -> str | None:
-    """The table kind the column roles make: amounts with fund or account
-    codes per activity are a budget; a quarter or year grid per activity is
-    a work plan; the framework and risk log by their vocabulary rules."""
+    """The first table kind of `table_kinds` (`data/vocabulary.json`) one of
+    whose rules the column roles meet: every role of its `required` and one
+    of its `any`. A column of a year or a quarter (`2019`, `Q1`, `Year 2`)
+    counts as the role `year_or_quarter`, whatever its header role."""
     roles = {c.role for c in columns if c.role}
-    timed = any(
+    if any(
         c.quarter is not None or c.year is not None or c.year_no is not None
         for c in columns
-    )
-    if (
-        "activity" in roles
-        and {"fund", "account"} & roles
-        and ("amount" in roles or timed)
     ):
-        return "budget"
-    if "activity" in roles and timed:
-        return "workplan"
+        roles.add(YEAR_OR_QUARTER)
     for kind, rules in vocabulary()["table_kinds"].items():
         if any(
             all(r in roles for r in rule["required"])

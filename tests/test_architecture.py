@@ -1,18 +1,28 @@
 """The shape of the package, drawn from its import statements: data flows one
 way, so the modules import each other without a cycle; the reader only
 reads; sibling record builders share helpers from lower modules instead of
-importing each other; the checks take the extraction and nothing else."""
+importing each other; the checks take the extraction and nothing else; each
+table kind is declared once, with its rules, its records and their schemas."""
 
 from __future__ import annotations
 
 import ast
+import random
 from pathlib import Path
 
 import pytest
 
+from pipeline.extraction import Extraction
+from pipeline.kinds import TABLE_KINDS
+from pipeline.model import Document
+from pipeline.reference import vocabulary
+from pipeline.results import Framework
+from pipeline.tables import YEAR_OR_QUARTER, Column, classify
+
 pytestmark = pytest.mark.fast
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+SCHEMAS = PACKAGE.parent / "schemas"
 RECORD_BUILDERS = {"results", "workplan", "budget", "risks", "document"}
 
 
@@ -119,3 +129,51 @@ def test_every_check_takes_the_extraction_alone() -> None:
         assert [ast.unparse(a.annotation) for a in args.args] == ["Extraction"], name
         assert not (args.kwonlyargs or args.vararg or args.kwarg), name
     assert "class Extraction" in (PACKAGE / "extraction.py").read_text("utf-8")
+
+
+def columns_with(roles: list[str]) -> list[Column]:
+    """A table's columns with these roles, `year_or_quarter` a year column."""
+    return [
+        Column(i, year=2019) if role == YEAR_OR_QUARTER else Column(i, role=role)
+        for i, role in enumerate(roles)
+    ]
+
+
+def test_every_table_kind_has_its_rules_records_and_schemas() -> None:
+    rules = vocabulary()["table_kinds"]
+    roles = set(vocabulary()["table_columns"]) | {YEAR_OR_QUARTER}
+    names = [kind.name for kind in TABLE_KINDS]
+    assert len(names) >= 4 and len(set(names)) == len(names)
+    assert set(names) == set(rules)  # no kind without rules, no rules without a kind
+    datasets = [table for kind in TABLE_KINDS for table in kind.datasets]
+    assert len(set(datasets)) == len(datasets)  # each dataset table has one kind
+    for kind in TABLE_KINDS:
+        assert callable(kind.records) and kind.missing, kind.name
+        assert kind.datasets, kind.name
+        for table in kind.datasets:
+            assert (SCHEMAS / f"{table}.schema.json").is_file(), (kind.name, table)
+        for rule in rules[kind.name]:
+            assert rule["required"] and rule["any"], kind.name
+            assert set(rule["required"]) | set(rule["any"]) <= roles, kind.name
+
+
+def test_each_kind_fills_only_its_own_dataset_tables() -> None:
+    doc = Document("empty.pdf", "empty", "", [])
+    ex = Extraction(doc, [], [], Framework([], []), [], [], [], [])
+    for kind in TABLE_KINDS:
+        records = kind.records(ex, {"doc_id": "empty"}, {"source_file": "empty.pdf"})
+        assert records and set(records) <= set(kind.datasets), kind.name
+        assert not any(records.values()), kind.name  # nothing read, nothing made
+
+
+def test_classify_gives_registered_kinds_and_each_kind_is_reachable() -> None:
+    names = {kind.name for kind in TABLE_KINDS}
+    for kind, rules in vocabulary()["table_kinds"].items():
+        assert any(
+            classify(columns_with([*rule["required"], rule["any"][0]])) == kind
+            for rule in rules
+        ), kind  # not shadowed by a kind tried before it
+    roles = sorted(set(vocabulary()["table_columns"]) | {YEAR_OR_QUARTER})
+    draw = random.Random(7)
+    given = {classify(columns_with(draw.sample(roles, 5))) for _ in range(2000)}
+    assert given <= names | {None} and len(given & names) >= 3

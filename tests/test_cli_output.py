@@ -167,6 +167,9 @@ def test_stage_is_the_module_extract_called_last() -> None:
         stage_of([*stack[:2], Frame("pipeline.extract"), Frame("pipeline.budget")])
         == "budget sheets"
     )
+    kinds = [*stack[:2], Frame("pipeline.kinds")]  # a table kind's records
+    assert stage_of([*kinds, Frame("pipeline.risks")]) == "risk log"
+    assert stage_of(kinds) == "assembling records"
 
 
 # ------------------------------------------------------------------ --quiet
