@@ -12,13 +12,13 @@ registry instead of naming the kinds.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .budget import BudgetLine
 from .extraction import Extraction
+from .labels import NUMBERED_PART
 from .model import Record
 from .nlp import target_timing
 from .provenance import where
@@ -34,8 +34,6 @@ from .results import (
 from .risks import read_risks
 from .tables import output_of
 from .text import flatten
-
-NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
 
 # (extraction, the doc_id field, the source_file field) -> records per dataset table
 RecordShaper = Callable[[Extraction, Record, Record], dict[str, list[Record]]]

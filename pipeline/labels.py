@@ -32,6 +32,7 @@ PART_LABEL = re.compile(r"^(?:baseline|indicators?|targets?)\s*:", re.I)
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 CAPTION_SLACK = 5.0  # a caption starts at most this far in from its table's left edge
 MAX_CAPTION_WORDS = 5  # a caption naming a year is short
+NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
 CODE = re.compile(r"^\d{5,6}$")
 ID_IN_CELL = re.compile(
     r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*",

@@ -20,6 +20,7 @@ from .geometry import group_lines
 from .labels import (
     CAPTION_SLACK,
     ID_IN_CELL,
+    NUMBERED_PART,
     OUTPUT_NUMBER,
     PART_LABEL,
     PROJECT_YEAR,
@@ -602,7 +603,9 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
             continue
         number, _ = activity_id(text)
         run_on = not text[0].isupper() or (
-            row.first_on_page and len(text.split()) > MAX_LABEL_WORDS
+            row.first_on_page
+            and len(text.split()) > MAX_LABEL_WORDS
+            and not NUMBERED_PART.match(text)  # `Component 3: ...` opens a part
         )
         if number:
             return number, ""
