@@ -602,19 +602,25 @@ def line_item(table: Table, row: Row) -> tuple[str | None, str] | None:
         if not text:
             continue
         number, _ = activity_id(text)
-        run_on = not text[0].isupper() or (
+        overleaf = (  # the rest of a cell broken over the page
             row.first_on_page
             and len(text.split()) > MAX_LABEL_WORDS
             and not NUMBERED_PART.match(text)  # `Component 3: ...` opens a part
         )
         if number:
             return number, ""
-        if run_on or (
+        if overleaf or (
             role == "output"
-            and (OUTPUT_NUMBER.match(text) or PART_LABEL.match(text) or spanned)
+            and (
+                not text[0].isupper()
+                or OUTPUT_NUMBER.match(text)
+                or PART_LABEL.match(text)
+                or spanned
+            )
         ):
-            # a cell's text run on overleaf, or the output's own cell (its
-            # activities open the items, its baseline goes with it)
+            # text run on from above, or the output's own cell (its activities
+            # open the items, its baseline goes with it); a lower-case line in
+            # the activity column is a milestone of the activity above
             return None
         return None, text
     return None

@@ -45,6 +45,13 @@ def test_strict_f1_per_table(scores: dict, table: str) -> None:
     assert scores[table]["F1"] >= 0.95, scores[table]["notes"]
 
 
+def test_every_milestone_of_the_work_plan_is_marked(scores: dict) -> None:
+    """The sample's work plan marks an activity's milestones on rows of their
+    own (`work plans are finalized` under the activity): each is a mark of
+    its own, so none is lost to another in the same quarter."""
+    assert scores["workplan"]["R"] == 1.0, scores["workplan"]["notes"]
+
+
 def test_section_text_fidelity(scores: dict) -> None:
     assert scores["sections"]["text_mean"] >= 0.90
 
