@@ -25,7 +25,7 @@ PROJECT_YEAR = re.compile(
     r"\b(?:year|yr|y)\s*(\d{1,2})\b", re.I
 )  # `Amount Year 2`, `Y1`
 OUTPUT_NUMBER = re.compile(r"^(?:intended\s+|expected\s+)?output\s*\d", re.I)
-OUTPUT_LABEL = re.compile(  # `Output 2:` alone, its title on the lines below
+BARE_OUTPUT_LABEL = re.compile(  # `Output 2:` alone, its title on the lines below
     r"^(?:intended\s+|expected\s+)?output\s*\d+(?:\.\d+)*\s*[.:\-–]?\s*$", re.I
 )
 PART_LABEL = re.compile(r"^(?:baseline|indicators?|targets?)\s*:", re.I)

@@ -148,7 +148,10 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             read_on(outcome, row)
         text = starting_text(row, col["output"])
         if text:
-            if output is not None and rest_from_page_above(row, text, OUTPUT_LABEL):
+            if output is not None and (
+                rest_from_page_above(row, text, OUTPUT_LABEL)
+                or rest_of_labelled(output.number, text, OUTPUT_LABEL)
+            ):
                 continue_output_cell(output, text)
             else:
                 m = OUTPUT_LABEL.match(text)
@@ -228,6 +231,14 @@ def rest_from_page_above(row: Row, text: str, label: re.Pattern[str]) -> bool:
     (`Outcome 2`, `Output 1`) is the rest of the cell above the page break."""
     m = label.match(text)
     return row.first_on_page and not (m and m.group("no"))
+
+
+def rest_of_labelled(number: str | None, text: str, label: re.Pattern[str]) -> bool:
+    """A cell without its label (`Output 2 - ...`) under one that had it is
+    the rest of that cell, broken where no rule runs (a wrapped line that
+    opens with a capital)."""
+    m = label.match(text)
+    return number is not None and not (m and m.group("no"))
 
 
 def starting_text(row: Row, column) -> str:

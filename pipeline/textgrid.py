@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from .geometry import cell_shade, group_lines
 from .labels import (
+    BARE_OUTPUT_LABEL,
     CAPTION_SLACK,
     ID_IN_CELL,
-    OUTPUT_LABEL,
     OUTPUT_NUMBER,
     PROJECT_YEAR,
     QUARTER,
@@ -493,7 +493,7 @@ def carries_on(upper: str, lower: str) -> bool:
     last = upper.split()[-1].lower()
     return (
         lower[0].islower()
-        or bool(OUTPUT_LABEL.match(upper) and not OUTPUT_NUMBER.match(lower))
+        or bool(BARE_OUTPUT_LABEL.match(upper) and not OUTPUT_NUMBER.match(lower))
         or upper.count("(") > upper.count(")")
         or upper.endswith((",", "-", "/", "&"))
         or last in CONNECTORS

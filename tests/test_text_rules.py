@@ -20,7 +20,12 @@ from pipeline.nlp import money_mentions, target_timing
 from pipeline.numbers import parse_amount
 from pipeline.reader import cut_at_rules
 from pipeline.reference import vocabulary
-from pipeline.results import labelled_parts, split_indicators
+from pipeline.results import (
+    OUTPUT_LABEL,
+    labelled_parts,
+    rest_of_labelled,
+    split_indicators,
+)
 from pipeline.tables import activity_id, money, own_role
 from pipeline.text import split_items, split_parties
 from pipeline.textgrid import carries_on
@@ -410,3 +415,25 @@ def test_text_overflowing_under_the_next_cell_stays_with_its_own_cell() -> None:
 )
 def test_a_year_caption_is_a_short_line_naming_a_year(text: str, caption: bool) -> None:
     assert is_year_caption(text) is caption
+
+
+@pytest.mark.parametrize(
+    "number,text,rest",
+    [
+        (
+            "2",
+            "Committees to plan and manage early warning",
+            True,
+        ),  # wrapped on a capital
+        ("2", "Output 3 - To test water harvesting", False),  # the next output
+        (
+            None,
+            "Capacity of the ministry strengthened",
+            False,
+        ),  # outputs without labels
+    ],
+)
+def test_an_unlabelled_output_cell_under_a_labelled_one_is_its_rest(
+    number: str | None, text: str, rest: bool
+) -> None:
+    assert rest_of_labelled(number, text, OUTPUT_LABEL) is rest
