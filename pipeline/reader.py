@@ -301,17 +301,17 @@ def cut_at_rules(word: dict, column_rules: list[Edge]) -> list[dict]:
             "x0": part[0]["x0"],
             "x1": part[-1]["x1"],
         }
-        for run in stream_runs(letters)
+        for run in stream_runs(in_stream)
         for part in cut_between_letters(run, cuts)
     ]
 
 
-def stream_runs(letters: list[dict]) -> list[list[dict]]:
-    """Letters in runs of the content stream that read left to right: a run
-    ends where the next letter is drawn later (after another cell's text) or
-    stands left of the last."""
+def stream_runs(in_stream: list[dict]) -> list[list[dict]]:
+    """Letters, in the order the content stream draws them, in runs that
+    read left to right: a run ends where the next letter is drawn later
+    (after another cell's text) or stands left of the last."""
     runs: list[list[dict]] = []
-    for char in sorted(letters, key=lambda c: c["order"]):
+    for char in in_stream:
         last = runs[-1][-1] if runs else None
         if last and char["order"] == last["order"] + 1 and char["x0"] >= last["x0"]:
             runs[-1].append(char)

@@ -11,6 +11,7 @@ table; a first row that continues the previous page's last row is flagged.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -36,7 +37,7 @@ from .labels import (
     is_year_caption,
 )
 from .layout import in_margin
-from .model import BBox, Document, Grid, Page, Region
+from .model import BBox, Document, Grid, Page, Region, TextLine, Word
 from .numbers import parse_amount
 from .reference import account_codes, vocabulary
 from .text import flatten, normalise_label
@@ -323,8 +324,7 @@ def infer_roles_from_content(columns: list[Column], rows: list[Row]) -> None:
 
 
 def grid_rows(grid: Grid, start: int) -> list[Row]:
-    """The body rows of `grid` from row `start`; the first of them holding
-    any text is the page's first."""
+    """The body rows of `grid` from row `start`."""
     rows: list[Row] = []
     for r in range(start, grid.n_rows):
         cells, starts, shades, ids = [], [], [], []
@@ -334,9 +334,6 @@ def grid_rows(grid: Grid, start: int) -> list[Row]:
             starts.append(bool(cell) and cell.row == r)
             shades.append(cell.shade if cell else 1.0)
             ids.append(id(cell) if cell else 0)
-        first = any(c.strip() for c in cells) and not any(
-            c.strip() for row in rows for c in row.cells
-        )
         rows.append(
             Row(
                 grid.page,
@@ -344,7 +341,6 @@ def grid_rows(grid: Grid, start: int) -> list[Row]:
                 starts,
                 shades,
                 ids,
-                first_on_page=first,
                 boxes=[(grid.page, row_box(grid, r))],
             )
         )
@@ -412,17 +408,25 @@ def same_timing(a: list[Column], b: list[Column]) -> bool:
     ]
 
 
-def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:
-    """The text line printed just above a table (within `reach` points),
-    below the page's running header."""
+def lines_across(
+    page: Page, grid: Grid, near: Callable[[Word], bool]
+) -> list[TextLine]:
+    """The page's body lines (no running header or footer) of the words
+    within the table's width that `near` keeps, top to bottom."""
     words = [
         w
         for w in page.words
-        if grid.bbox[1] - reach <= w.bottom <= grid.bbox[1] + 1
-        and w.x1 >= grid.bbox[0]
-        and w.x0 <= grid.bbox[2]
+        if near(w) and w.x1 >= grid.bbox[0] and w.x0 <= grid.bbox[2]
     ]
-    lines = [ln for ln in group_lines(words, page.number) if not in_margin(ln, page)]
+    return [ln for ln in group_lines(words, page.number) if not in_margin(ln, page)]
+
+
+def caption_above(page: Page, grid: Grid, reach: float = 36.0) -> str:
+    """The text line printed just above a table (within `reach` points),
+    below the page's running header."""
+    lines = lines_across(
+        page, grid, lambda w: grid.bbox[1] - reach <= w.bottom <= grid.bbox[1] + 1
+    )
     return lines[-1].text if lines else ""
 
 
@@ -431,12 +435,7 @@ def caption_overleaf(page: Page, grid: Grid) -> str:
     the page under its lowest table `grid`: the last line above the page's
     footer, when it is a short line naming a year that starts no further in
     than the table's left edge (a caption, not the end of a cell's text)."""
-    words = [
-        w
-        for w in page.words
-        if w.top >= grid.bbox[3] - 1 and w.x1 >= grid.bbox[0] and w.x0 <= grid.bbox[2]
-    ]
-    lines = [ln for ln in group_lines(words, page.number) if not in_margin(ln, page)]
+    lines = lines_across(page, grid, lambda w: w.top >= grid.bbox[3] - 1)
     return (
         lines[-1].text
         if lines
@@ -479,6 +478,8 @@ def find_tables(doc: Document) -> list[Table]:
                 ) and not names_other_year(caption, table.caption):
                     while rows and not any(c.strip() for c in rows[0].cells):
                         rows.pop(0)  # what is left of a repeated header
+                    if rows:
+                        rows[0].first_on_page = True
                     if carries_on_last_row(table, rows) and join_last_row(
                         table, rows[0]
                     ):
@@ -487,8 +488,6 @@ def find_tables(doc: Document) -> list[Table]:
                     table.pages.append(page.number)
                     previous = (grid, table)
                     continue
-            for row in rows:  # a table's first page carries nothing over
-                row.first_on_page = False
             columns = grid_columns(grid, n_header)
             infer_roles_from_content(columns, rows)
             kind = classify(columns)

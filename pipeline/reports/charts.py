@@ -241,31 +241,14 @@ def gantt_chart(doc: Doc, path: Path) -> Path | None:
         for side in ("left", "right"):
             ax.spines[side].set_visible(False)
         kind = "quarters marked" if by_quarter else "years funded"
-        fig.text(
+        chart_heading(
+            fig,
             0.008,
-            1 - 0.3 / height,
+            (1 - 0.3 / height, 1 - 0.58 / height, 1 - 0.82 / height),
             "Work plan by output and activity",
-            fontsize=12,
-            fontweight="bold",
-            va="center",
-        )
-        fig.text(
-            0.008,
-            1 - 0.58 / height,
-            f"{shorten(text(doc.facts.get('title')) or doc.doc_id, 120)} "
-            f"({doc.doc_id})",
-            fontsize=8.5,
-            color="#333333",
-            va="center",
-        )
-        fig.text(
-            0.008,
-            1 - 0.82 / height,
+            doc,
             f"bars: {kind} in the work plan; hatched: activity numbered only in "
             "the work plan, not in the results framework",
-            fontsize=8,
-            color="#666666",
-            va="center",
         )
         return save(fig, path)
 
@@ -350,31 +333,37 @@ def budget_chart(doc: Doc, path: Path) -> Path | None:
             title_fontsize=8.5,
             alignment="left",
         )
-        fig.text(
+        chart_heading(
+            fig,
             0.01,
-            0.965,
+            (0.965, 0.93, 0.9),
             "Budget sheets by year and output",
-            fontsize=12,
-            fontweight="bold",
-            va="center",
-        )
-        fig.text(
-            0.01,
-            0.93,
-            f"{shorten(text(doc.facts.get('title')) or doc.doc_id, 120)} "
-            f"({doc.doc_id})",
-            fontsize=8.5,
-            color="#333333",
-            va="center",
-        )
-        fig.text(
-            0.01,
-            0.9,
+            doc,
             f"total of the budget lines ${sum(bottoms):,}; a line counts for the "
-            "output of its "
-            "activity, lines without an activity as management",
-            fontsize=8,
-            color="#666666",
-            va="center",
+            "output of its activity, lines without an activity as management",
         )
         return save(fig, path)
+
+
+HEADING_STYLES = (  # a chart's title, the document it shows, how to read it
+    {"fontsize": 12, "fontweight": "bold"},
+    {"fontsize": 8.5, "color": "#333333"},
+    {"fontsize": 8, "color": "#666666"},
+)
+
+
+def chart_heading(
+    fig: Figure,
+    x: float,
+    heights: tuple[float, float, float],
+    title: str,
+    doc: Doc,
+    note: str,
+) -> None:
+    """The three heading lines over a chart: its title, the document's title
+    and id, and a note on how to read it."""
+    shown = f"{shorten(text(doc.facts.get('title')) or doc.doc_id, 120)} ({doc.doc_id})"
+    for y, line, style in zip(
+        heights, (title, shown, note), HEADING_STYLES, strict=True
+    ):
+        fig.text(x, y, line, va="center", **style)
