@@ -12,14 +12,18 @@ from __future__ import annotations
 import hashlib
 import io
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfminer.layout import LTChar, LTContainer, LTImage, LTItem
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils import extract_words, obj_to_edges
 from pdfplumber.utils.text import LIGATURES
 
@@ -86,19 +90,22 @@ def read_pdf(path: Path, ocr: str = "auto") -> Document:
             ocr_seconds += time.monotonic() - started
             pdf = stack.enter_context(pdfplumber.open(path))
             for p in pdf.pages:
+                objects = page_objects(p)
                 if straight and p.page_number in scans:
                     started = time.monotonic()
-                    scan = read_scan(straight, read_page(p))
+                    scan = read_scan(straight, read_page(objects))
                     ocr_seconds += time.monotonic() - started
                     repairs += [(p.page_number, *pair) for pair in scan.repairs]
                     pages.append(scan.page)
-                elif turn := sideways_turn(p):
+                elif turn := sideways_turn(objects.chars):
                     source = source or pdfium.PdfDocument(str(path))
                     with turned_page(source, p, turn) as upright:
-                        pages.append(read_page(upright, number=p.page_number))
+                        pages.append(
+                            read_page(page_objects(upright), number=p.page_number)
+                        )
                 else:
-                    pages.append(read_page(p))
-                pictures += len(p.images)
+                    pages.append(read_page(objects))
+                pictures += objects.images
                 # frees the page's parsed objects: memory stays flat over long files
                 p.close()
     except DocumentError:
@@ -163,12 +170,12 @@ def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:
     return f"unreadable PDF ({name}: {text})"
 
 
-def sideways_turn(page: pdfplumber.page.Page) -> int:
+def sideways_turn(chars: list[dict]) -> int:
     """The turn (90 or 270 degrees) that shows a page's text upright when
     most of it runs up or down the page (a landscape table printed on a
     portrait page without a /Rotate entry); 0 for a page that reads as is."""
     up = down = level = 0
-    for char in page.chars:
+    for char in chars:
         if char["upright"]:
             level += 1
         elif char["matrix"][1] > 0:
@@ -198,32 +205,114 @@ def turned_page(
         yield pdf.pages[0]
 
 
-def read_page(page: pdfplumber.page.Page, number: int | None = None) -> Page:
+@dataclass
+class PageObjects:
+    """What the reader takes from one pdfplumber page: its characters,
+    rectangles, lines and curves as pdfplumber's object dicts, and how many
+    images it draws."""
+
+    number: int
+    width: float
+    height: float
+    rotation: int
+    chars: list[dict]
+    rects: list[dict]
+    lines: list[dict]
+    curves: list[dict]
+    images: int
+
+
+def page_objects(page: pdfplumber.page.Page) -> PageObjects:
+    """The objects of `page`, laid out by pdfminer once.  Characters, by
+    far the most of them, are made into dicts holding only what the reader
+    uses (`char_dict`); pdfplumber's own conversion, which keeps and
+    resolves every attribute, takes as long as the layout itself.  Other
+    objects are converted by pdfplumber."""
+    chars: list[dict] = []
+    others: dict[str, list[dict]] = defaultdict(list)
+    images: list[LTImage] = []
+    frame = (page.height, *page.mediabox[:2], page.initial_doctop)
+
+    def walk(items: list[LTItem]) -> None:
+        for item in items:
+            if isinstance(item, LTChar):
+                chars.append(char_dict(item, len(chars), frame))
+            elif isinstance(item, LTContainer):  # a form drawn on the page
+                walk(item._objs)
+            elif isinstance(item, LTImage):
+                images.append(item)
+            else:
+                obj = page.process_object(item)
+                others[obj["object_type"]].append(obj)
+
+    walk(page.layout._objs)
+    return PageObjects(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        rotation=int(page.rotation or 0) % 360,
+        chars=chars,
+        rects=others["rect"],
+        lines=others["line"],
+        curves=others["curve"],
+        images=len(images),
+    )
+
+
+def char_dict(
+    char: LTChar, order: int, frame: tuple[float, float, float, float]
+) -> dict:
+    """A character with the keys the reader uses, valued as pdfplumber
+    values them, and its `order` in the page's content stream.  `frame` is
+    the page's height, the offsets of its media box and its top in the
+    document."""
+    height, x_shift, y_shift, doctop = frame
+    top = (height - char.y1) + y_shift
+    fontname = char.fontname
+    return {
+        "text": char.get_text(),
+        "x0": char.x0 + x_shift if x_shift else char.x0,
+        "x1": char.x1 + x_shift if x_shift else char.x1,
+        "top": top,
+        "bottom": (height - char.y0) + y_shift,
+        "doctop": doctop + top,
+        "width": char.width,
+        "height": char.height,
+        "upright": char.upright,
+        "matrix": char.matrix,
+        "fontname": fix_fontname_bytes(fontname)
+        if isinstance(fontname, bytes)
+        else fontname,
+        "size": char.size,
+        "order": order,
+    }
+
+
+def read_page(objects: PageObjects, number: int | None = None) -> Page:
     """One page's words, fills and rulings; `number` overrides the page's own
     number (a page read from a turned copy)."""
-    number = number or page.page_number
-    edges = ruling_edges(page)
-    words = page_words(page.chars, [e for e in edges if e.orientation == "v"])
+    edges = ruling_edges(objects)
+    words = page_words(objects.chars, [e for e in edges if e.orientation == "v"])
     fills = [
         Fill(
             (r["x0"], r["top"], r["x1"], r["bottom"]),
             grey_level(r.get("non_stroking_color")),
         )
-        for r in page.rects
+        for r in objects.rects
         if r.get("fill")
         and grey_level(r.get("non_stroking_color")) < WHITE
         and r["width"] > 3
         and r["height"] > 3
     ]
     return Page(
-        number=number,
-        width=float(page.width),
-        height=float(page.height),
-        rotation=int(page.rotation or 0) % 360,
+        number=number or objects.number,
+        width=objects.width,
+        height=objects.height,
+        rotation=objects.rotation,
         words=words,
         fills=fills,
         edges=edges,
-        hrules=horizontal_rules(page),
+        hrules=horizontal_rules(objects),
     )
 
 
@@ -234,7 +323,7 @@ def page_words(chars: list[dict], column_rules: list[Edge] = ()) -> list[Word]:
     of characters set vertically (a narrow header cell's `Source of Funds`
     turned on its side) is one word per line of it, read in its own
     direction."""
-    upright = [{**c, "order": i} for i, c in enumerate(chars) if c["upright"]]
+    upright = [c for c in chars if c["upright"]]
     found = [
         part
         for band in text_bands(upright)
@@ -366,7 +455,7 @@ def text_bands(chars: list[dict]) -> list[list[dict]]:
     return [[char for _, char in sorted(band, key=lambda ic: ic[0])] for band in bands]
 
 
-def ruling_edges(page: pdfplumber.page.Page) -> list[Edge]:
+def ruling_edges(page: PageObjects) -> list[Edge]:
     """The edges that rule tables: drawn lines and curves, the sides of
     stroked rectangles, and filled rectangles thin enough to be lines.  A
     filled rectangle of some size is shading (a shaded cell, a band of row
@@ -393,7 +482,7 @@ def ruling_edges(page: pdfplumber.page.Page) -> list[Edge]:
     ]
 
 
-def horizontal_rules(page: pdfplumber.page.Page) -> list[tuple[float, float, float]]:
+def horizontal_rules(page: PageObjects) -> list[tuple[float, float, float]]:
     """(x0, x1, y) of the page's horizontal rulings, drawn as lines or as
     thin rectangles."""
     rules = [
