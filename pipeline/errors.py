@@ -13,6 +13,10 @@ class DocumentError(Exception):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        """Pickled whole: a process reading part of a document raises it."""
+        return DocumentError, (self.path, self.reason)
+
 
 def shown(text: str | Path) -> str:
     """A file name fit to print: each character a terminal would act on or

@@ -28,19 +28,12 @@ from .layout import body_text
 from .model import Document, Record, issue
 from .nlp import money_mentions
 from .provenance import locate, page_lines, where
-from .reader import read_pdf
 from .results import read_framework
 from .sections import Section, split_sections
 from .tables import date_project_years, find_tables
 from .workplan import read_workplan
 
 COVER_PAGES = 3  # the title is looked for on the first pages
-
-
-def extract_file(path: Path, ocr: str = "auto") -> Extraction:
-    """The document at `path`, read (its scanned pages by OCR, see
-    `reader.read_pdf`) and extracted."""
-    return extract_document(read_pdf(path, ocr))
 
 
 def extract_document(doc: Document) -> Extraction:

@@ -14,8 +14,9 @@ import io
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
@@ -30,7 +31,9 @@ from pdfplumber.utils.text import LIGATURES
 from .errors import DocumentError
 from .model import Document, Edge, Fill, Page, Word
 from .ocr import prepared, read_scan, scanned_pages
+from .processes import die_with_parent, fork_context
 
+PAGES_PER_PROCESS = 8  # fewer pages than this are not worth a process of their own
 THIN_RULE = 2.0  # points: a filled rectangle thinner than this is a rule, not shading
 WHITE = 0.95  # fills lighter than this grey level are not shading
 SIDEWAYS_SHARE = (
@@ -58,12 +61,99 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_pdf(path: Path, ocr: str = "auto") -> Document:
+def read_pdf(path: Path, ocr: str = "auto", processes: int = 1) -> Document:
     """Read every page of `path`; raise `DocumentError` with a plain reason
     when the file is not a readable PDF or has no text to extract.  Pages
     that are pictures without text are read by OCR (`ocr`: `auto`; `force`
-    reads every page so; `off` never)."""
-    path = Path(path)
+    reads every page so; `off` never).  `processes` over 1 reads parts of
+    the pages in that many processes at once (see `Reading`)."""
+    return Reading(path, ocr, processes).document()
+
+
+@dataclass
+class PagesRead:
+    """Pages read, in order, with what the reading found on the way."""
+
+    pages: list[Page]
+    pictures: int = 0  # images drawn on the pages
+    ocr_seconds: float = 0.0
+    repairs: list[tuple[int, str, str]] = field(
+        default_factory=list
+    )  # page, as OCR read it, as taken
+
+
+class Reading:
+    """A PDF being read.  The file is checked at once (a `DocumentError`
+    names what is wrong with it); with `processes` over 1, a document of
+    enough pages is split in that many runs of pages, each read in a
+    process of its own, started at once: the caller may do other work (load
+    the later stages) until it asks for the `document()`.  The pages read
+    are the same however they are split."""
+
+    def __init__(self, path: Path, ocr: str = "auto", processes: int = 1):
+        self.path = Path(path)
+        self.ocr = ocr
+        check_file(self.path)
+        self.sha256 = file_sha256(self.path)
+        try:
+            self.scans = scanned_pages(self.path, ocr)
+        except DocumentError:
+            raise
+        except Exception as exc:
+            raise DocumentError(self.path, describe_pdf_error(exc, self.path)) from exc
+        runs = page_runs(self.path, processes) if not self.scans else []
+        self.pool: ProcessPoolExecutor | None = None
+        self.parts: list[Future[PagesRead]] = []
+        if len(runs) > 1:
+            self.pool = ProcessPoolExecutor(
+                len(runs), mp_context=fork_context(), initializer=die_with_parent
+            )
+            self.parts = [
+                self.pool.submit(read_pages, self.path, run, []) for run in runs
+            ]
+
+    def document(self) -> Document:
+        """The document read; raises `DocumentError` when it cannot be."""
+        path = self.path
+        try:
+            if self.pool is None:
+                read = read_pages(path, None, self.scans)
+            else:
+                parts = [part.result() for part in self.parts]
+                read = PagesRead(
+                    [page for part in parts for page in part.pages],
+                    sum(part.pictures for part in parts),
+                )
+        except DocumentError:
+            raise
+        except Exception as exc:  # pdfminer raises many unrelated types
+            raise DocumentError(path, describe_pdf_error(exc, path)) from exc
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+        if not read.pages:
+            raise DocumentError(path, "the PDF has no pages")
+        if not any(page.words for page in read.pages):
+            if read.pictures and self.ocr == "off":
+                raise DocumentError(path, "scanned PDF: no text layer (OCR is off)")
+            if self.scans:
+                raise DocumentError(path, "scanned PDF: OCR found no text on its pages")
+            raise DocumentError(
+                path, f"no text on any of its {len(read.pages)} page(s)"
+            )
+        return Document(
+            path=str(path),
+            doc_id=path.stem,
+            sha256=self.sha256,
+            pages=read.pages,
+            ocr_pages=self.scans,
+            ocr_seconds=round(read.ocr_seconds, 1),
+            ocr_repairs=read.repairs,
+        )
+
+
+def check_file(path: Path) -> None:
+    """Raise `DocumentError` unless `path` is a file that starts as a PDF."""
     if not path.is_file():
         raise DocumentError(path, "file not found")
     if path.stat().st_size == 0:
@@ -74,64 +164,55 @@ def read_pdf(path: Path, ocr: str = "auto") -> Document:
         from .errors import describe_content
 
         raise DocumentError(path, f"not a PDF: {describe_content(head)}")
-    sha = file_sha256(path)
-    pages: list[Page] = []
-    pictures = 0  # images drawn on the pages
-    source: pdfium.PdfDocument | None = (
-        None  # opened for the first page printed sideways
-    )
-    ocr_seconds = 0.0
-    repairs: list[tuple[int, str, str]] = []  # page, as OCR read it, as taken
+
+
+def page_runs(path: Path, processes: int) -> list[list[int]]:
+    """The page numbers of `path` in at most `processes` runs of at least
+    `PAGES_PER_PROCESS` pages each; one run, or none when the page tree
+    cannot be read here (the reading itself then says why)."""
+    if processes < 2:
+        return []
     try:
-        scans = scanned_pages(path, ocr)
-        with ExitStack() as stack:
-            started = time.monotonic()
-            straight = stack.enter_context(prepared(path, scans)) if scans else None
-            ocr_seconds += time.monotonic() - started
-            pdf = stack.enter_context(pdfplumber.open(path))
-            for p in pdf.pages:
-                objects = page_objects(p)
-                if straight and p.page_number in scans:
-                    started = time.monotonic()
-                    scan = read_scan(straight, read_page(objects))
-                    ocr_seconds += time.monotonic() - started
-                    repairs += [(p.page_number, *pair) for pair in scan.repairs]
-                    pages.append(scan.page)
-                elif turn := sideways_turn(objects.chars):
-                    source = source or pdfium.PdfDocument(str(path))
-                    with turned_page(source, p, turn) as upright:
-                        pages.append(
-                            read_page(page_objects(upright), number=p.page_number)
-                        )
-                else:
-                    pages.append(read_page(objects))
-                pictures += objects.images
-                # frees the page's parsed objects: memory stays flat over long files
-                p.close()
-    except DocumentError:
-        raise
-    except Exception as exc:  # pdfminer raises many unrelated types on damaged files
-        raise DocumentError(path, describe_pdf_error(exc, path)) from exc
-    finally:
-        if source is not None:
-            source.close()
-    if not pages:
-        raise DocumentError(path, "the PDF has no pages")
-    if not any(page.words for page in pages):
-        if pictures and ocr == "off":
-            raise DocumentError(path, "scanned PDF: no text layer (OCR is off)")
-        if scans:
-            raise DocumentError(path, "scanned PDF: OCR found no text on its pages")
-        raise DocumentError(path, f"no text on any of its {len(pages)} page(s)")
-    return Document(
-        path=str(path),
-        doc_id=path.stem,
-        sha256=sha,
-        pages=pages,
-        ocr_pages=scans,
-        ocr_seconds=round(ocr_seconds, 1),
-        ocr_repairs=repairs,
-    )
+        pdf = pdfium.PdfDocument(str(path))
+        count = len(pdf)
+        pdf.close()
+    except Exception:  # a damaged file: read in one process, which tells
+        return []
+    n = max(1, min(processes, count // PAGES_PER_PROCESS))
+    return [list(range(1 + i * count // n, 1 + (i + 1) * count // n)) for i in range(n)]
+
+
+def read_pages(path: Path, numbers: list[int] | None, scans: list[int]) -> PagesRead:
+    """Pages `numbers` (1-based; all when None) of `path`; `scans` are read
+    by OCR."""
+    read = PagesRead([])
+    source: pdfium.PdfDocument | None = None  # opened for a page printed sideways
+    with ExitStack() as stack:
+        started = time.monotonic()
+        straight = stack.enter_context(prepared(path, scans)) if scans else None
+        read.ocr_seconds += time.monotonic() - started
+        pdf = stack.enter_context(pdfplumber.open(path, pages=numbers))
+        stack.callback(lambda: source and source.close())
+        for p in pdf.pages:
+            objects = page_objects(p)
+            if straight and p.page_number in scans:
+                started = time.monotonic()
+                scan = read_scan(straight, read_page(objects))
+                read.ocr_seconds += time.monotonic() - started
+                read.repairs += [(p.page_number, *pair) for pair in scan.repairs]
+                read.pages.append(scan.page)
+            elif turn := sideways_turn(objects.chars):
+                source = source or pdfium.PdfDocument(str(path))
+                with turned_page(source, p, turn) as upright:
+                    read.pages.append(
+                        read_page(page_objects(upright), number=p.page_number)
+                    )
+            else:
+                read.pages.append(read_page(objects))
+            read.pictures += objects.images
+            # frees the page's parsed objects: memory stays flat over long files
+            p.close()
+    return read
 
 
 def describe_pdf_error(exc: BaseException, path: Path | None = None) -> str:

@@ -35,6 +35,7 @@ from typing import Any
 
 from .cache import checksum
 from .errors import DocumentError
+from .processes import die_with_parent, fork_context, resident_mb
 from .run import Observer, Settings
 
 STAGES = {  # the pipeline module at work -> the stage as the user is told
@@ -140,15 +141,6 @@ def watch_stages(
     return stop
 
 
-def resident_mb() -> float:
-    """This process's resident memory (RSS) in MB; 0 where /proc does not tell."""
-    try:
-        with open("/proc/self/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
 ALIAS = re.compile(
     rb"(?<!\d)(\d+)\s+(\d+)\s+obj\s*(\d+)\s+(\d+)\s+R\s*endobj"
 )  # an object that is a reference
@@ -188,10 +180,13 @@ def extract_to_file(
     memory_mb: int,
     board: mmap.mmap | None = None,
     ocr: str = "auto",
+    processes: int = 1,
 ) -> None:
     """Child process: extract one document and write its records (or its
     error, with the stage it happened in) as JSON to `target`; post the
-    stage reached on `board` as it goes."""
+    stage reached on `board` as it goes.  Its pages are read in `processes`
+    processes (see `reader.Reading`), while this one loads the later stages
+    if they are not loaded yet."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(
             signal.SIGINT, signal.SIG_IGN
@@ -221,14 +216,17 @@ def extract_to_file(
     post(board, STARTING)
     stop = watch_stages(board, memory_mb, out_of_memory)
     try:
-        from .extract import extract_file
+        from .reader import Reading
 
         loop = reference_loop(path)
         if loop:
             raise DocumentError(
                 path, f"damaged PDF: its objects refer to each other in a loop ({loop})"
             )
-        ex = extract_file(Path(path), ocr)
+        reading = Reading(Path(path), ocr, processes)
+        from .extract import extract_document
+
+        ex = extract_document(reading.document())
         payload: dict[str, Any] = {
             "records": ex.records,
             "checksum": checksum(ex.records),
@@ -275,18 +273,6 @@ def write_payload(target: str, payload: dict[str, Any]) -> None:
         raise SystemExit(UNWRITABLE) from None
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this worker when the batch process dies, so that a
-    killed run leaves no extraction running on."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def preload() -> None:
     """Import the extraction code once, before the workers fork: each starts
     with it loaded instead of importing it again.  An import error is left
@@ -314,13 +300,12 @@ def run_processes(
     if not jobs:
         return
     observer = observer or Observer()
-    ctx = (
-        mp.get_context("fork")
-        if "fork" in mp.get_all_start_methods()
-        else mp.get_context()
-    )
+    ctx = fork_context()
     forking = ctx.get_start_method() == "fork"
-    if forking:
+    # cores left over by fewer documents than workers read each one's pages
+    cores = min(max(1, settings.workers), os.cpu_count() or 1)
+    per_document = max(1, cores // len(jobs))
+    if forking and per_document == 1:
         preload()
     pending = list(jobs)
     running: dict[mp.Process, tuple[Path, Path, float, mmap.mmap | None]] = {}
@@ -340,8 +325,11 @@ def run_processes(
                         settings.memory_mb,
                         board,
                         settings.ocr,
+                        per_document,
                     ),
-                    daemon=True,
+                    # not a daemon, which may start no processes: it dies with
+                    # this one all the same (`die_with_parent`)
+                    daemon=False,
                 )
                 proc.start()
                 running[proc] = (

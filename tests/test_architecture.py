@@ -103,6 +103,7 @@ def test_the_reader_reads_and_nothing_more() -> None:
         "pipeline.errors",
         "pipeline.model",
         "pipeline.ocr",
+        "pipeline.processes",
     }
     assert edges["pipeline.ocr"] <= {"pipeline.errors", "pipeline.model"}
 
