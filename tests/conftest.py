@@ -1,7 +1,9 @@
-"""Shared fixtures: one extraction of the sample for every test that reads it."""
+"""Shared fixtures: one extraction of the sample, and one batch over the
+sample and the corpus documents, for every test that reads them."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "raw" / "undp-china-migrant-workers.pdf"
 GOLD = ROOT / "tests" / "gold" / "undp-china-migrant-workers"
+CORPUS = ROOT / "tests" / "corpus"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,6 +38,31 @@ def sample_output(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "output"
     result = run_pipeline("extract", str(SAMPLE), "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
+    return out
+
+
+def corpus_pdfs() -> list[Path]:
+    """The sample and each corpus document (tests/corpus/<doc_id>/<doc_id>.pdf)."""
+    return [SAMPLE] + sorted(
+        folder / f"{folder.name}.pdf" for folder in CORPUS.iterdir() if folder.is_dir()
+    )
+
+
+def extract_corpus(inbox: Path, out: Path) -> None:
+    """One batch over the sample and every corpus document copied into
+    `inbox`, as a user would run it, into `out`."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    for pdf in corpus_pdfs():
+        shutil.copy(pdf, inbox)
+    result = run_pipeline("extract", str(inbox), "--out", str(out), "--quiet")
+    if result.returncode != 0:
+        raise RuntimeError(f"the corpus batch failed: {result.stderr}")
+
+
+@pytest.fixture(scope="session")
+def corpus_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("corpus") / "output"
+    extract_corpus(tmp_path_factory.mktemp("corpus-inbox"), out)
     return out
 
 

@@ -8,38 +8,22 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLD, ROOT, SAMPLE, run_pipeline
+from tests.conftest import CORPUS, GOLD, ROOT, SAMPLE, corpus_pdfs
 
 spec = importlib.util.spec_from_file_location("score", ROOT / "tests" / "score.py")
 score = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(score)
 
-CORPUS = ROOT / "tests" / "corpus"
-DOCS = sorted([p.name for p in CORPUS.iterdir() if p.is_dir()] + [SAMPLE.stem])
+DOCS = sorted(pdf.stem for pdf in corpus_pdfs())
 MIN_F1 = 0.95
 
 
 def gold_dir(doc_id: str) -> Path:
     return GOLD if doc_id == SAMPLE.stem else CORPUS / doc_id / "gold"
-
-
-@pytest.fixture(scope="module")
-def corpus_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One batch over every corpus document, as a user would run it."""
-    inbox = tmp_path_factory.mktemp("corpus-inbox")
-    shutil.copy(SAMPLE, inbox)
-    for doc_id in DOCS:
-        if doc_id != SAMPLE.stem:
-            shutil.copy(CORPUS / doc_id / f"{doc_id}.pdf", inbox)
-    out = tmp_path_factory.mktemp("corpus") / "output"
-    result = run_pipeline("extract", str(inbox), "--out", str(out), "--quiet")
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 @pytest.fixture(scope="module")
