@@ -37,7 +37,6 @@ from .errors import shown
 from .export import RUN_FILE, output_names, write_dataset
 from .model import Record, finding, issue
 from .reports import report_files
-from .reports.review import review_files
 from .run import DocumentResult, Observer, RunSummary, Settings
 from .supervise import Ended, run_processes
 from .validate import invalid_record, schemas, validate_records
@@ -265,14 +264,12 @@ def extract_batch(
     observer.writing(tuple(settings.formats))
     extra: dict[str, bytes] = {}
     if "reports" in settings.formats:  # reports/<doc_id>.html
-        reports, failed = report_files(
-            tables, REPORTS, workers=min(settings.workers, os.cpu_count() or 1)
+        drawn = report_files(
+            tables, named, REPORTS, workers=min(settings.workers, os.cpu_count() or 1)
         )
-        extra.update(reports)
-        tables["issues"].extend(report_issues(failed, summary, tell))
-        pages, unpaged = review_files(tables, named, REPORTS)
-        extra.update(pages)
-        for doc_id, reason in unpaged.items():
+        extra.update(drawn.files)
+        tables["issues"].extend(report_issues(drawn.failed, summary, tell))
+        for doc_id, reason in drawn.unpaged.items():
             tell(f"{doc_id}: {reason}")
     extra[RUN_FILE] = summary.to_json().encode("utf-8")
     if "csv" in settings.formats:

@@ -26,7 +26,7 @@ from .grids import find_grids
 from .kinds import TABLE_KINDS
 from .layout import body_text
 from .model import Document, Record, issue
-from .nlp import money_mentions
+from .nlp import money_mentions, nlp
 from .provenance import locate, page_lines, where
 from .results import read_framework
 from .sections import Section, split_sections
@@ -34,6 +34,13 @@ from .tables import date_project_years, find_tables
 from .workplan import read_workplan
 
 COVER_PAGES = 3  # the title is looked for on the first pages
+
+
+def load_stages() -> None:
+    """Build what the stages build once per process (the spaCy pipeline
+    that finds money and dates), ahead of the first document: processes
+    forked afterwards, or one waiting for its pages, start with it built."""
+    nlp()
 
 
 def extract_document(doc: Document) -> Extraction:

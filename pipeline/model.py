@@ -9,6 +9,7 @@ records.  Nothing here touches the PDF file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Record = dict[str, Any]  # one row of a dataset table, shaped by its JSON Schema
@@ -70,12 +71,13 @@ class Edge:
 
 @dataclass
 class TextLine:
-    """Words that share a baseline, left to right."""
+    """Words that share a baseline, left to right (never changed once
+    grouped: its text and size are worked out once)."""
 
     page: int
     words: list[Word]
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The line's text with footnote marks (raised, smaller words) left out."""
         size = self.size
@@ -101,7 +103,7 @@ class TextLine:
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         """The size most of the line's characters have."""
         weights: dict[float, int] = {}

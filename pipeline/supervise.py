@@ -224,8 +224,9 @@ def extract_to_file(
                 path, f"damaged PDF: its objects refer to each other in a loop ({loop})"
             )
         reading = Reading(Path(path), ocr, processes)
-        from .extract import extract_document
+        from .extract import extract_document, load_stages
 
+        load_stages()
         ex = extract_document(reading.document())
         payload: dict[str, Any] = {
             "records": ex.records,
@@ -274,11 +275,11 @@ def write_payload(target: str, payload: dict[str, Any]) -> None:
 
 
 def preload() -> None:
-    """Import the extraction code once, before the workers fork: each starts
-    with it loaded instead of importing it again.  An import error is left
-    to the workers, which report it against each document."""
+    """Load the extraction stages once, before the workers fork: each starts
+    with them loaded instead of loading them again.  An error is left to the
+    workers, which report it against each document."""
     with contextlib.suppress(Exception):
-        importlib.import_module(".extract", __package__)
+        importlib.import_module(".extract", __package__).load_stages()
 
 
 Ended = tuple[

@@ -231,8 +231,9 @@ def test_a_document_without_work_plan_or_budget_gets_a_report_only(
 
 def test_all_documents_and_extra_files(tables, tmp_path: Path) -> None:
     written = render_document(DOC, tables, tmp_path)
-    files, failed = report_files(tables)
-    assert failed == {}
+    drawn = report_files(tables, {})
+    files = drawn.files
+    assert drawn.failed == {} and drawn.unpaged == {}
     assert files["reports/index.html"].decode("utf-8").count(f'href="{DOC}.html"') == 1
     assert sorted(files) == sorted(
         [f"reports/{p.name}" for p in written] + ["reports/index.html"]
@@ -246,9 +247,13 @@ def test_reports_are_the_same_whatever_the_number_of_processes(tables) -> None:
         for t, rows in tables.items()
     }
     both = {t: rows + second[t] for t, rows in tables.items()}
+    sources = {DOC: SAMPLE, "second": SAMPLE}
     alone, side_by_side = (
-        report_files(both, workers=1)[0],
-        report_files(both, workers=2)[0],
+        report_files(both, sources, workers=1).files,
+        report_files(both, sources, workers=2).files,
     )
     assert "reports/second.html" in alone and f"reports/{DOC}.html" in alone
+    assert (
+        f"reports/{DOC}.review.html" in alone and "reports/second-pages/1.jpg" in alone
+    )
     assert alone == side_by_side

@@ -76,14 +76,14 @@ def test_a_report_that_fails_is_an_issue_of_its_document(
 ):
     from pipeline import reports
 
-    drawn = reports.render_document
+    drawn = reports.draw_chart
 
-    def fails_for_beta(doc_id, tables, out_dir):
-        if doc_id == "beta":
+    def fails_for_beta(doc, kind, out_dir):
+        if doc.doc_id == "beta":
             raise ValueError("cannot draw this")
-        return drawn(doc_id, tables, out_dir)
+        return drawn(doc, kind, out_dir)
 
-    monkeypatch.setattr(reports, "render_document", fails_for_beta)
+    monkeypatch.setattr(reports, "draw_chart", fails_for_beta)
     out = tmp_path / "out"
     assert (
         extract([inbox, "--out", out, "--workers", "1", "--format", "csv,reports"]) == 0

@@ -11,16 +11,38 @@ timestamps, fixed PNG metadata, Agg rendering without global pyplot state).
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import tempfile
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..processes import fork_context
 from .charts import budget_chart, gantt_chart
-from .data import Tables, documents, file_stem, select
+from .data import Doc, Tables, documents, file_stem, select
 from .html import index_html, report_html
+from .review import review_files
+
+CHARTS: dict[str, Callable[[Doc, Path], Path | None]] = {
+    "workplan": gantt_chart,
+    "budget": budget_chart,
+}
+
+
+def draw_chart(doc: Doc, kind: str, out_dir: Path) -> Path | None:
+    """Draw one of the document's `CHARTS` into `out_dir`; None when it has
+    no data for it (no work plan, no budget sheet)."""
+    with (
+        warnings.catch_warnings()
+    ):  # a character the font lacks is drawn as a box, not told on stderr
+        warnings.filterwarnings(
+            "ignore", r"Glyph \d+ .* missing from font", UserWarning
+        )
+        return CHARTS[kind](doc, Path(out_dir) / f"{file_stem(doc.doc_id)}-{kind}.png")
 
 
 def render_document(
@@ -32,62 +54,110 @@ def render_document(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = select(doc_id, tables)
-    stem = file_stem(doc_id)
-    with (
-        warnings.catch_warnings()
-    ):  # a character the font lacks is drawn as a box, not told on stderr
-        warnings.filterwarnings(
-            "ignore", r"Glyph \d+ .* missing from font", UserWarning
-        )
-        gantt = gantt_chart(doc, out_dir / f"{stem}-workplan.png")
-        budget = budget_chart(doc, out_dir / f"{stem}-budget.png")
-    report = out_dir / f"{stem}.html"
+    charts = [draw_chart(doc, kind, out_dir) for kind in CHARTS]
+    report = out_dir / f"{file_stem(doc_id)}.html"
     tmp = report.with_name(f".{report.name}.tmp-{os.getpid()}")
-    tmp.write_text(report_html(doc, gantt, budget), encoding="utf-8")
+    tmp.write_text(report_html(doc, *charts), encoding="utf-8")
     os.replace(tmp, report)
-    return [p for p in (gantt, budget) if p is not None] + [report]
+    return [p for p in charts if p is not None] + [report]
 
 
-def document_report(doc_id: str, tables: Tables) -> dict[str, bytes] | str:
-    """One document's charts and report as {file name: bytes}, or why they
-    could not be drawn (one document's report must not stop the others)."""
+def chart_png(doc: Doc, kind: str) -> bytes | None | str:
+    """One chart of a document as PNG bytes, None when it has no data for
+    it, or why it could not be drawn (one chart must not stop the others)."""
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            return {
-                p.name: p.read_bytes()
-                for p in render_document(doc_id, tables, Path(tmp))
-            }
+            path = draw_chart(doc, kind, Path(tmp))
+            return path.read_bytes() if path else None
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
 
 
+@dataclass
+class Drawn:
+    """Every file the reports make, as {"<folder>/<file name>": bytes}, and
+    the documents whose report ({doc_id: reason}, an issue of the dataset)
+    or review page ({doc_id: reason}, a warning) could not be made."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    unpaged: dict[str, str] = field(default_factory=dict)
+
+
 def report_files(
-    tables: Tables, folder: str = "reports", workers: int = 1
-) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Every document's charts and report, and an `index.html` linking the
-    reports, as {"<folder>/<file name>": bytes}, ready to be written with the
-    dataset as extra files; and {doc_id: reason} for the reports that could
-    not be drawn.  Up to `workers` processes render documents side by side:
-    drawing a document's charts takes seconds."""
+    tables: Tables,
+    sources: Mapping[str, Path],
+    folder: str = "reports",
+    workers: int = 1,
+) -> Drawn:
+    """Every document's charts, report and review page (of the PDFs in
+    `sources`, by doc_id), and an `index.html` linking the reports, ready to
+    be written with the dataset as extra files.  Each chart and each review
+    page is drawn by one of up to `workers` processes: a chart takes up to a
+    second, a review page renders every page of its PDF."""
     docs = documents(tables)
-    ids, own_tables = [d.doc_id for d in docs], [d.tables for d in docs]
-    if workers > 1 and len(docs) > 1 and "fork" in mp.get_all_start_methods():
-        with ProcessPoolExecutor(
-            min(workers, len(docs)), mp_context=mp.get_context("fork")
-        ) as pool:
-            reports = list(pool.map(document_report, ids, own_tables))
-    else:
-        reports = list(map(document_report, ids, own_tables))
-    failed = {
-        doc_id: report
-        for doc_id, report in zip(ids, reports, strict=True)
-        if isinstance(report, str)
+    drawn = Drawn()
+    with task_pool(workers) as submit:
+        charts = {
+            (doc.doc_id, kind): submit(chart_png, doc, kind)
+            for doc in docs
+            for kind in CHARTS
+        }
+        reviews = {
+            doc.doc_id: submit(review_files, doc, sources[doc.doc_id], folder)
+            for doc in docs
+            if doc.doc_id in sources
+        }
+        for doc in docs:
+            files = report_of(doc, {k: charts[doc.doc_id, k].result() for k in CHARTS})
+            if isinstance(files, str):
+                drawn.failed[doc.doc_id] = files
+            else:
+                drawn.files.update({f"{folder}/{name}": b for name, b in files.items()})
+        for doc_id, review in reviews.items():
+            files = review.result()
+            if isinstance(files, str):
+                drawn.unpaged[doc_id] = files
+            else:
+                drawn.files.update(files)
+    drawn.files[f"{folder}/index.html"] = index_html(docs, drawn.failed).encode("utf-8")
+    return drawn
+
+
+def report_of(
+    doc: Doc, charts: dict[str, bytes | None | str]
+) -> dict[str, bytes] | str:
+    """A document's charts (drawn, as `chart_png` gives them) and its HTML
+    report as {file name: bytes}, or why they could not be made."""
+    broken = [chart for chart in charts.values() if isinstance(chart, str)]
+    if broken:
+        return broken[0]
+    stem = file_stem(doc.doc_id)
+    names = {
+        kind: Path(f"{stem}-{kind}.png") if png else None
+        for kind, png in charts.items()
     }
-    files = {
-        f"{folder}/{name}": content
-        for report in reports
-        if not isinstance(report, str)
-        for name, content in report.items()
-    }
-    files[f"{folder}/index.html"] = index_html(docs, failed).encode("utf-8")
-    return files, failed
+    try:
+        page = report_html(doc, *names.values())
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    files = {str(names[kind]): png for kind, png in charts.items() if png}
+    return {**files, f"{stem}.html": page.encode("utf-8")}
+
+
+@contextmanager
+def task_pool(workers: int) -> Iterator[Callable[..., Future[Any]]]:
+    """`submit(fn, *args)`: `fn` run in one of `workers` forked processes,
+    or here at once with one worker (or where processes cannot fork)."""
+    context = fork_context()
+    if workers < 2 or context.get_start_method() != "fork":
+
+        def run_here(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+            done: Future[Any] = Future()
+            done.set_result(fn(*args))
+            return done
+
+        yield run_here
+        return
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield pool.submit

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ import pypdfium2 as pdfium
 
 from ..confidence import LOW
 from ..model import Record
-from .data import Tables, documents, file_stem
+from .data import Doc, Tables, file_stem
 
 CSS = resources.files("pipeline.data").joinpath("review.css").read_text("utf-8")
 SCRIPT = resources.files("pipeline.data").joinpath("review.js").read_text("utf-8")
@@ -212,23 +211,20 @@ def review_html(
 
 
 def review_files(
-    tables: Tables, sources: Mapping[str, Path], folder: str = "reports"
-) -> tuple[dict[str, bytes], dict[str, str]]:
-    """Each document's review page and page images as {"<folder>/<name>": bytes},
-    and {doc_id: reason} for the documents whose page could not be made."""
-    files: dict[str, bytes] = {}
-    failed: dict[str, str] = {}
-    for doc in documents(tables):
-        if doc.doc_id not in sources:
-            continue
-        stem = file_stem(doc.doc_id)
-        try:
-            images = page_images(sources[doc.doc_id])
-        except Exception as exc:  # one document's page must not stop the others
-            failed[doc.doc_id] = f"its review page could not be drawn ({exc})"
-            continue
-        for number, (_, _, jpeg) in enumerate(images, 1):
-            files[f"{folder}/{stem}-pages/{number}.jpg"] = jpeg
-        page = review_html(doc.doc_id, doc.tables, [(w, h) for w, h, _ in images], stem)
-        files[f"{folder}/{stem}.review.html"] = page.encode("utf-8")
-    return files, failed
+    doc: Doc, pdf: Path, folder: str = "reports"
+) -> dict[str, bytes] | str:
+    """A document's review page and page images as {"<folder>/<name>": bytes},
+    or why they could not be made (one document's page must not stop the
+    others)."""
+    try:
+        images = page_images(pdf)
+    except Exception as exc:
+        return f"its review page could not be drawn ({exc})"
+    stem = file_stem(doc.doc_id)
+    files = {
+        f"{folder}/{stem}-pages/{number}.jpg": jpeg
+        for number, (_, _, jpeg) in enumerate(images, 1)
+    }
+    page = review_html(doc.doc_id, doc.tables, [(w, h) for w, h, _ in images], stem)
+    files[f"{folder}/{stem}.review.html"] = page.encode("utf-8")
+    return files
