@@ -10,6 +10,7 @@ complete.  Failures are not cached: they are tried again on the next run.
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import tempfile
 import time
@@ -36,7 +37,6 @@ from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
 from .errors import shown
 from .export import RUN_FILE, output_names, write_dataset
 from .model import Record, finding, issue
-from .reports import report_files
 from .run import DocumentResult, Observer, RunSummary, Settings
 from .supervise import Ended, run_processes
 from .validate import invalid_record, schemas, validate_records
@@ -232,7 +232,9 @@ def extract_batch(
     if settings.scheduler:
         ended: Iterator[Ended] = run_dask(jobs, settings, observer)
     else:
-        ended = run_processes(jobs, settings, observer, spent)
+        ended = run_processes(
+            jobs, settings, observer, spent, meanwhile=partial(load_writers, settings)
+        )
     for path, target, seconds, reason, stage in ended:
         payload = {"error": reason} if reason else read_payload(target)
         if payload is None:
@@ -264,6 +266,8 @@ def extract_batch(
     observer.writing(tuple(settings.formats))
     extra: dict[str, bytes] = {}
     if "reports" in settings.formats:  # reports/<doc_id>.html
+        from .reports import report_files
+
         drawn = report_files(
             tables, named, REPORTS, workers=min(settings.workers, os.cpu_count() or 1)
         )
@@ -278,6 +282,16 @@ def extract_batch(
     if scratch == cache:
         prune_cache(cache)
     return summary
+
+
+def load_writers(settings: Settings) -> None:
+    """Load the libraries of the chosen outputs (charts, Parquet, DuckDB:
+    seconds in all), which the batch needs only once its documents are
+    extracted: done while they are (see `run_processes`)."""
+    if "reports" in settings.formats:
+        importlib.import_module(".reports", __package__)
+    if {"parquet", "duckdb"} & set(settings.formats):
+        importlib.import_module(".columnar", __package__)
 
 
 def dataset_names() -> set[str]:

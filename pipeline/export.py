@@ -39,10 +39,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from .model import Record
 from .validate import columns, json_fields, schemas
 
@@ -53,23 +49,6 @@ LOCK = ".lock"
 DUCKDB_FILE = "prodocs.duckdb"
 RUN_FILE = "run.json"  # the batch's account of the run
 VERSION_NAME = re.compile(r"\d{8}-\d{6}-\d+-\d+")  # as new_version_dir names them
-
-
-def arrow_type(prop: dict[str, Any]) -> pa.DataType:
-    kinds = prop.get("type", "string")
-    kinds = [kinds] if isinstance(kinds, str) else kinds
-    if "integer" in kinds:
-        return pa.int64()
-    if "boolean" in kinds:
-        return pa.bool_()
-    if "number" in kinds:
-        return pa.float64()
-    return pa.string()
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    props = schemas()[table]["properties"]
-    return pa.schema([(name, arrow_type(props[name])) for name in columns(table)])
 
 
 FORMULA_START = (
@@ -123,28 +102,6 @@ def write_json(path: Path, table: str, rows: list[Record]) -> None:
             indent=1,
         )
         fh.write("\n")
-
-
-def write_parquet(path: Path, table: str, rows: list[Record]) -> None:
-    schema = arrow_schema(table)
-    data = pa.Table.from_pylist(
-        [{c: row.get(c) for c in schema.names} for row in rows], schema=schema
-    )
-    pq.write_table(data, path)
-
-
-def write_duckdb(
-    path: Path, tables: dict[str, list[Record]], parquet_dir: Path
-) -> None:
-    con = duckdb.connect(str(path))
-    try:
-        for table in sorted(tables):
-            con.execute(
-                f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)',
-                [str(parquet_dir / f"{table}.parquet")],
-            )
-    finally:
-        con.close()
 
 
 def write_dataset(
@@ -217,6 +174,9 @@ def write_files(
 ) -> None:
     parquet_dir = folder / "parquet"
     json_dir = folder / "json"
+    if formats & {"parquet", "duckdb"}:
+        # pyarrow and DuckDB take a second to load: not before they are needed
+        from .columnar import write_duckdb, write_parquet
     for table in sorted(schemas()):
         rows = tables.get(table, [])
         if "csv" in formats:

@@ -65,10 +65,11 @@ BOARD_SIZE = 64
 
 def stage_of(frames: Iterable[FrameType]) -> str | None:
     """The stage a call stack (outermost frame first) is in: the pipeline
-    module that `extract`, or a table kind's records in `kinds`, called
-    last, or `extract` itself; None before the extraction has begun."""
+    module that this one (reading), `extract`, or a table kind's records in
+    `kinds` called last, or `extract` itself; None before the extraction has
+    begun."""
     stack = [f.f_globals.get("__name__", "") for f in frames]
-    callers = {f"{__package__}.extract", f"{__package__}.kinds"}
+    callers = {__name__, f"{__package__}.extract", f"{__package__}.kinds"}
     inside = [i for i, name in enumerate(stack) if name in callers]
     if not inside:
         return None
@@ -76,7 +77,7 @@ def stage_of(frames: Iterable[FrameType]) -> str | None:
         if name.startswith(f"{__package__}."):
             module = name.rsplit(".", 1)[1]
             return STAGES.get(module, module)
-    return STAGES["extract"]
+    return None if stack[inside[-1]] == __name__ else STAGES["extract"]
 
 
 def traceback_stage(tb: TracebackType | None) -> str:
@@ -292,12 +293,14 @@ def run_processes(
     settings: Settings,
     observer: Observer | None = None,
     spent: dict[Path, float] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[Ended]:
     """Run up to `settings.workers` extraction processes at once, each with
     the time limit less the seconds already `spent` on its document; yield
     (path, target, seconds, failure reason or "", stage reached) as each
-    ends.  Workers still running when the caller stops (Ctrl-C, an error)
-    are killed."""
+    ends.  `meanwhile` is called once the first processes have started:
+    work of this process's own, done while they run.  Workers still running
+    when the caller stops (Ctrl-C, an error) are killed."""
     if not jobs:
         return
     observer = observer or Observer()
@@ -340,6 +343,9 @@ def run_processes(
                     board,
                 )
                 observer.started(path)
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             now = time.monotonic()
             next_deadline = min(
                 started + settings.timeout_s for _, _, started, _ in running.values()

@@ -163,6 +163,8 @@ def test_stage_is_the_module_extract_called_last() -> None:
     assert stage_of(stack) == "tables"
     assert stage_of(stack[:2]) == "assembling records"
     assert stage_of([Frame("pipeline.supervise")]) is None
+    reading = [Frame("pipeline.supervise"), Frame("pipeline.reader")]
+    assert stage_of([*reading, Frame("concurrent.futures._base")]) == "reading the PDF"
     assert (
         stage_of([*stack[:2], Frame("pipeline.extract"), Frame("pipeline.budget")])
         == "budget sheets"
