@@ -149,8 +149,10 @@ def git(*args: str) -> str:
 
 
 def commit() -> str:
-    """The commit profiled, and whether the pipeline differs from it."""
-    head = git("log", "-1", "--format=%h %s")[:72] or "(not a git checkout)"
+    """The last commit to change the pipeline, and whether it has changed
+    since."""
+    head = git("log", "-1", "--format=%h %s", "--", "pipeline")[:72]
+    head = head or "(not a git checkout)"
     changed = git("status", "--porcelain", "--", "pipeline")
     return head + (" + uncommitted changes to pipeline/" if changed else "")
 
@@ -160,7 +162,7 @@ def report(pdf: Path, profiler: cProfile.Profile, seconds: dict[str, float]) -> 
     return "\n".join(
         [
             f"Profile of {shortened(str(pdf))}",
-            f"commit {commit()}",
+            f"pipeline of commit {commit()}",
             f"Python {sys.version.split()[0]}",
             "",
             "Wall seconds per stage (with the profiler on):",
