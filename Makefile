@@ -46,8 +46,9 @@ fuzz: setup  ## N documents of random layouts (make fuzz N=200): rendered, extra
 notebooks: extract  ## run the example notebooks against output/ (outputs are not saved)
 	cd notebooks && PRODOC_OUTPUT=../$(OUT) ../$(VENV)/bin/jupyter-execute explore.ipynb
 
-bench: setup  ## speed and memory figures into bench/results.json
+bench: setup  ## speed and memory figures into bench/results.json, and the README's table from them
 	$(PY) bench/bench.py
+	$(PY) bench/readme_table.py
 
 score: extract  ## score output/ against the sample's answer key
 	$(PY) tests/score.py $(OUT) tests/gold/undp-china-migrant-workers
