@@ -311,7 +311,9 @@ def run_processes(
     per_document = max(1, cores // len(jobs))
     if forking and per_document == 1:
         preload()
-    pending = list(jobs)
+    # the largest files first: the last to end are then short ones, and no
+    # worker waits long on another at the end of a batch
+    pending = sorted(jobs, key=lambda job: -file_size(job[0]))
     running: dict[mp.Process, tuple[Path, Path, float, mmap.mmap | None]] = {}
     seen: dict[Path, str] = {}
     try:
@@ -386,6 +388,13 @@ def run_processes(
                 proc.kill()
         for proc in running:
             proc.join()
+
+
+def file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # unreadable: the extraction tells why
+        return 0
 
 
 def run_forked(
