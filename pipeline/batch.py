@@ -264,21 +264,22 @@ def extract_batch(
             tables[table].extend(rows)
     summary = RunSummary([results[p] for p in order], shown(out_dir), warnings=warnings)
     observer.writing(tuple(settings.formats))
-    extra: dict[str, bytes] = {}
-    if "reports" in settings.formats:  # reports/<doc_id>.html
-        from .reports import report_files
+    # the reports are drawn to disk beside the cache, then moved into the dataset
+    with tempfile.TemporaryDirectory(prefix="reports-", dir=scratch) as drawing:
+        folders: dict[str, Path] = {}
+        if "reports" in settings.formats:  # reports/<doc_id>.html
+            from .reports import report_files
 
-        drawn = report_files(
-            tables, named, REPORTS, workers=min(settings.workers, os.cpu_count() or 1)
-        )
-        extra.update(drawn.files)
-        tables["issues"].extend(report_issues(drawn.failed, summary, tell))
-        for doc_id, reason in drawn.unpaged.items():
-            tell(f"{doc_id}: {reason}")
-    extra[RUN_FILE] = summary.to_json().encode("utf-8")
-    if "csv" in settings.formats:
-        extra[DESCRIPTOR_FILE] = descriptor_bytes(list(schemas()), tables)
-    write_dataset(tables, out_dir, settings.formats, extra)
+            folders[REPORTS] = Path(drawing) / REPORTS
+            workers = min(settings.workers, os.cpu_count() or 1)
+            drawn = report_files(tables, named, folders[REPORTS], workers)
+            tables["issues"].extend(report_issues(drawn.failed, summary, tell))
+            for doc_id, reason in drawn.unpaged.items():
+                tell(f"{doc_id}: {reason}")
+        extra = {RUN_FILE: summary.to_json().encode("utf-8")}
+        if "csv" in settings.formats:
+            extra[DESCRIPTOR_FILE] = descriptor_bytes(list(schemas()), tables)
+        write_dataset(tables, out_dir, settings.formats, extra, folders)
     if scratch == cache:
         prune_cache(cache)
     return summary

@@ -34,7 +34,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -109,13 +109,20 @@ def write_dataset(
     out_dir: Path,
     formats: Iterable[str] = FORMATS,
     extra_files: dict[str, bytes] | None = None,
+    extra_folders: Mapping[str, Path] | None = None,
 ) -> Path:
-    """Write every table in every chosen format (plus `extra_files`) as a new
-    version of `out_dir`, then make it the current one; return its folder.
-    Files of `out_dir` that are not outputs, such as the cache, are kept."""
+    """Write every table in every chosen format (plus `extra_files`, and
+    `extra_folders` moved in under their names) as a new version of
+    `out_dir`, then make it the current one; return its folder.  Files of
+    `out_dir` that are not outputs, such as the cache, are kept."""
     out_dir = Path(out_dir)
     extra_files = extra_files or {}
-    ours = output_names() | {name.split("/", 1)[0] for name in extra_files}
+    extra_folders = extra_folders or {}
+    ours = (
+        output_names()
+        | {name.split("/", 1)[0] for name in extra_files}
+        | set(extra_folders)
+    )
     with output_lock(out_dir):
         foreign = foreign_outputs(out_dir, ours)
         if foreign:
@@ -127,6 +134,8 @@ def write_dataset(
         version = new_version_dir(out_dir)
         try:
             write_files(version, tables, set(formats), extra_files)
+            for name, folder in extra_folders.items():
+                shutil.move(folder, version / name)
             sync_tree(version)
             publish(version, out_dir, ours)
         except BaseException:

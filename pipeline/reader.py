@@ -31,7 +31,7 @@ from pdfplumber.utils.text import LIGATURES
 from .errors import DocumentError
 from .model import Document, Edge, Fill, Page, Word
 from .ocr import prepared, read_scan, scanned_pages
-from .processes import die_with_parent, fork_context
+from .processes import die_with_parent, fork_context, frozen_heap
 
 PAGES_PER_PROCESS = 8  # fewer pages than this are not worth a process of their own
 THIN_RULE = 2.0  # points: a filled rectangle thinner than this is a rule, not shading
@@ -108,9 +108,10 @@ class Reading:
             self.pool = ProcessPoolExecutor(
                 len(runs), mp_context=fork_context(), initializer=die_with_parent
             )
-            self.parts = [
-                self.pool.submit(read_pages, self.path, run, []) for run in runs
-            ]
+            with frozen_heap():  # the page readers fork as the runs are given
+                self.parts = [
+                    self.pool.submit(read_pages, self.path, run, []) for run in runs
+                ]
 
     def document(self) -> Document:
         """The document read; raises `DocumentError` when it cannot be."""

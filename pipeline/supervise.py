@@ -35,7 +35,7 @@ from typing import Any
 
 from .cache import checksum
 from .errors import DocumentError
-from .processes import die_with_parent, fork_context, resident_mb
+from .processes import die_with_parent, fork_context, frozen_heap, resident_mb
 from .run import Observer, Settings
 
 STAGES = {  # the pipeline module at work -> the stage as the user is told
@@ -337,7 +337,8 @@ def run_processes(
                     # this one all the same (`die_with_parent`)
                     daemon=False,
                 )
-                proc.start()
+                with frozen_heap():
+                    proc.start()
                 running[proc] = (
                     path,
                     target,

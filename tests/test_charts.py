@@ -230,28 +230,40 @@ def test_a_document_without_work_plan_or_budget_gets_a_report_only(
 
 
 def test_all_documents_and_extra_files(tables, tmp_path: Path) -> None:
-    written = render_document(DOC, tables, tmp_path)
-    drawn = report_files(tables, {})
-    files = drawn.files
+    written = render_document(DOC, tables, tmp_path / "one")
+    drawn = report_files(tables, {}, tmp_path / "batch" / "reports")
+    files = folder_files(tmp_path / "batch")
     assert drawn.failed == {} and drawn.unpaged == {}
     assert files["reports/index.html"].decode("utf-8").count(f'href="{DOC}.html"') == 1
     assert sorted(files) == sorted(
         [f"reports/{p.name}" for p in written] + ["reports/index.html"]
     )
+    for path in written:  # the same bytes as the document's report drawn alone
+        assert files[f"reports/{path.name}"] == path.read_bytes(), path.name
     assert files[f"reports/{DOC}-budget.png"][:8] == PNG_SIGNATURE
 
 
-def test_reports_are_the_same_whatever_the_number_of_processes(tables) -> None:
+def folder_files(folder: Path) -> dict[str, bytes]:
+    """{path relative to `folder`: bytes} of every file below it."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_reports_are_the_same_whatever_the_number_of_processes(
+    tables, tmp_path: Path
+) -> None:
     second = {
         t: [{**r, "doc_id": "second"} for r in rows if r.get("doc_id") == DOC]
         for t, rows in tables.items()
     }
     both = {t: rows + second[t] for t, rows in tables.items()}
     sources = {DOC: SAMPLE, "second": SAMPLE}
-    alone, side_by_side = (
-        report_files(both, sources, workers=1).files,
-        report_files(both, sources, workers=2).files,
-    )
+    report_files(both, sources, tmp_path / "1" / "reports", workers=1)
+    report_files(both, sources, tmp_path / "2" / "reports", workers=2)
+    alone, side_by_side = folder_files(tmp_path / "1"), folder_files(tmp_path / "2")
     assert "reports/second.html" in alone and f"reports/{DOC}.html" in alone
     assert (
         f"reports/{DOC}.review.html" in alone and "reports/second-pages/1.jpg" in alone

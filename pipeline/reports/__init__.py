@@ -12,7 +12,6 @@ timestamps, fixed PNG metadata, Agg rendering without global pyplot state).
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..processes import fork_context
+from ..processes import fork_context, frozen_heap
 from .charts import budget_chart, gantt_chart
 from .data import Doc, Tables, documents, file_stem, select
 from .html import index_html, report_html
@@ -62,44 +61,41 @@ def render_document(
     return [p for p in charts if p is not None] + [report]
 
 
-def chart_png(doc: Doc, kind: str) -> bytes | None | str:
-    """One chart of a document as PNG bytes, None when it has no data for
-    it, or why it could not be drawn (one chart must not stop the others)."""
+def chart_file(doc: Doc, kind: str, folder: Path) -> tuple[Path | None, str]:
+    """One chart of a document drawn into `folder` (None when it has no data
+    for it), and why it could not be drawn ("" when it was: one chart must
+    not stop the others)."""
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = draw_chart(doc, kind, Path(tmp))
-            return path.read_bytes() if path else None
+        return draw_chart(doc, kind, folder), ""
     except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
+        return None, f"{type(exc).__name__}: {exc}"
 
 
 @dataclass
 class Drawn:
-    """Every file the reports make, as {"<folder>/<file name>": bytes}, and
-    the documents whose report ({doc_id: reason}, an issue of the dataset)
-    or review page ({doc_id: reason}, a warning) could not be made."""
+    """The documents whose report ({doc_id: reason}, an issue of the
+    dataset) or review page ({doc_id: reason}, a warning) could not be made."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     unpaged: dict[str, str] = field(default_factory=dict)
 
 
 def report_files(
-    tables: Tables,
-    sources: Mapping[str, Path],
-    folder: str = "reports",
-    workers: int = 1,
+    tables: Tables, sources: Mapping[str, Path], folder: Path, workers: int = 1
 ) -> Drawn:
-    """Every document's charts, report and review page (of the PDFs in
-    `sources`, by doc_id), and an `index.html` linking the reports, ready to
-    be written with the dataset as extra files.  Each chart and each review
-    page is drawn by one of up to `workers` processes: a chart takes up to a
-    second, a review page renders every page of its PDF."""
+    """Draw into `folder` every document's charts, report and review page (of
+    the PDFs in `sources`, by doc_id), and an `index.html` linking the
+    reports; files go to disk as they are drawn, so that memory does not
+    grow with the batch.  Each chart and each review page is drawn by one
+    of up to `workers` processes: a chart takes up to a second, a review
+    page renders every page of its PDF."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     docs = documents(tables)
     drawn = Drawn()
     with task_pool(workers) as submit:
         charts = {
-            (doc.doc_id, kind): submit(chart_png, doc, kind)
+            (doc.doc_id, kind): submit(chart_file, doc, kind, folder)
             for doc in docs
             for kind in CHARTS
         }
@@ -109,40 +105,34 @@ def report_files(
             if doc.doc_id in sources
         }
         for doc in docs:
-            files = report_of(doc, {k: charts[doc.doc_id, k].result() for k in CHARTS})
-            if isinstance(files, str):
-                drawn.failed[doc.doc_id] = files
-            else:
-                drawn.files.update({f"{folder}/{name}": b for name, b in files.items()})
+            done = {kind: charts[doc.doc_id, kind].result() for kind in CHARTS}
+            if reason := report_of(doc, done, folder):
+                drawn.failed[doc.doc_id] = reason
         for doc_id, review in reviews.items():
-            files = review.result()
-            if isinstance(files, str):
-                drawn.unpaged[doc_id] = files
-            else:
-                drawn.files.update(files)
-    drawn.files[f"{folder}/index.html"] = index_html(docs, drawn.failed).encode("utf-8")
+            if reason := review.result():
+                drawn.unpaged[doc_id] = reason
+    (folder / "index.html").write_bytes(index_html(docs, drawn.failed).encode("utf-8"))
     return drawn
 
 
 def report_of(
-    doc: Doc, charts: dict[str, bytes | None | str]
-) -> dict[str, bytes] | str:
-    """A document's charts (drawn, as `chart_png` gives them) and its HTML
-    report as {file name: bytes}, or why they could not be made."""
-    broken = [chart for chart in charts.values() if isinstance(chart, str)]
-    if broken:
-        return broken[0]
-    stem = file_stem(doc.doc_id)
-    names = {
-        kind: Path(f"{stem}-{kind}.png") if png else None
-        for kind, png in charts.items()
-    }
-    try:
-        page = report_html(doc, *names.values())
-    except Exception as exc:
-        return f"{type(exc).__name__}: {exc}"
-    files = {str(names[kind]): png for kind, png in charts.items() if png}
-    return {**files, f"{stem}.html": page.encode("utf-8")}
+    doc: Doc, charts: dict[str, tuple[Path | None, str]], folder: Path
+) -> str:
+    """Write a document's HTML report beside its charts (as `chart_file`
+    drew them); or, when one could not be drawn or the report cannot be
+    made, remove the charts and return why."""
+    reason = next((why for _, why in charts.values() if why), "")
+    if not reason:
+        try:
+            page = report_html(doc, *(path for path, _ in charts.values()))
+            (folder / f"{file_stem(doc.doc_id)}.html").write_bytes(page.encode("utf-8"))
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+    if reason:
+        for path, _ in charts.values():
+            if path is not None:
+                path.unlink(missing_ok=True)
+    return reason
 
 
 @contextmanager
@@ -159,5 +149,5 @@ def task_pool(workers: int) -> Iterator[Callable[..., Future[Any]]]:
 
         yield run_here
         return
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with frozen_heap(), ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield pool.submit

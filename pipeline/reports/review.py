@@ -210,21 +210,18 @@ def review_html(
 """
 
 
-def review_files(
-    doc: Doc, pdf: Path, folder: str = "reports"
-) -> dict[str, bytes] | str:
-    """A document's review page and page images as {"<folder>/<name>": bytes},
-    or why they could not be made (one document's page must not stop the
+def review_files(doc: Doc, pdf: Path, folder: Path) -> str:
+    """Write a document's review page and its page images into `folder`;
+    "" or why they could not be made (one document's page must not stop the
     others)."""
     try:
         images = page_images(pdf)
     except Exception as exc:
         return f"its review page could not be drawn ({exc})"
     stem = file_stem(doc.doc_id)
-    files = {
-        f"{folder}/{stem}-pages/{number}.jpg": jpeg
-        for number, (_, _, jpeg) in enumerate(images, 1)
-    }
+    (folder / f"{stem}-pages").mkdir(exist_ok=True)
+    for number, (_, _, jpeg) in enumerate(images, 1):
+        (folder / f"{stem}-pages" / f"{number}.jpg").write_bytes(jpeg)
     page = review_html(doc.doc_id, doc.tables, [(w, h) for w, h, _ in images], stem)
-    files[f"{folder}/{stem}.review.html"] = page.encode("utf-8")
-    return files
+    (folder / f"{stem}.review.html").write_bytes(page.encode("utf-8"))
+    return ""
