@@ -7,7 +7,7 @@ OUT    ?= output
 ARGS   ?=
 N      ?= 200
 
-.PHONY: setup setup-ocr extract test test-fast lint fuzz score notebooks bench clean
+.PHONY: setup setup-ocr extract test test-fast lint fuzz score notebooks bench profile clean
 
 STAMP  := $(VENV)/.installed
 
@@ -49,6 +49,9 @@ notebooks: extract  ## run the example notebooks against output/ (outputs are no
 bench: setup  ## speed and memory figures into bench/results.json, and the README's table from them
 	$(PY) bench/bench.py
 	$(PY) bench/readme_table.py
+
+profile: setup  ## where one document's time goes (cProfile of the sample) into bench/profile-after.txt
+	$(PY) bench/profile.py --label after
 
 score: extract  ## score output/ against the sample's answer key
 	$(PY) tests/score.py $(OUT) tests/gold/undp-china-migrant-workers
