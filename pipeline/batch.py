@@ -35,7 +35,7 @@ from .cluster import run_dask
 from .corrections import apply_corrections
 from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
 from .errors import shown
-from .export import RUN_FILE, output_names, write_dataset
+from .export import RUN_FILE, output_names, write_dataset, write_tables
 from .model import Record, finding, issue
 from .run import DocumentResult, Observer, RunSummary, Settings
 from .supervise import Ended, run_processes
@@ -264,22 +264,28 @@ def extract_batch(
             tables[table].extend(rows)
     summary = RunSummary([results[p] for p in order], shown(out_dir), warnings=warnings)
     observer.writing(tuple(settings.formats))
-    # the reports are drawn to disk beside the cache, then moved into the dataset
-    with tempfile.TemporaryDirectory(prefix="reports-", dir=scratch) as drawing:
-        folders: dict[str, Path] = {}
+    # the dataset is prepared beside the cache, then moved in (see write_dataset)
+    with tempfile.TemporaryDirectory(prefix="dataset-", dir=scratch) as folder:
+        prepared = Path(folder)
+        write = partial(write_tables, prepared, tables, settings.formats)
         if "reports" in settings.formats:  # reports/<doc_id>.html
             from .reports import report_files
 
-            folders[REPORTS] = Path(drawing) / REPORTS
             workers = min(settings.workers, os.cpu_count() or 1)
-            drawn = report_files(tables, named, folders[REPORTS], workers)
-            tables["issues"].extend(report_issues(drawn.failed, summary, tell))
+            drawn = report_files(
+                tables, named, prepared / REPORTS, workers, meanwhile=write
+            )
+            if drawn.failed:  # an issue more: the tables written again
+                tables["issues"].extend(report_issues(drawn.failed, summary, tell))
+                write()
             for doc_id, reason in drawn.unpaged.items():
                 tell(f"{doc_id}: {reason}")
+        else:
+            write()
         extra = {RUN_FILE: summary.to_json().encode("utf-8")}
         if "csv" in settings.formats:
             extra[DESCRIPTOR_FILE] = descriptor_bytes(list(schemas()), tables)
-        write_dataset(tables, out_dir, settings.formats, extra, folders)
+        write_dataset(prepared, out_dir, extra)
     if scratch == cache:
         prune_cache(cache)
     return summary

@@ -47,7 +47,7 @@ def write_duckdb(
     try:
         for table in sorted(tables):
             con.execute(
-                f'CREATE TABLE "{table}" AS SELECT * FROM read_parquet(?)',
+                f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM read_parquet(?)',
                 [str(parquet_dir / f"{table}.parquet")],
             )
     finally:

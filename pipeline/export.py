@@ -34,7 +34,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -105,23 +105,18 @@ def write_json(path: Path, table: str, rows: list[Record]) -> None:
 
 
 def write_dataset(
-    tables: dict[str, list[Record]],
-    out_dir: Path,
-    formats: Iterable[str] = FORMATS,
-    extra_files: dict[str, bytes] | None = None,
-    extra_folders: Mapping[str, Path] | None = None,
+    prepared: Path, out_dir: Path, extra_files: dict[str, bytes] | None = None
 ) -> Path:
-    """Write every table in every chosen format (plus `extra_files`, and
-    `extra_folders` moved in under their names) as a new version of
-    `out_dir`, then make it the current one; return its folder.  Files of
-    `out_dir` that are not outputs, such as the cache, are kept."""
+    """Make what is `prepared` (the tables as `write_tables` writes them,
+    folders such as the reports: its entries are moved, so it is best on the
+    file system of `out_dir`) and `extra_files` a new version of `out_dir`,
+    then the current one; return its folder.  Files of `out_dir` that are
+    not outputs, such as the cache, are kept."""
     out_dir = Path(out_dir)
     extra_files = extra_files or {}
-    extra_folders = extra_folders or {}
+    entries = sorted(entry.name for entry in Path(prepared).iterdir())
     ours = (
-        output_names()
-        | {name.split("/", 1)[0] for name in extra_files}
-        | set(extra_folders)
+        output_names() | {name.split("/", 1)[0] for name in extra_files} | set(entries)
     )
     with output_lock(out_dir):
         foreign = foreign_outputs(out_dir, ours)
@@ -133,9 +128,12 @@ def write_dataset(
         remove_leftovers(out_dir)
         version = new_version_dir(out_dir)
         try:
-            write_files(version, tables, set(formats), extra_files)
-            for name, folder in extra_folders.items():
-                shutil.move(folder, version / name)
+            for name in entries:
+                shutil.move(Path(prepared) / name, version / name)
+            for name, content in extra_files.items():
+                target = version / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
             sync_tree(version)
             publish(version, out_dir, ours)
         except BaseException:
@@ -175,12 +173,12 @@ def is_run_file(path: Path) -> bool:
     return isinstance(run, dict) and {"version", "counts", "documents"} <= set(run)
 
 
-def write_files(
-    folder: Path,
-    tables: dict[str, list[Record]],
-    formats: set[str],
-    extra_files: dict[str, bytes],
+def write_tables(
+    folder: Path, tables: dict[str, list[Record]], formats: Iterable[str]
 ) -> None:
+    """Every table in each of the chosen `formats` into `folder` (written
+    again over what an earlier call wrote there)."""
+    formats = set(formats)
     parquet_dir = folder / "parquet"
     json_dir = folder / "json"
     if formats & {"parquet", "duckdb"}:
@@ -202,10 +200,6 @@ def write_files(
         )
         if "parquet" not in formats:
             shutil.rmtree(parquet_dir)
-    for name, content in extra_files.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
 
 
 # -------------------------------------------------------------- versions and the switch

@@ -81,14 +81,20 @@ class Drawn:
 
 
 def report_files(
-    tables: Tables, sources: Mapping[str, Path], folder: Path, workers: int = 1
+    tables: Tables,
+    sources: Mapping[str, Path],
+    folder: Path,
+    workers: int = 1,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Drawn:
     """Draw into `folder` every document's charts, report and review page (of
     the PDFs in `sources`, by doc_id), and an `index.html` linking the
     reports; files go to disk as they are drawn, so that memory does not
     grow with the batch.  Each chart and each review page is drawn by one
     of up to `workers` processes: a chart takes up to a second, a review
-    page renders every page of its PDF."""
+    page renders every page of its PDF.  `meanwhile` is called once every
+    drawing is handed out: work of the caller's own, done while they are
+    drawn."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     docs = documents(tables)
@@ -104,6 +110,8 @@ def report_files(
             for doc in docs
             if doc.doc_id in sources
         }
+        if meanwhile is not None:
+            meanwhile()
         for doc in docs:
             done = {kind: charts[doc.doc_id, kind].result() for kind in CHARTS}
             if reason := report_of(doc, done, folder):
