@@ -24,6 +24,7 @@ from typing import Any
 
 from .cache import (
     CACHE_DIR,
+    PREPARED,
     cache_key,
     cache_miss,
     file_sha,
@@ -265,7 +266,8 @@ def extract_batch(
     summary = RunSummary([results[p] for p in order], shown(out_dir), warnings=warnings)
     observer.writing(tuple(settings.formats))
     # the dataset is prepared beside the cache, then moved in (see write_dataset)
-    with tempfile.TemporaryDirectory(prefix="dataset-", dir=scratch) as folder:
+    prefix = PREPARED.format(pid=os.getpid())
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=scratch) as folder:
         prepared = Path(folder)
         write = partial(write_tables, prepared, tables, settings.formats)
         if "reports" in settings.formats:  # reports/<doc_id>.html

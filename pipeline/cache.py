@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +24,8 @@ CACHE_DIR = ".cache"
 CACHE_FILE = re.compile(
     r"[0-9a-f]{32}-[0-9a-f]{16}\.json(?:\.part-(\d+))?"
 )  # as cache_key names them
+PREPARED = "dataset-{pid}-"  # a run's dataset being prepared (batch), a folder
+PREPARED_NAME = re.compile(r"dataset-(\d+)-\w+")
 
 
 @lru_cache(maxsize=1)
@@ -120,9 +123,15 @@ def sound(payload: dict[str, Any]) -> bool:
 
 def prune_cache(cache: Path) -> None:
     """Drop cache files made by other versions of the code, and the partial
-    files of workers that are gone (another run's may still be writing)."""
+    files of workers and datasets of runs that are gone (another run's may
+    still be writing)."""
     suffix = f"-{code_fingerprint()}.json"
     for entry in cache.iterdir():
+        if (prepared := PREPARED_NAME.fullmatch(entry.name)) and not alive(
+            int(prepared[1])
+        ):  # a dataset a killed run was preparing
+            shutil.rmtree(entry, ignore_errors=True)
+            continue
         match = CACHE_FILE.fullmatch(entry.name)
         if match is None:
             continue

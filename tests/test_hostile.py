@@ -257,8 +257,17 @@ def test_pruning_leaves_the_files_of_running_extractions(inbox, tmp_path):
     )  # left by a process that is gone
     for part in (running, killed):
         part.write_text("{")
+    # datasets being prepared: by this live process, and by one killed meanwhile
+    preparing = out / ".cache" / f"dataset-{os.getpid()}-a1b2_c3"
+    abandoned = out / ".cache" / f"dataset-{int(ended.stdout)}-x9y8_z7"
+    for folder in (preparing, abandoned):
+        (folder / "reports").mkdir(parents=True)
+        (folder / "reports" / "index.html").write_text("<html>")
     assert extract([inbox, "--out", out, "--format", "csv"]) == 0
     assert running.exists() and not killed.exists()
+    assert preparing.exists() and not abandoned.exists()
+    # the run's own dataset, once moved in, leaves nothing behind
+    assert [p for p in (out / ".cache").iterdir() if p.is_dir()] == [preparing]
 
 
 # ----------------------------------------------- a cache entry that parses but is wrong

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..processes import fork_context, frozen_heap
+from ..processes import die_with_parent, fork_context, frozen_heap
 from .charts import budget_chart, gantt_chart
 from .data import Doc, Tables, documents, file_stem, select
 from .html import index_html, report_html
@@ -157,5 +157,10 @@ def task_pool(workers: int) -> Iterator[Callable[..., Future[Any]]]:
 
         yield run_here
         return
-    with frozen_heap(), ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with (
+        frozen_heap(),
+        ProcessPoolExecutor(
+            workers, mp_context=context, initializer=die_with_parent
+        ) as pool,
+    ):
         yield pool.submit
