@@ -81,6 +81,16 @@ class PagesRead:
         default_factory=list
     )  # page, as OCR read it, as taken
 
+    @staticmethod
+    def joined(parts: list[PagesRead]) -> PagesRead:
+        """Runs of pages read apart, as one reading of them all in order."""
+        return PagesRead(
+            [page for part in parts for page in part.pages],
+            sum(part.pictures for part in parts),
+            sum(part.ocr_seconds for part in parts),
+            [repair for part in parts for repair in part.repairs],
+        )
+
 
 class Reading:
     """A PDF being read.  The file is checked at once (a `DocumentError`
@@ -120,11 +130,7 @@ class Reading:
             if self.pool is None:
                 read = read_pages(path, None, self.scans)
             else:
-                parts = [part.result() for part in self.parts]
-                read = PagesRead(
-                    [page for part in parts for page in part.pages],
-                    sum(part.pictures for part in parts),
-                )
+                read = PagesRead.joined([part.result() for part in self.parts])
         except DocumentError:
             raise
         except Exception as exc:  # pdfminer raises many unrelated types
