@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .geometry import cell_shade, group_lines
 from .labels import (
@@ -40,6 +41,8 @@ HEADER_GROUP_GAP = 0.6  # ... and, within a header line already found, column he
 ROW_GAP = 0.55  # a line gap wider than this share of the font size starts a new row
 HEADER_GAP = 1.5  # header lines closer than this many font sizes belong together
 LABEL_VALUE = re.compile(r"^[^\W\d][\w ]{0,30}:\s+\S")  # `Baseline: Communities ...`
+LEAD_SLACK = 0.5  # points: lines this close to one leading are set at it
+SPACE_SHARE = 0.25  # a word space, as a share of the type size
 TABLE_END_GAP = 3.0  # a gap wider than this many font sizes ends the table
 # an unruled table ending below this share of the page height may go on overleaf
 TABLE_RUNS_ON = 0.75
@@ -478,9 +481,11 @@ def opens_row(line: TextLine, cols: list[float], roles: list[str | None]) -> boo
     return False
 
 
-def carries_on(upper: str, lower: str) -> bool:
+def carries_on(upper: str, lower: str, wrapped: bool = False) -> bool:
     """Whether `lower` continues the text of the cell above it (a wrapped
-    line that landed on the next row) rather than opening a new entry."""
+    line that landed on the next row) rather than opening a new entry; set
+    out as a wrapped line (`wrapped`, see `wraps_into`), any text but a
+    label or a value does."""
     upper, lower = upper.rstrip(), lower.lstrip()
     if (
         not upper
@@ -492,12 +497,33 @@ def carries_on(upper: str, lower: str) -> bool:
         return False  # a mark, code or amount is an entry of its own (`x` under `x`)
     last = upper.split()[-1].lower()
     return (
-        lower[0].islower()
+        wrapped
+        or lower[0].islower()
         or bool(BARE_OUTPUT_LABEL.match(upper) and not OUTPUT_NUMBER.match(lower))
         or upper.count("(") > upper.count(")")
         or upper.endswith((",", "-", "/", "&"))
         or last in CONNECTORS
     )
+
+
+def wraps_into(upper: list[Word], lower: list[Word], right: float) -> bool:
+    """Whether the words `lower` of a column are the rest of a paragraph
+    wrapped from the words `upper` above them: the upper lines (two or more)
+    are set at one leading, the lower text starts one leading below the
+    last of them, and its first word would not have fitted at the end of
+    that line in a column whose text reaches `right` at the furthest."""
+    above, below = group_lines(upper, 0), group_lines(lower, 0)
+    if len(above) < 2 or not below:
+        return False
+    leads = [b.top - a.top for a, b in pairwise(above)]
+    lead = leads[-1]
+    if max(leads) - min(leads) > LEAD_SLACK:
+        return False
+    if abs(below[0].top - above[-1].top - lead) > LEAD_SLACK:
+        return False
+    first = below[0].words[0]
+    space = SPACE_SHARE * first.size
+    return above[-1].x1 + space + (first.x1 - first.x0) > right
 
 
 def row_edge_above(body: list[TextLine], i: int) -> float:
@@ -576,6 +602,10 @@ def build_text_grid(
         else []
     )
     spanned = {c for cell in cells for c in range(cell.col, cell.col + cell.col_span)}
+    rights: dict[int, float] = {}  # how far the body's text reaches in each column
+    for (r, c), ws in members.items():
+        if r >= n_header:
+            rights[c] = max(rights.get(c, 0.0), *(w.x1 for w in ws))
     for c in range(len(cols) - 1):
         r = 1 if c in spanned else 0
         while r < len(row_edges) - 1:
@@ -584,7 +614,10 @@ def build_text_grid(
                 end < len(row_edges) - 1
                 and (r >= n_header or c not in spanned and end < n_header)
                 and (
-                    end < n_header or joins_below(c, end, texts, cols, row_edges, rules)
+                    end < n_header
+                    or joins_below(
+                        c, end, texts, cols, row_edges, rules, members, rights
+                    )
                 )
             ):
                 end += 1
@@ -639,13 +672,19 @@ def joins_below(
     cols: list[float],
     row_edges: list[float],
     rules: list[tuple[float, float, float]],
+    members: dict[tuple[int, int], list[Word]],
+    rights: dict[int, float],
 ) -> bool:
     """Whether the cell of column `c` in `row` is the same cell as the one
     above: no rule crosses the column at the edge between them, and the
-    text carries on (or the lower part is empty)."""
+    text carries on (or the lower part is empty).  `members` are the words
+    of each (row, column), `rights` how far each column's text reaches."""
     if rules:
         y = row_edges[row]
         mid = (cols[c] + cols[c + 1]) / 2
         return not any(abs(ry - y) < 1.5 and x0 <= mid <= x1 for x0, x1, ry in rules)
     above, below = texts.get((row - 1, c), ""), texts.get((row, c), "")
-    return bool(above) and carries_on(above, below)
+    wrapped = wraps_into(
+        members.get((row - 1, c), []), members.get((row, c), []), rights.get(c, 0.0)
+    )
+    return bool(above) and carries_on(above, below, wrapped)

@@ -32,7 +32,8 @@ from tests.synth.templates.common import header_grid
 # foot of the page before its table), 1 (browser, annual plans whose header stands at a
 # page foot, totals naming their year), 197 (the funding sentence broken over a page on
 # `and`), 3090 (quarter labels broken under their years, a risk number broken over two
-# lines, an activity's text run on overleaf beside a budget line of its own).
+# lines, an activity's text run on overleaf beside a budget line of its own), 3006
+# (unruled budget whose activity text wraps onto the rows of its later budget lines).
 SEEDS = (
     13,
     147,
@@ -54,6 +55,7 @@ SEEDS = (
     1,
     197,
     3090,
+    3006,
 )
 
 

@@ -15,7 +15,7 @@ from pipeline.document import (
 )
 from pipeline.labels import header_role, is_grand_total, is_total, is_year_caption
 from pipeline.layout import FOOTNOTE_START
-from pipeline.model import Edge
+from pipeline.model import Edge, Word
 from pipeline.nlp import money_mentions, target_timing
 from pipeline.numbers import parse_amount
 from pipeline.reader import cut_at_rules
@@ -28,7 +28,7 @@ from pipeline.results import (
 )
 from pipeline.tables import activity_id, money, own_role
 from pipeline.text import split_items, split_parties
-from pipeline.textgrid import carries_on
+from pipeline.textgrid import carries_on, wraps_into
 
 pytestmark = pytest.mark.fast
 
@@ -194,6 +194,45 @@ def test_a_cell_carries_on_only_with_running_text(
     upper: str, lower: str, joined: bool
 ) -> None:
     assert carries_on(upper, lower) is joined
+
+
+def set_lines(lines: list[str], top: float, lead: float = 10.0) -> list[Word]:
+    """Words of `lines` set left-aligned at x 100, one `lead` apart, 2.5 pt
+    a letter and a space between words."""
+    words = []
+    for i, line in enumerate(lines):
+        x = 100.0
+        for text in line.split():
+            y = top + i * lead
+            words.append(Word(text, x, x + 2.5 * len(text), y, y + 8, "F", 8.0))
+            x += 2.5 * len(text) + 2.0
+    return words
+
+
+@pytest.mark.parametrize(
+    ("lower_top", "lower", "right", "wrapped"),
+    [
+        (120.0, ["Wildlife Authority"], 195.0, True),  # one leading on, no room above
+        (124.0, ["Wildlife Authority"], 195.0, False),  # a gap: a row of its own
+        (120.0, ["Wildlife Authority"], 260.0, False),  # it would have fitted above
+        (120.0, ["GMS"], 195.0, False),  # a short word fits: the line did not wrap
+    ],
+    ids=["wrapped", "row-gap", "room-left", "short-word"],
+)
+def test_a_capitalised_line_is_the_rest_of_a_cell_only_where_it_wrapped(
+    lower_top: float, lower: list[str], right: float, wrapped: bool
+) -> None:
+    upper = set_lines(
+        ["Support a study tour on buffer", "zone livelihoods for officials of"], 100.0
+    )
+    assert wraps_into(upper, set_lines(lower, lower_top), right) is wrapped
+    # and only wrapping joins such a line to the cell above
+    assert carries_on("zone livelihoods for officials of the", "Wildlife", wrapped)
+
+
+def test_a_label_or_a_value_never_carries_on_even_where_it_wrapped() -> None:
+    assert not carries_on("Support a study tour for the", "Activity 3.2.2 Train", True)
+    assert not carries_on("Support a study tour for the", "25,000", True)
 
 
 @pytest.mark.parametrize(
