@@ -17,7 +17,16 @@ from .labels import is_total
 from .model import Region
 from .reference import vocabulary
 from .sections import Section
-from .tables import Row, Table, activity_id, money, outcome_of, output_of
+from .tables import (
+    Row,
+    Table,
+    activity_id,
+    labelled_amounts,
+    money,
+    outcome_of,
+    output_of,
+    source_part,
+)
 from .text import flatten, normalise_label, split_items, split_parties
 
 OUTCOME_LABEL = re.compile(
@@ -117,6 +126,7 @@ def read_framework_table(table: Table, fw: Framework) -> None:
     output: OutputDraft | None = None
     activity: ActivityDraft | None = None
     seen_amount_cells: set[int] = set()
+    totalled: set[int] = set()  # outputs whose amount cell printed their total
     for row in table.rows:
         if not any(t.strip() for t in row.cells):
             continue
@@ -187,9 +197,15 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             and row.cell_ids[amount_col.index] not in seen_amount_cells
         ):
             seen_amount_cells.add(row.cell_ids[amount_col.index])
-            value = money(flatten(row.get(amount_col)), amount_col)
+            cell = flatten(row.get(amount_col))
+            value = money(cell, amount_col)
             if value is not None and in_output:
-                output.budget = (output.budget or 0) + value
+                if id(output) not in totalled or not source_part(cell):
+                    output.budget = (output.budget or 0) + value
+                if any(
+                    label.startswith("total") for label, _ in labelled_amounts(cell)
+                ):
+                    totalled.add(id(output))  # its sources follow, in cells below
             elif value is not None:
                 fw.other_budget += value
         text = act_text

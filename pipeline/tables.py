@@ -685,13 +685,29 @@ LABELLED_AMOUNT = re.compile(
 )
 
 
-def labelled_total(text: str) -> Decimal | None:
-    """`Total: USD 300,000 UNDP: 100,000 Donor: 200,000` -> 300000;
-    `UNDP: 100,000 Donor: 200,000` -> 300000; None for other text."""
-    parts = [
+def labelled_amounts(text: str) -> list[tuple[str, Decimal | None]]:
+    """(label, amount) of each labelled amount in `text`."""
+    return [
         (normalise_label(label), parse_amount(amount))
         for label, amount in LABELLED_AMOUNT.findall(flatten(text))
     ]
+
+
+def source_part(text: str) -> bool:
+    """Whether `text` gives amounts by their source (`Government: 37,500`)
+    and no total: the part of a total printed above it."""
+    parts = labelled_amounts(text)
+    return (
+        bool(parts)
+        and parse_amount(text) is None
+        and all(label and not label.startswith("total") for label, _ in parts)
+    )
+
+
+def labelled_total(text: str) -> Decimal | None:
+    """`Total: USD 300,000 UNDP: 100,000 Donor: 200,000` -> 300000;
+    `UNDP: 100,000 Donor: 200,000` -> 300000; None for other text."""
+    parts = labelled_amounts(text)
     if (
         len(parts) < 2
         and not any(label.startswith("total") for label, _ in parts)

@@ -41,6 +41,7 @@ HEADER_GROUP_GAP = 0.6  # ... and, within a header line already found, column he
 ROW_GAP = 0.55  # a line gap wider than this share of the font size starts a new row
 HEADER_GAP = 1.5  # header lines closer than this many font sizes belong together
 LABEL_VALUE = re.compile(r"^[^\W\d][\w ]{0,30}:\s+\S")  # `Baseline: Communities ...`
+AWAITING_VALUE = re.compile(r"(:|\b(?:USD|US\$|\$)\)?|\((?:USD|US\$|\$)\))\s*$", re.I)
 LEAD_SLACK = 0.5  # points: lines this close to one leading are set at it
 SPACE_SHARE = 0.25  # a word space, as a share of the type size
 TABLE_END_GAP = 3.0  # a gap wider than this many font sizes ends the table
@@ -481,12 +482,20 @@ def opens_row(line: TextLine, cols: list[float], roles: list[str | None]) -> boo
     return False
 
 
+def awaits_value(text: str) -> bool:
+    """Text ending in a label whose value is printed after it: `Total:`,
+    `Total: USD`, `Government (US$)`."""
+    return bool(AWAITING_VALUE.search(text))
+
+
 def carries_on(upper: str, lower: str, wrapped: bool = False) -> bool:
     """Whether `lower` continues the text of the cell above it (a wrapped
     line that landed on the next row) rather than opening a new entry; set
     out as a wrapped line (`wrapped`, see `wraps_into`), any text but a
     label or a value does."""
     upper, lower = upper.rstrip(), lower.lstrip()
+    if upper and lower and awaits_value(upper) and not ID_IN_CELL.match(lower):
+        return True  # the value of the label above
     if (
         not upper
         or not lower
@@ -570,11 +579,24 @@ def build_text_grid(
     if len({round(y) for _, _, y in rules}) >= 2:
         edges = sorted({round(y, 1) for _, _, y in rules})
     else:
-        edges = [
-            row_edge_above(body, i)
-            for i in range(1, len(body))
-            if opens_row(body[i], cols, roles)
-        ]
+        edges = []
+        above: dict[int, tuple[str, int]] = {}  # column -> its last text, its line
+        for i, line in enumerate(body):
+            cells = line_cells(line, cols)
+            if i and opens_row(line, cols, roles):
+                # a value printed under its label (`Total: USD` over `230,000`)
+                # opens its row at the label
+                start = min(
+                    (
+                        at
+                        for k, (text, at) in above.items()
+                        if k in cells and awaits_value(text)
+                    ),
+                    default=i,
+                )
+                if start:
+                    edges.append(row_edge_above(body, start))
+            above.update({k: (text, i) for k, text in cells.items()})
     row_edges = sorted(
         {round(top, 1), *sub_top, round(body_top, 1), *edges, round(bottom, 1)}
     )

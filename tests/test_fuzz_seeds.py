@@ -33,7 +33,9 @@ from tests.synth.templates.common import header_grid
 # page foot, totals naming their year), 197 (the funding sentence broken over a page on
 # `and`), 3090 (quarter labels broken under their years, a risk number broken over two
 # lines, an activity's text run on overleaf beside a budget line of its own), 3006
-# (unruled budget whose activity text wraps onto the rows of its later budget lines).
+# (unruled budget whose activity text wraps onto the rows of its later budget lines),
+# 20 and 35 (unruled framework whose inputs print a total over its sources, each
+# label over its amount).
 SEEDS = (
     13,
     147,
@@ -56,6 +58,8 @@ SEEDS = (
     197,
     3090,
     3006,
+    20,
+    35,
 )
 
 

@@ -26,9 +26,9 @@ from pipeline.results import (
     rest_of_labelled,
     split_indicators,
 )
-from pipeline.tables import activity_id, money, own_role
+from pipeline.tables import activity_id, money, own_role, source_part
 from pipeline.text import split_items, split_parties
-from pipeline.textgrid import carries_on, wraps_into
+from pipeline.textgrid import awaits_value, carries_on, wraps_into
 
 pytestmark = pytest.mark.fast
 
@@ -228,6 +228,40 @@ def test_a_capitalised_line_is_the_rest_of_a_cell_only_where_it_wrapped(
     assert wraps_into(upper, set_lines(lower, lower_top), right) is wrapped
     # and only wrapping joins such a line to the cell above
     assert carries_on("zone livelihoods for officials of the", "Wildlife", wrapped)
+
+
+@pytest.mark.parametrize(
+    ("text", "awaits"),
+    [
+        ("Total: USD", True),
+        ("UNDP TRAC:", True),
+        ("Amount (US$)", True),
+        ("Total: USD 230,000", False),
+        ("Baseline: none", False),
+        ("Project management", False),
+    ],
+)
+def test_a_label_awaits_the_value_printed_under_it(text: str, awaits: bool) -> None:
+    assert awaits_value(text) is awaits
+
+
+def test_the_value_under_a_label_is_that_label_s() -> None:
+    assert carries_on("Total: USD", "230,000")
+    assert not carries_on("Total: USD", "Activity 1.2 Publish a report")
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Government: 37,500 SDC: 72,500", True),
+        ("UNDP TRAC: 120,000", True),
+        ("Total: USD 230,000", False),
+        ("230,000", False),
+        ("Project management", False),
+    ],
+)
+def test_an_amount_by_source_is_part_of_a_total(text: str, part: bool) -> None:
+    assert source_part(text) is part
 
 
 def test_a_label_or_a_value_never_carries_on_even_where_it_wrapped() -> None:
