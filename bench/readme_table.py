@@ -90,7 +90,7 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
         ),
         *(
             (
-                f"{corpus}, `--workers {w}`",
+                f"{corpus}, `--workers {w}`: median of {t['rounds']} rounds",
                 f"{t[f'workers_{w}']['pages_per_second']} pages/s "
                 f"({t[f'workers_{w}']['seconds']:.1f} s), {mb(t[f'workers_{w}'])}",
                 "",
@@ -98,8 +98,9 @@ def rows(results: dict) -> list[tuple[str, str, str]]:
             for w in (1, 2)
         ),
         (
-            "speed-up of 2 workers over 1",
-            f"{t['speedup_2_workers']:.2f}x",
+            "speed-up of 2 workers over 1: medians' ratio (rounds' min–max)",
+            f"{t['speedup_2_workers']:.2f}x ({t['speedup_by_round']['min']:.2f}–"
+            f"{t['speedup_by_round']['max']:.2f})",
             requirement(results, "speedup_2_workers", "x"),
         ),
         *(
