@@ -273,9 +273,8 @@ def extract_batch(
         if "reports" in settings.formats:  # reports/<doc_id>.html
             from .reports import report_files
 
-            workers = min(settings.workers, os.cpu_count() or 1)
             drawn = report_files(
-                tables, named, prepared / REPORTS, workers, meanwhile=write
+                tables, named, prepared / REPORTS, settings.cores, meanwhile=write
             )
             if drawn.failed:  # an issue more: the tables written again
                 tables["issues"].extend(report_issues(drawn.failed, summary, tell))

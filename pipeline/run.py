@@ -28,6 +28,12 @@ class Settings:
     ocr: str = "auto"  # which pages OCR reads: see `ocr.scanned_pages`
     corrections: Path | None = None  # the folder of analysts' corrections, if any
 
+    @property
+    def cores(self) -> int:
+        """The cores the run may keep busy: its workers, as far as the
+        machine has cores for them."""
+        return min(max(1, self.workers), os.cpu_count() or 1)
+
 
 @dataclass
 class DocumentResult:

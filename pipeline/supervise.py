@@ -307,8 +307,7 @@ def run_processes(
     ctx = fork_context()
     forking = ctx.get_start_method() == "fork"
     # cores left over by fewer documents than workers read each one's pages
-    cores = min(max(1, settings.workers), os.cpu_count() or 1)
-    per_document = max(1, cores // len(jobs))
+    per_document = max(1, settings.cores // len(jobs))
     if forking and per_document == 1:
         preload()
     # the largest files first: the last to end are then short ones, and no
