@@ -8,12 +8,46 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+LANGUAGES = ("en", "fr", "es")  # English first: its words win a clash of values
+
 
 @cache
-def vocabulary() -> dict[str, Any]:
-    return json.loads(
-        resources.files("pipeline.data").joinpath("vocabulary.json").read_text("utf-8")
+def vocabulary(lang: str | None = None) -> dict[str, Any]:
+    """The template words of every language (`vocabulary.json` is English,
+    `vocabulary.<lang>.json` the others'), so that every rule knows them all;
+    with `lang`, that language's own words, where a rule holds for one
+    language only (title-casing, month initials), the keys it lacks taken
+    from English (table kinds, glyphs)."""
+    if lang is not None:
+        return {**language_vocabulary("en"), **language_vocabulary(lang)}
+    union: dict[str, Any] = {}
+    for each in LANGUAGES:
+        union = merged(union, language_vocabulary(each))
+    return union
+
+
+@cache
+def language_vocabulary(lang: str) -> dict[str, Any]:
+    """One language's vocabulary file as written (keys starting with `_`,
+    its notes on sources, left out)."""
+    name = "vocabulary.json" if lang == "en" else f"vocabulary.{lang}.json"
+    words = json.loads(
+        resources.files("pipeline.data").joinpath(name).read_text("utf-8")
     )
+    return {k: v for k, v in words.items() if not k.startswith("_")}
+
+
+def merged(a: Any, b: Any) -> Any:
+    """Lists concatenated without duplicates, dicts merged key by key; of
+    two other values, the first."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return {
+            k: merged(a[k], b[k]) if k in a and k in b else a.get(k, b.get(k))
+            for k in {**a, **b}
+        }
+    if isinstance(a, list) and isinstance(b, list):
+        return a + [x for x in b if x not in a]
+    return a
 
 
 @cache
