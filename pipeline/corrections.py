@@ -173,6 +173,24 @@ def noted(record: Record, correction: Correction, value: Any) -> Record:
     return record
 
 
+def added(fields: dict[str, Any], doc_id: str, source_file: str) -> Record:
+    """The record an `_add` correction describes.  Of a provenance copied
+    with it from another record, only the fragments (where it is printed)
+    are kept: the corrections listed there are the other record's."""
+    provenance = fields.get("provenance")
+    fragments = provenance.get("fragments", []) if isinstance(provenance, dict) else []
+    return {
+        "doc_id": doc_id,
+        **without_provenance(fields),
+        "source_file": source_file,
+        "provenance": {"fragments": copy.deepcopy(fragments)},
+    }
+
+
+def without_provenance(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if k != "provenance"}
+
+
 def apply_one(
     records: dict[str, list[Record]], c: Correction, doc_id: str, source_file: str
 ) -> None:
@@ -209,9 +227,9 @@ def apply_one(
             ) from None
         if not isinstance(fields, dict):
             raise Unapplied("correction_invalid", "value is not a JSON object")
-        new = {"doc_id": doc_id, **fields, "source_file": source_file}
-        new.setdefault("provenance", {"fragments": []})
-        record = noted(new, c, fields)
+        record = noted(
+            added(fields, doc_id, source_file), c, without_provenance(fields)
+        )
         if reason := schema_reason(c.table, record):
             raise Unapplied("correction_invalid", f"refused: {reason}")
         rows.append(record)
