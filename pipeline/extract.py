@@ -24,6 +24,7 @@ from .document import (
 from .extraction import Extraction
 from .grids import find_grids
 from .kinds import TABLE_KINDS
+from .language import document_language, identifier
 from .layout import body_text
 from .model import Document, Record, issue
 from .nlp import money_mentions, nlp
@@ -38,9 +39,11 @@ COVER_PAGES = 3  # the title is looked for on the first pages
 
 def load_stages() -> None:
     """Build what the stages build once per process (the spaCy pipeline
-    that finds money and dates), ahead of the first document: processes
-    forked afterwards, or one waiting for its pages, start with it built."""
+    that finds money and dates, the language model), ahead of the first
+    document: processes forked afterwards, or one waiting for its pages,
+    start with them built."""
     nlp()
+    identifier()
 
 
 def extract_document(doc: Document) -> Extraction:
@@ -77,6 +80,7 @@ def extract_document(doc: Document) -> Extraction:
             "start_year": years[0] if years else None,
             "end_year": years[-1] if years else None,
             "pages": len(doc.pages),
+            "language": document_language(body),
             **src,
             "sha256": doc.sha256,
             "pipeline_version": __version__,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.language import text_language
 from pipeline.reference import LANGUAGES, language_vocabulary, merged, vocabulary
 
 pytestmark = pytest.mark.fast
@@ -46,3 +47,19 @@ def test_merging_concatenates_lists_and_merges_dicts() -> None:
     a = {"xs": [1, 2], "d": {"k": [1], "v": 1}}
     b = {"xs": [2, 3], "d": {"k": [2], "v": 2, "w": 3}}
     assert merged(a, b) == {"xs": [1, 2, 3], "d": {"k": [1, 2], "v": 1, "w": 3}}
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("Le projet renforcera les capacités du gouvernement et des communes.", "fr"),
+        (
+            "El proyecto fortalecerá las capacidades del gobierno y de los municipios.",
+            "es",
+        ),
+        ("The project will strengthen the capacities of the government.", "en"),
+        ("2007 1,250 00101457", None),
+    ],
+)
+def test_a_texts_language_is_told(text: str, lang: str | None) -> None:
+    assert text_language(text) == lang
