@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 
 from .labels import YEAR_IN_TEXT, is_grand_total, is_total
 from .model import Region
+from .numbers import parse_amount
 from .reference import account_codes
 from .tables import Column, Row, Table, line_item, money, quarter_marked, table_year
 from .text import flatten, normalise_label
 
 FUND_CODE = re.compile(r"(?<![\d.,])(\d{5,6})(?![\d.,])")
+CODE_IN_TEXT = re.compile(r"\d{5,6}")
 CODE_PREFIX = re.compile(r"^\s*(\d{5,6})\b\s*[-–:]?\s*(.*)$", re.S)
 
 
@@ -89,7 +91,7 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
     scale = amount_col.scale if amount_col is not None and not table.year_columns else 1
     lines: list[BudgetLine] = []
     totals: list[PrintedTotal] = []
-    after_total = 0  # the first line after the previous total row
+    bounds = [0]  # where the lines after each total row begin
     current_id: str | None = None
     current_label = current_party = ""
     marked: dict[int, bool] = {}
@@ -104,20 +106,26 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
             current_party = party
         amounts = amount_cells(table, row, amount_col, year)
         label = total_label(row)
+        summed = summed_lines(amounts, lines, bounds)
+        if not label and summed and unaccounted(row, account_col, fund_col, summed):
+            # a sub-total without a total word (`Sub-total GEF`, `Management`)
+            label = row_label(row) or "(sum of the lines above)"
         if label:
             years = sorted(int(y) for y in YEAR_IN_TEXT.findall(label))
             named = range(years[0], years[-1] + 1) if years else range(0)
             totalled = (  # a copy: lines go on
                 [line for line in lines if line.year in named]  # `Total 2016`
                 if any(line.year in named for line in lines)
-                else lines[0 if is_grand_total(label) else after_total :]
+                else lines[0 if is_grand_total(label) else bounds[-1] :]
+                if summed is None
+                else summed
             )
             totals += [
                 PrintedTotal(label, line_year, value, totalled, scale, row.page, name)
                 for line_year, value, _ in amounts
                 if value is not None
             ]
-            after_total = len(lines)
+            bounds.append(len(lines))
             continue
         for line_year, value, printed in amounts:
             code, account_printed = account_of(row.get(account_col))
@@ -182,6 +190,51 @@ class PrintedTotal:
             for b in self.totalled
             if b.year == self.year and b.amount_usd is not None
         ]
+
+
+def summed_lines(
+    amounts: list[tuple[int | None, int | None, str]],
+    lines: list[BudgetLine],
+    bounds: list[int],
+) -> list[BudgetLine] | None:
+    """The lines since an earlier total row (the nearest first) whose sums,
+    year by year, are the row's amounts: what a total row totals, read from
+    the document's own arithmetic."""
+    printed = [(y, v) for y, v, _ in amounts if v is not None]
+    if not printed or not any(v for _, v in printed):
+        return None
+    for start in sorted(set(bounds), reverse=True):
+        group = lines[start:]
+        if group and all(
+            sum(b.amount_usd or 0 for b in group if b.year == y) == v
+            for y, v in printed
+        ):
+            return group
+    return None
+
+
+def unaccounted(
+    row: Row, account_col: Column | None, fund_col: Column | None, summed: list
+) -> bool:
+    """A row that names no account and no fund (or, in a sheet without such
+    columns, sums two lines or more) cannot be a line of its own."""
+    if account_col is None and fund_col is None:
+        return len(summed) >= 2
+    return not any(
+        CODE_IN_TEXT.search(row.get(col)) for col in (account_col, fund_col) if col
+    )
+
+
+def row_label(row: Row) -> str:
+    """The first text of a row that is no amount: a sub-total's own words."""
+    return next(
+        (
+            flatten(t)
+            for t, starts in zip(row.cells, row.starts, strict=True)
+            if starts and t.strip() and parse_amount(flatten(t)) is None
+        ),
+        "",
+    )
 
 
 def total_label(row: Row) -> str:

@@ -24,14 +24,15 @@ from .document import (
 from .extraction import Extraction
 from .grids import find_grids
 from .kinds import TABLE_KINDS
-from .language import document_language, identifier
+from .language import decimal_mark_of, document_language, identifier
 from .layout import body_text
 from .model import Document, Record, issue
 from .nlp import money_mentions, nlp
+from .numbers import decimal_mark
 from .provenance import locate, page_lines, where
 from .results import read_framework
 from .sections import Section, split_sections
-from .tables import date_project_years, find_tables
+from .tables import Column, date_project_years, find_tables
 from .workplan import read_workplan
 
 COVER_PAGES = 3  # the title is looked for on the first pages
@@ -47,7 +48,13 @@ def load_stages() -> None:
 
 
 def extract_document(doc: Document) -> Extraction:
-    """The records of a document as the reader read it, stage after stage."""
+    """The records of a document as the reader read it, stage after stage,
+    its amounts read by its own decimal mark."""
+    with decimal_mark(decimal_mark_of(doc)):
+        return read_document(doc)
+
+
+def read_document(doc: Document) -> Extraction:
     find_grids(doc)
     body = body_text(doc)
     sections = split_sections(body)
@@ -130,6 +137,7 @@ def extract_document(doc: Document) -> Extraction:
             "n_rows": len(t.rows),
             "n_cols": len(t.columns),
             "header": " | ".join(c.header or c.role or "" for c in t.columns),
+            "roles": " | ".join(column_reading(c) for c in t.columns),
             "caption": t.caption,
             "reader": "ruled" if t.ruled else "text",
             **src,
@@ -144,6 +152,15 @@ def extract_document(doc: Document) -> Extraction:
         for found in [*run_checks(ex), *rate_records(ex.records, doc)]
     ]
     return ex
+
+
+def column_reading(column: Column) -> str:
+    """`activity:1.3`, `2019Q1`, `2020`: what a column was read as."""
+    if column.role is not None:
+        return f"{column.role}:{column.evidence:.2f}"
+    dated = f"Y{column.year_no}" if column.year is None and column.year_no else ""
+    year = str(column.year) if column.year is not None else dated
+    return f"{year}Q{column.quarter}" if column.quarter is not None else year
 
 
 def money_records(sections: list[Section], base: Record, src: Record) -> list[Record]:

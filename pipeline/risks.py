@@ -76,6 +76,7 @@ def read_risks(tables: list[Table]) -> list[Risk]:
                 if impact_col is not None
                 else ("", "")
             )
+            probability = flatten(row.get(table.column("probability"))) or probability
             risks.append(
                 Risk(
                     number or str(len(risks) + 1),

@@ -39,10 +39,10 @@ from .labels import (
 from .layout import in_margin
 from .model import BBox, Document, Grid, Page, Region, TextLine, Word
 from .numbers import parse_amount
-from .reference import account_codes, vocabulary
+from .reference import vocabulary
+from .roles import ColumnText, read_roles
 from .text import flatten, normalise_label
 
-MIN_CONTENT_SHARE = 0.6
 MARK_CONTRAST = (
     0.05  # a shaded mark is at least this much darker (grey level) than its row
 )
@@ -66,6 +66,7 @@ class Column:
     scale: int = 1  # '000 $ columns multiply by 1000
     # `Amount Year 2`: the project's second year, dated by `date_project_years`
     year_no: int | None = None
+    evidence: float = 0.0  # the score of its role's evidence (`roles`)
 
 
 @dataclass
@@ -285,42 +286,33 @@ def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> Non
             col.year = None
 
 
-def infer_roles_from_content(columns: list[Column], rows: list[Row]) -> None:
-    """Give unlabeled columns a role from what their body cells hold: Atlas
-    account codes, fund codes, amounts (the rightmost numeric column), or
-    (after the quarter grid) the responsible party."""
-    accounts = account_codes()
-    roles = {c.role for c in columns}
-    last_quarter = max((c.index for c in columns if c.quarter is not None), default=-1)
-    numeric: list[Column] = []
-    for col in columns:
-        if col.role is not None or col.quarter is not None or col.year is not None:
-            continue
-        values = [
-            r.cells[col.index].strip()
-            for r in rows
-            if r.starts[col.index] and r.cells[col.index].strip()
-        ]
-        if not values:
-            continue
-        if sum(
-            1 for v in values if parse_amount(v) is not None
-        ) >= MIN_CONTENT_SHARE * len(values):
-            if "account" not in roles and sum(
-                1 for v in values if v in accounts
-            ) * 2 >= len(values):
-                col.role = "account"
-            else:
-                numeric.append(col)
-        elif col.index > last_quarter >= 0 and "party" not in roles:
-            col.role = "party"
-        roles.add(col.role)
-    if numeric and "amount" not in roles:
-        numeric.pop().role = "amount"
-    for col in numeric:
-        if "fund" not in roles:
-            col.role = "fund"
-            roles.add("fund")
+def assign_roles(columns: list[Column], rows: list[Row]) -> None:
+    """Give the columns their roles jointly from the evidence of their
+    headers and their cells (`roles`): a header its cells contradict loses
+    its role, and a column without a header gets one from what it holds.
+    Quarter columns, and year columns of amounts, keep no role."""
+    last_dated = max(
+        (c.index for c in columns if c.quarter is not None or c.year is not None),
+        default=-1,
+    )
+    open_columns = [c for c in columns if not holds_dates(c)]
+    texts = [
+        ColumnText(
+            col.header,
+            col.role,
+            [r.cells[col.index] for r in rows if r.starts[col.index]],
+            after_dated=0 <= last_dated < col.index,
+        )
+        for col in open_columns
+    ]
+    for col, chosen in zip(open_columns, read_roles(texts), strict=True):
+        col.role, col.evidence = chosen.role, chosen.score
+
+
+def holds_dates(column: Column) -> bool:
+    """A quarter column, or a year column of amounts (not of targets)."""
+    dated = column.year is not None or column.year_no is not None
+    return column.quarter is not None or dated and column.role is None
 
 
 def grid_rows(grid: Grid, start: int) -> list[Row]:
@@ -489,7 +481,7 @@ def find_tables(doc: Document) -> list[Table]:
                     previous = (grid, table)
                     continue
             columns = grid_columns(grid, n_header)
-            infer_roles_from_content(columns, rows)
+            assign_roles(columns, rows)
             kind = classify(columns)
             table = Table(
                 kind or UNCLASSIFIED,

@@ -1,0 +1,156 @@
+"""Column roles read from evidence (header words loosely, what the cells
+hold, where a column stands) and a table's reading checked against its own
+printed totals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import extract_document
+from pipeline.reader import read_pdf
+from pipeline.roles import ColumnText, cell_type, header_scores, read_roles
+from tests.pdfkit import LANDSCAPE, TableSpec, Writer
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("71300", "account_code"),
+        ("04000", "code"),
+        ("12000", "number"),
+        ("12,500", "amount"),
+        ("3", "small_number"),
+        ("Medium", "rating"),
+        ("72100 Contractual Services - Companies", "account_text"),
+        ("Local Consultants", "account_name"),
+        ("Total: USD 206,200 UNDP: 124,500", "money_text"),
+        ("Output 2: Services improved", "part_label"),
+        ("1.2.3 Train the district staff", "numbered"),
+        ("Delays in the transfer of funds to the districts", "prose"),
+    ],
+)
+def test_cell_types(text: str, kind: str) -> None:
+    assert cell_type(text) == kind
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("Mitigating measures", "countermeasures"),
+        ("End-of-project target", "targets"),
+        ("Responsibility", "party"),
+        ("Indicators of progress", "indicator"),
+    ],
+)
+def test_an_unseen_wording_of_a_known_header_still_scores(
+    header: str, role: str
+) -> None:
+    scores = header_scores(header, None)
+    assert max(scores, key=scores.get) == role
+    assert scores[role] < 0.8  # below a header the vocabulary names exactly
+
+
+@pytest.mark.fast
+def test_cells_overrule_a_header_they_contradict() -> None:
+    """`Budget code` names an amount by its first word, yet its cells are
+    Atlas account codes: the codes decide, and the amounts stay the amount's."""
+    columns = [
+        ColumnText("Fund", "fund", ["04000", "30000", "04000"]),
+        ColumnText("Budget code", "amount", ["71300", "75700", "71600"]),
+        ColumnText(
+            "Budget description", "account", ["Local consultants", "Travel", "x"]
+        ),
+        ColumnText("Amount (US$)", "amount", ["18,000", "12,500", "6,500"]),
+    ]
+    roles = [e.role for e in read_roles(columns)]
+    assert roles == ["fund", "account", "account_description", "amount"]
+
+
+@pytest.mark.fast
+def test_unlabelled_numbers_fund_codes_left_amounts_right() -> None:
+    columns = [
+        ColumnText("", None, ["1.1 Train staff", "1.2 Equip offices"]),
+        ColumnText("", None, ["04000", "30071"]),
+        ColumnText("", None, ["71300", "72200"]),
+        ColumnText("", None, ["12000", "30000"]),
+    ]
+    roles = [e.role for e in read_roles(columns)]
+    assert roles == ["activity", "fund", "account", "amount"]
+
+
+@pytest.mark.fast
+def test_a_risk_table_in_unseen_words_gets_its_roles() -> None:
+    prose = "Staff trained by the project leave their posts for other districts"
+    columns = [
+        ColumnText("No.", "risk_no", ["1", "2"]),
+        ColumnText("Risk", "description", [prose, prose]),
+        ColumnText("Likelihood", None, ["High", "Low"]),
+        ColumnText("Mitigating measures", None, [prose, prose]),
+    ]
+    roles = [e.role for e in read_roles(columns)]
+    assert roles == ["risk_no", "description", "probability", "countermeasures"]
+
+
+def budget_with_unworded_subtotal(path: Path) -> None:
+    """A budget sheet whose code column's header would make it the amount,
+    with a sub-total row that carries no total word."""
+    header = [
+        ["Activity", "Fund", "Budget\ncode", "Budget description", "Amount (US$)"]
+    ]
+    rows: list[list[str | None]] = [
+        [
+            "1.1 Train district planners",
+            "04000",
+            "71300",
+            "Local consultants",
+            "10,000",
+        ],
+        [None, "04000", "71600", "Travel", "5,000"],
+        ["UNDP share of output 1", "<", "<", "<", "15,000"],
+        [
+            "1.2 Equip district offices",
+            "30000",
+            "72200",
+            "Equipment and furniture",
+            "20,000",
+        ],
+        ["TOTAL", "<", "<", "<", "35,000"],
+    ]
+    w = Writer(path, pagesize=LANDSCAPE)
+    w.line("Annual Budget 2021", bold=True)
+    w.table(TableSpec([220, 60, 70, 160, 90], header, rows))
+    w.save()
+
+
+def test_the_reading_that_agrees_with_the_printed_totals_is_kept(
+    tmp_path: Path,
+) -> None:
+    """Read by headers alone, the codes would be amounts and the sub-total a
+    line: the year would sum to far more than its printed TOTAL.  The reading
+    kept agrees with the document, and reports no contradiction of its own."""
+    path = tmp_path / "budget.pdf"
+    budget_with_unworded_subtotal(path)
+    ex = extract_document(read_pdf(path))
+    got = [
+        (b["activity_id"], b["fund_code"], b["account_code"], b["amount_usd"])
+        for b in ex.records["budget_lines"]
+    ]
+    assert got == [
+        ("1.1", "04000", "71300", 10000),
+        ("1.1", "04000", "71600", 5000),
+        ("1.2", "30000", "72200", 20000),
+    ]
+    checks = {i["check"] for i in ex.records["issues"]}
+    assert not checks & {"table_total_vs_lines", "account_code_unknown"}
+    roles = ex.records["tables"][0]["roles"].split(" | ")
+    assert [r.split(":")[0] for r in roles] == [
+        "activity",
+        "fund",
+        "account",
+        "account_description",
+        "amount",
+    ]
