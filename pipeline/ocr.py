@@ -18,13 +18,11 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
-import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,6 +33,7 @@ import pypdfium2 as pdfium
 
 from .errors import DocumentError
 from .model import Edge, Fill, Page, Word
+from .processes import Guard, guarded_folder
 
 MODES = ("auto", "force", "off")
 DPI = 300  # Tesseract reads small table type best at about this resolution
@@ -70,6 +69,10 @@ DIGIT_FOR = str.maketrans("OoIl|S;", "001115,")
 ONE_READ_AS = {"l", "I", "|"}  # a lone figure one, read as a letter
 SPARSE_TEXT = "11"  # Tesseract's page segmentation: text in no order (tables)
 ONE_LINE = "7"  # ... a single line of text
+# runs a command to its end: (command, its input, variables of its environment)
+Runner = Callable[
+    [list[str], bytes, dict[str, str]], subprocess.CompletedProcess[bytes]
+]
 INSTALL = (
     "install them with apt-get install tesseract-ocr tesseract-ocr-eng unpaper "
     "(make setup-ocr) and pip install ocrmypdf (make setup)"
@@ -123,10 +126,20 @@ def missing_tools() -> list[str]:
     return missing
 
 
+@dataclass
+class Prepared:
+    """A PDF straightened and cleaned by OCRmyPDF, and the guard its pages
+    are read by Tesseract under."""
+
+    pdf: pdfium.PdfDocument
+    guard: Guard
+
+
 @contextmanager
-def prepared(path: Path, pages: list[int]) -> Iterator[pdfium.PdfDocument]:
+def prepared(path: Path, pages: list[int]) -> Iterator[Prepared]:
     """`path` with `pages` straightened and cleaned by OCRmyPDF (the other
-    pages as they were), opened with pdfium."""
+    pages as they were), opened with pdfium.  OCRmyPDF, Tesseract and what
+    they start die with this process, their temporary files with them."""
     missing = missing_tools()
     if missing:
         raise DocumentError(
@@ -134,8 +147,8 @@ def prepared(path: Path, pages: list[int]) -> Iterator[pdfium.PdfDocument]:
             f"scanned pages need OCR, and {', '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} missing: {INSTALL}",
         )
-    with tempfile.TemporaryDirectory(prefix="prodoc-ocr-") as folder:
-        target = Path(folder) / "prepared.pdf"
+    with guarded_folder("prodoc-ocr-") as guard:
+        target = guard.folder / "prepared.pdf"
         command = [
             sys.executable,
             "-m",
@@ -157,22 +170,23 @@ def prepared(path: Path, pages: list[int]) -> Iterator[pdfium.PdfDocument]:
             str(path),
             str(target),
         ]
-        done = subprocess.run(command, capture_output=True, text=True)
+        done = guard.run(command)
         if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            stderr = done.stderr.decode("utf-8", errors="replace")
+            last = (stderr.strip().splitlines() or ["no message"])[-1]
             raise DocumentError(path, f"OCR failed (ocrmypdf: {last})")
         pdf = pdfium.PdfDocument(str(target))
         try:
-            yield pdf
+            yield Prepared(pdf, guard)
         finally:
             pdf.close()
 
 
-def read_scan(pdf: pdfium.PdfDocument, shown: Page) -> Scan:
+def read_scan(prepared: Prepared, shown: Page) -> Scan:
     """Words, rulings and shading of a page of a prepared PDF, in points from
     the top left of the page as displayed; `shown` gives its number and size
     (the words it holds, none, are replaced)."""
-    page = pdf[shown.number - 1]
+    page = prepared.pdf[shown.number - 1]
     scale = DPI / 72
     grey = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
     page.close()
@@ -187,7 +201,10 @@ def read_scan(pdf: pdfium.PdfDocument, shown: Page) -> Scan:
         x0, top, x1, bottom = (round(v * scale) for v in fill.bbox)
         area = clean[top:bottom, x0:x1]
         area[area >= min(SHADE[0], fill.grey * 255 - SHADE_NOISE)] = 255
-    read = passed_over(clean, bolden(recognise(clean, scale), clean, scale), scale)
+    run = prepared.guard.run
+    read = passed_over(
+        clean, bolden(recognise(clean, scale, run), clean, scale), scale, run
+    )
     words = [replace(w, text=repaired(w.text)) for w in read]
     repairs = [
         (a.text, b.text) for a, b in zip(read, words, strict=True) if a.text != b.text
@@ -283,7 +300,9 @@ def shading(grey: np.ndarray, rules: np.ndarray, scale: float) -> list[Fill]:
     return fills
 
 
-def passed_over(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]:
+def passed_over(
+    grey: np.ndarray, words: list[Word], scale: float, run: Runner
+) -> list[Word]:
     """`words` with what OCR passed over, and the quarter marks it misread.
 
     Ink is joined into pieces letter to letter (faint strokes count, gaps
@@ -328,7 +347,7 @@ def passed_over(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]
     unread = [n for n in np.flatnonzero(piece) if n not in read]
     boxes = [tuple(int(v) for v in stats[n][:4]) for n in unread]
     for n, (x, y, w, h), (text, conf) in zip(
-        unread, boxes, read_pieces(grey, boxes), strict=True
+        unread, boxes, read_pieces(grey, boxes, run), strict=True
     ):
         if blot[n] and text in ONE_READ_AS:
             text = "1"  # a lone figure one
@@ -343,7 +362,7 @@ def passed_over(grey: np.ndarray, words: list[Word], scale: float) -> list[Word]
 
 
 def read_pieces(
-    grey: np.ndarray, boxes: list[tuple[int, int, int, int]]
+    grey: np.ndarray, boxes: list[tuple[int, int, int, int]], run: Runner
 ) -> list[tuple[str, float]]:
     """What OCR makes of each piece of ink alone, with the confidence of its
     least sure word: the pieces set side by side, well apart, on lines of a
@@ -365,7 +384,7 @@ def read_pieces(
             left += w + 2 * gap
         texts: list[list[str]] = [[] for _ in batch]
         rates: list[list[float]] = [[] for _ in batch]
-        for row in tesseract(strip, ONE_LINE):
+        for row in tesseract(strip, ONE_LINE, run):
             text = (row.get("text") or "").strip()
             if row["level"] != "5" or not text or float(row["conf"]) < 0:
                 continue
@@ -381,10 +400,10 @@ def read_pieces(
     return found
 
 
-def recognise(grey: np.ndarray, scale: float) -> list[list[Word]]:
+def recognise(grey: np.ndarray, scale: float, run: Runner) -> list[list[Word]]:
     """Tesseract's lines of words with their confidences, in points; each
     word sized by the height of its line (a scan has no type size to tell)."""
-    rows = tesseract(grey, SPARSE_TEXT)
+    rows = tesseract(grey, SPARSE_TEXT, run)
     line_height = {
         line_key(row): int(row["height"]) for row in rows if row["level"] == "4"
     }
@@ -425,14 +444,13 @@ def repaired(text: str) -> str:
     return text
 
 
-def tesseract(grey: np.ndarray, psm: str) -> list[dict[str, str]]:
+def tesseract(grey: np.ndarray, psm: str, run: Runner) -> list[dict[str, str]]:
     """Tesseract's TSV rows for a picture (one thread: documents run side by side)."""
     _, png = cv2.imencode(".png", grey)
-    done = subprocess.run(
+    done = run(
         ["tesseract", "-", "-", "--psm", psm, "-l", "eng", "tsv"],
-        input=png.tobytes(),
-        capture_output=True,
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        png.tobytes(),
+        {"OMP_THREAD_LIMIT": "1"},
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr.decode(errors="replace").strip())

@@ -105,7 +105,11 @@ def test_the_reader_reads_and_nothing_more() -> None:
         "pipeline.ocr",
         "pipeline.processes",
     }
-    assert edges["pipeline.ocr"] <= {"pipeline.errors", "pipeline.model"}
+    assert edges["pipeline.ocr"] <= {
+        "pipeline.errors",
+        "pipeline.model",
+        "pipeline.processes",
+    }
 
 
 def test_record_builders_do_not_import_each_other() -> None:

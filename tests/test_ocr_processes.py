@@ -1,0 +1,110 @@
+"""OCR's processes die with their document: a scanned document stopped by
+its time limit, or a batch killed outright, leaves no OCRmyPDF, Tesseract or
+unpaper running and none of their temporary folders."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = 40
+
+
+@pytest.fixture(scope="module")
+def long_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scan of many pages, each a picture of a few lines of type."""
+    path = tmp_path_factory.mktemp("long-scan") / "long-scan.pdf"
+    sheet = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(sheet)
+    for line in range(12):
+        draw.text((150, 200 + 60 * line), f"Line {line} of a scanned page", fill=0)
+    sheet.save(
+        path, "PDF", resolution=200, save_all=True, append_images=[sheet] * (PAGES - 1)
+    )
+    return path
+
+
+def extraction(pdf: Path, tmp: Path, *flags: str) -> subprocess.Popen[str]:
+    """`extract` of the scan, with its temporary files under `tmp`."""
+    tmp.mkdir()
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "extract",
+            str(pdf),
+            "--out",
+            str(tmp.parent / "out"),
+            "--quiet",
+            *flags,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def under(tmp: Path) -> list[str]:
+    """The command lines of the processes running with TMPDIR in `tmp`."""
+    found = []
+    marker = f"TMPDIR={tmp}".encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0]
+        except OSError:
+            continue
+        if any(v.startswith(marker) for v in environ.split(b"\0")) and state != "Z":
+            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
+    return found
+
+
+def ocr_started(tmp: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not any("ocrmypdf" in c for c in under(tmp)):
+        assert time.monotonic() < deadline, "OCRmyPDF never started"
+        time.sleep(0.1)
+
+
+def assert_nothing_left(tmp: Path) -> None:
+    deadline = time.monotonic() + 5
+    while under(tmp) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert under(tmp) == []
+    assert sorted(p.name for p in tmp.iterdir()) == []
+
+
+def test_a_scan_over_its_time_limit_leaves_no_ocr_running(
+    long_scan: Path, tmp_path: Path
+):
+    tmp = tmp_path / "tmp"
+    run = extraction(long_scan, tmp, "--timeout", "8")
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 1 and "time limit" in err
+    assert_nothing_left(tmp)
+
+
+def test_a_killed_batch_leaves_no_ocr_running(long_scan: Path, tmp_path: Path):
+    tmp = tmp_path / "tmp"
+    run = extraction(long_scan, tmp)
+    try:
+        ocr_started(tmp)
+        time.sleep(1)
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=10)
+    finally:
+        run.kill()
+        run.communicate()
+    assert_nothing_left(tmp)
