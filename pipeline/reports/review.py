@@ -28,6 +28,9 @@ from .data import Doc, Tables, file_stem
 CSS = resources.files("pipeline.data").joinpath("review.css").read_text("utf-8")
 SCRIPT = resources.files("pipeline.data").joinpath("review.js").read_text("utf-8")
 PAGE_SCALE = 1.25  # image pixels per PDF point: sharp enough to read a budget sheet
+# ... on pages up to this many pixels (an A3 sheet at that scale): a larger
+# page is drawn smaller, so that drawing takes the same memory and time
+MAX_PIXELS = 2_500_000
 JPEG_QUALITY = 65
 SUMMARY = {  # the fields that name a record in the list, in order
     "documents": ("title", "country"),
@@ -59,7 +62,8 @@ def page_images(pdf: Path) -> list[tuple[float, float, bytes]]:
         images = []
         for page in document:
             width, height = page.get_size()
-            image = page.render(scale=PAGE_SCALE).to_pil().convert("RGB")
+            image = page.render(scale=page_scale(width, height)).to_pil()
+            image = image.convert("RGB")
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=JPEG_QUALITY)
             images.append((width, height, buffer.getvalue()))
@@ -67,6 +71,15 @@ def page_images(pdf: Path) -> list[tuple[float, float, bytes]]:
         return images
     finally:
         document.close()
+
+
+def page_scale(width: float, height: float) -> float:
+    """Image pixels per PDF point for a page of that size (in points): the
+    largest scale s up to PAGE_SCALE at which the image, each side rounded
+    up to whole pixels, is no more than MAX_PIXELS: (w s + 1)(h s + 1) <= N."""
+    area, sides = max(width * height, 1.0), width + height
+    bounded = (sides**2 + 4 * area * (MAX_PIXELS - 1)) ** 0.5 - sides
+    return min(PAGE_SCALE, bounded / (2 * area))
 
 
 def esc(value: Any) -> str:
