@@ -24,6 +24,7 @@ from pdfplumber.utils import filter_edges, obj_to_edges
 
 from .geometry import cell_shade, cluster, group_lines, nearest
 from .labels import is_header_text
+from .layout import furniture_words
 from .model import BBox, Cell, Document, Edge, Fill, Grid, Page, Word
 from .text import flatten
 from .textgrid import TABLE_RUNS_ON, text_grids
@@ -45,10 +46,12 @@ TABLE_SETTINGS = TableSettings.resolve(
 def find_grids(doc: Document) -> Document:
     """Fill each page's `grids`, page after page (an unruled table may run
     on from the page before); returns the same document."""
+    furniture = furniture_words(doc)
     for i, page in enumerate(doc.pages):
         carried = carried_table(doc.pages[i - 1]) if i else None
         page.grids = ruled_grids(page)
-        page.grids.extend(text_grids(page, page.grids, page.hrules, carried))
+        free = [w for w in page.words if id(w) not in furniture]
+        page.grids.extend(text_grids(page, free, page.grids, carried))
     return doc
 
 

@@ -75,15 +75,16 @@ def page_number_offset(per_page: list[tuple[Page, list[TextLine]]]) -> int | Non
     return offsets.most_common(1)[0][0] if offsets else None
 
 
-def body_text(doc: Document) -> BodyText:
-    per_page = [(page, page_lines(page)) for page in doc.pages]
+def furniture_flags(per_page: list[tuple[Page, list[TextLine]]]) -> list[list[bool]]:
+    """For each page's lines, whether it is running furniture: a margin line
+    repeated on many pages (digits aside), or the page's printed number."""
     repeated = Counter(
         key
         for page, lines in per_page
         for key in {furniture_key(ln) for ln in lines if in_margin(ln, page)}
         if key.strip("# ")
     )
-    threshold = max(2, REPEAT_SHARE * len(doc.pages))
+    threshold = max(2, REPEAT_SHARE * len(per_page))
     offset = page_number_offset(per_page)
 
     def is_furniture(line: TextLine, page: Page) -> bool:
@@ -94,10 +95,28 @@ def body_text(doc: Document) -> BodyText:
             return offset is not None and int(number.group(1)) - page.number == offset
         return repeated[furniture_key(line)] >= threshold
 
+    return [[is_furniture(ln, page) for ln in lines] for page, lines in per_page]
+
+
+def furniture_words(doc: Document) -> set[int]:
+    """The words (by identity) of the running headers, footers and page
+    numbers of a document's pages, found before its tables are: a table
+    that fills its page reaches down to the footer."""
+    per_page = [(page, group_lines(page.words, page.number)) for page in doc.pages]
+    return {
+        id(w)
+        for (_, lines), flags in zip(per_page, furniture_flags(per_page), strict=True)
+        for ln, flag in zip(lines, flags, strict=True)
+        if flag
+        for w in ln.words
+    }
+
+
+def body_text(doc: Document) -> BodyText:
+    per_page = [(page, page_lines(page)) for page in doc.pages]
     kept: list[tuple[Page, list[TextLine]]] = []
     furniture: list[TextLine] = []
-    for page, lines in per_page:
-        flags = [is_furniture(ln, page) for ln in lines]
+    for (page, lines), flags in zip(per_page, furniture_flags(per_page), strict=True):
         kept.append(
             (page, [ln for ln, flag in zip(lines, flags, strict=True) if not flag])
         )

@@ -242,16 +242,18 @@ def boundaries(groups: list[HeaderGroup], body: list[Word]) -> list[float]:
 
 def text_grids(
     page: Page,
+    words: list[Word],
     taken: list[Grid],
-    hrules: list[tuple[float, float, float]],
     carried: Grid | None = None,
 ) -> list[Grid]:
-    """Grids for the header-led tables of a page that no ruled grid covers,
-    and for the top of the page where `carried`, an unruled table that
-    filled the previous page, goes on without repeating its header."""
+    """Grids for the header-led tables of a page that no ruled grid covers
+    (among `words`, the page's without its running header and footer), and
+    for the top of the page where `carried`, an unruled table that filled
+    the previous page, goes on without repeating its header."""
+    hrules = page.hrules
     free = [
         w
-        for w in page.words
+        for w in words
         if not any(
             g.bbox[1] <= w.y_mid <= g.bbox[3] and g.bbox[0] <= w.x_mid <= g.bbox[2]
             for g in taken
