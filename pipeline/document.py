@@ -22,7 +22,7 @@ from .labels import YEAR_IN_TEXT
 from .layout import BodyText
 from .model import Document, TextLine
 from .nlp import Money, money_mentions
-from .numbers import parse_amount
+from .numbers import parse_amount, parse_date
 from .reference import country_aliases, vocabulary
 from .sections import Section
 from .text import flatten, normalise_label
@@ -175,18 +175,28 @@ def line_fields(lines: list[TextLine]) -> list[CoverField]:
 
 def start_year(cover: list[CoverField]) -> int | None:
     """The year of the cover's start date (`Start Date: 1 January 2018`,
-    `Programme Period: 2016-2018`)."""
+    `Date de début : 1er juillet 2007`, `Programme Period: 2016-2018`)."""
     for labels in (
         "start_date_labels",
         "period_labels",
     ):  # a start date, else the first year of a period
         for f in cover:
-            year = YEAR_IN_TEXT.search(f.value)
+            year = cover_year(f.value)
             if year and normalise_label(f.label).startswith(
                 tuple(vocabulary()[labels])
             ):
-                return int(year.group())
+                return year
     return None
+
+
+def cover_year(value: str) -> int | None:
+    """The year of a date in any language (`12 de diciembre de 2017`), else
+    the first year printed."""
+    when = parse_date(value)
+    if when:
+        return when.year
+    year = YEAR_IN_TEXT.search(value)
+    return int(year.group()) if year else None
 
 
 def document_title(

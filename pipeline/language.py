@@ -8,9 +8,12 @@ from functools import cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from .layout import BodyText
-from .reference import LANGUAGES
+from .model import Document
+from .numbers import learnt_decimal_mark
+from .reference import LANGUAGES, vocabulary
 
 SAMPLE_CHARS = 20_000  # the first pages of running text tell the language
+SAMPLE_WORDS = 3_000
 
 
 @cache
@@ -38,3 +41,11 @@ def document_language(body: BodyText) -> str | None:
             break
         sample += line.text + "\n"
     return text_language(sample)
+
+
+def decimal_mark_of(doc: Document) -> str:
+    """The decimal mark of the document's unambiguous numbers (`1.250.000`,
+    `12,50`), else that of the language its words are in."""
+    words = [w.text for page in doc.pages for w in page.words]
+    lang = text_language(" ".join(words[:SAMPLE_WORDS])) or LANGUAGES[0]
+    return learnt_decimal_mark(words, vocabulary(lang).get("decimal_mark", "."))

@@ -3,10 +3,16 @@ small rules that read what each language prints."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
+from pipeline.document import CoverField, start_year
 from pipeline.language import text_language
+from pipeline.numbers import decimal_mark, learnt_decimal_mark, parse_amount, parse_date
 from pipeline.reference import LANGUAGES, language_vocabulary, merged, vocabulary
+from pipeline.tables import Column, money
 
 pytestmark = pytest.mark.fast
 
@@ -63,3 +69,93 @@ def test_merging_concatenates_lists_and_merges_dicts() -> None:
 )
 def test_a_texts_language_is_told(text: str, lang: str | None) -> None:
     assert text_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("1 250 000", Decimal("1250000")),
+        ("1\u00a0250\u00a0000", Decimal("1250000")),
+        ("1\u202f250\u202f000", Decimal("1250000")),
+        ("12 500,00", Decimal("12500.00")),
+        ("1.250.000", Decimal("1250000")),
+        ("1.250.000,50", Decimal("1250000.50")),
+        ("250 000 $ US", Decimal("250000")),
+        ("$EU 1 500", Decimal("1500")),
+        ("USD 5.000.000", Decimal("5000000")),
+        ("5.400.000 dólares", Decimal("5400000")),
+        ("U$S 2.782.151", Decimal("2782151")),
+    ],
+)
+def test_amounts_as_french_and_spanish_print_them(text: str, value: Decimal) -> None:
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize(
+    "text,mark,value",
+    [
+        ("1.250", ",", Decimal("1250")),
+        ("1,250", ",", Decimal("1.250")),
+        ("158,33", ",", Decimal("158.33")),
+        ("1.250", ".", Decimal("1.250")),
+        ("1,250", ".", Decimal("1250")),
+        ("158,33", ".", None),
+    ],
+)
+def test_an_ambiguous_number_is_read_by_the_documents_convention(
+    text: str, mark: str, value: Decimal | None
+) -> None:
+    with decimal_mark(mark):
+        assert parse_amount(text) == value
+    assert parse_amount(text, mark) == value
+
+
+def test_a_thousands_table_with_decimal_commas_is_multiplied_out() -> None:
+    column = Column(0, header="Budget ('000 $)", scale=1000)
+    with decimal_mark(","):
+        assert money("158,33", column) == 158330
+
+
+@pytest.mark.parametrize(
+    "words,mark",
+    [
+        (["1.250.000", "1.250", "Total", "3.500,50"], ","),
+        (["12 500", "500,00", "75,25"], ","),
+        (["1,250,000", "1,250", "12,500.50"], "."),
+        (["1,250", "1.250", "2007"], "."),
+    ],
+)
+def test_a_documents_decimal_mark_is_learnt_from_its_unambiguous_numbers(
+    words: list[str], mark: str
+) -> None:
+    assert learnt_decimal_mark(words) == mark
+
+
+@pytest.mark.parametrize(
+    "text,day",
+    [
+        ("1er juillet 2007", date(2007, 7, 1)),
+        ("12 de diciembre de 2017", date(2017, 12, 12)),
+        ("Date de début : 15 févr. 2016", date(2016, 2, 15)),
+        ("janvier 2020", date(2020, 1, 1)),
+        ("31/01/2018", date(2018, 1, 31)),
+        ("2018-01-31", date(2018, 1, 31)),
+        ("Programme 2016-2018", None),
+    ],
+)
+def test_cover_dates_in_any_language(text: str, day: date | None) -> None:
+    assert parse_date(text) == day
+
+
+@pytest.mark.parametrize(
+    "label,value,year",
+    [
+        ("Date de début", "1er juillet 2007", 2007),
+        ("Fecha de Inicio", "12 de diciembre de 2017", 2017),
+        ("Période du programme", "2016-2019", 2016),
+    ],
+)
+def test_the_start_year_is_read_from_a_french_or_spanish_cover(
+    label: str, value: str, year: int
+) -> None:
+    assert start_year([CoverField(label, value, 1)]) == year
