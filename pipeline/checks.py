@@ -381,9 +381,9 @@ def framework_titles(ex: Extraction) -> dict[str, str]:
 
 def check_activities_vs_plan(ex: Extraction) -> Iterator[Record]:
     titles = framework_titles(ex)
-    if not ex.framework.outputs or not ex.plan_activities:
+    planned = {a.activity_id: a for a in ex.plan_activities if a.gridded}
+    if not ex.framework.outputs or not planned:
         return
-    planned = {a.activity_id: a for a in ex.plan_activities}
     marked = {m.activity_id for m in ex.marks}
     for aid, title in titles.items():
         if aid not in planned and aid not in marked:

@@ -16,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .budget import BudgetLine
+from .budget import BudgetLine, PrintedTotal
 from .extraction import Extraction
-from .labels import NUMBERED_PART
+from .labels import NAMED_PART, NUMBERED_PART
 from .model import Record
 from .nlp import target_timing
 from .provenance import where
@@ -78,9 +78,12 @@ def framework_records(
                 **where(outcome.boxes),
             }
         )
-    plan = {a.activity_id: a for a in ex.plan_activities}
+    plan = {a.activity_id: a for a in ex.plan_activities if a.gridded}
     parties = resolve_parties(fw.outputs)
-    planned_budget = planned_output_budgets(ex.budget)
+    planned_budget = {
+        **planned_output_budgets(ex.budget),
+        **printed_output_subtotals(ex.totals),
+    }
     for i, out in enumerate(fw.outputs):
         if out.output_id is None:
             continue
@@ -180,6 +183,18 @@ def planned_output_budgets(lines: list[BudgetLine]) -> dict[str, int]:
         if key and b.amount_usd:
             totals[key] += b.amount_usd
     return totals
+
+
+def printed_output_subtotals(totals: list[PrintedTotal]) -> dict[str, int]:
+    """The work plan's subtotal per output as printed (`Sub-Total for Output
+    3`), over all its years: the document's own figure, even where it
+    differs from its lines."""
+    printed: dict[str, int] = defaultdict(int)
+    for total in totals:
+        named = NAMED_PART.search(total.label)
+        if named and named.group(1).lower() == "output":
+            printed[named.group(2)] += total.amount_usd
+    return printed
 
 
 def workplan_records(

@@ -7,35 +7,44 @@ import re
 from functools import cache, lru_cache
 
 from .numbers import parse_amount
-from .reference import vocabulary
+from .reference import alternation, vocabulary
 from .text import normalise_label
 
 MAX_TOTAL_QUALIFIER = 3  # words after a total word: `Total Output 2 (USD)`
+YEARS = alternation(vocabulary()["year_words"])
+QUARTERS = alternation(vocabulary()["quarter_words"])
 YEAR = re.compile(
-    r"^(?:FY\s*|(?:Y|Year)\s*\d{1,2}\s*[:\-–]?\s*)?((?:19|20)\d\d)$", re.I
-)  # `2017`, `FY2017`, `Y1 2017`
+    rf"^(?:FY\s*|(?:{YEARS})\s*\d{{1,2}}\s*[:\-–]?\s*)?((?:19|20)\d\d)$", re.I
+)  # `2017`, `FY2017`, `Y1 2017`, `Année 1 2017`
 QUARTER = re.compile(
-    r"^(?:Q(?:tr|uarter)?\s*\.?\s*([1-4])|([1-4])\s*(?:st|nd|rd|th)?\s*Q(?:tr|uarter)?\.?)$",
+    rf"^(?:(?:{QUARTERS})\s*\.?\s*([1-4])"
+    rf"|([1-4])\s*(?:{alternation(vocabulary()['ordinal_suffixes'])})?\s*(?:{QUARTERS})\.?)$",
     re.I,
-)
+)  # `Q1`, `Qtr 2`, `3rd Quarter`, `T4`, `1er trimestre`
 MAX_HEADER_EXTRA_WORDS = (
     3  # a header is its phrase plus at most a few words (`Expected outputs 2019`)
 )
-PROJECT_YEAR = re.compile(
-    r"\b(?:year|yr|y)\s*(\d{1,2})\b", re.I
-)  # `Amount Year 2`, `Y1`
-OUTPUT_NUMBER = re.compile(r"^(?:intended\s+|expected\s+)?output\s*\d", re.I)
+PROJECT_YEAR = re.compile(rf"\b(?:{YEARS})\s*(\d{{1,2}})\b", re.I)  # `Year 2`, `Y1`
+OUTPUT = (
+    rf"(?:(?:{alternation(vocabulary()['output_qualifiers'])})\s+)?"
+    rf"(?:{alternation(vocabulary()['output_words'])})"
+)  # `Output`, `Expected output`, `Produit`, `Producto`
+OUTPUT_NUMBER = re.compile(rf"^{OUTPUT}\s*\d", re.I)
 BARE_OUTPUT_LABEL = re.compile(  # `Output 2:` alone, its title on the lines below
-    r"^(?:intended\s+|expected\s+)?output\s*\d+(?:\.\d+)*\s*[.:\-–]?\s*$", re.I
+    rf"^{OUTPUT}\s*\d+(?:\.\d+)*\s*[.:\-–]?\s*$", re.I
 )
-PART_LABEL = re.compile(r"^(?:baseline|indicators?|targets?)\s*:", re.I)
+PART_LABEL = re.compile(rf"^(?:{alternation(vocabulary()['part_labels'])})\s*:", re.I)
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 CAPTION_SLACK = 5.0  # a caption starts at most this far in from its table's left edge
 MAX_CAPTION_WORDS = 5  # a caption naming a year is short
-NUMBERED_PART = re.compile(r"^(?:component|outcome|output)\s+(\d+)\b", re.I)
+NUMBERED_PART = re.compile(
+    rf"^(?:{alternation(vocabulary()['numbered_parts'])})\s+(\d+)\b", re.I
+)
+NAMED_PART = re.compile(r"\b(component|outcome|output)\s+(\d+)\b", re.I)  # in a total
 CODE = re.compile(r"^\d{5,6}$")
 ID_IN_CELL = re.compile(
-    r"^\s*(?:activity\s*)?\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*",
+    rf"^\s*(?:(?:{alternation(vocabulary()['activity_words'])})\s*)?"
+    r"\(?\s*(\d{1,2}(?:\s*\.\s*\d{1,2}){1,3})\s*\)?\s*[.:\-–]?\s*",
     re.I,
 )
 
@@ -157,7 +166,9 @@ def is_total(text: str) -> bool:
     label = normalise_label(text).rstrip(":")
     vocab = vocabulary()
     for word in vocab["total_labels"]:
-        if label == word or label.startswith(word + " for "):
+        if label == word or any(
+            label.startswith(f"{word} {p} ") for p in vocab["total_prepositions"]
+        ):
             return True
         if label.startswith(word + " "):
             rest = [

@@ -8,7 +8,7 @@ previous page's last row belongs to that row's activity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .labels import is_total
 from .model import Region
@@ -42,6 +42,12 @@ class PlanActivity:
     party: str
     page: int
     boxes: list[Region] = field(default_factory=list)
+    # listed only by a budget kept as a plan by year, beside the grids
+    by_year_only: bool = False
+
+    @property
+    def gridded(self) -> bool:
+        return not self.by_year_only
 
 
 def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
@@ -130,13 +136,29 @@ def funded_years(table: Table, row: Row, table_year: int | None) -> list[int]:
 
 def read_workplan(tables: list[Table]) -> tuple[list[Mark], list[PlanActivity]]:
     """From the work-plan grids; where a document has none, from the budget
-    tables that carry the timing (an annual work plan with its budget)."""
-    plans = [t for t in tables if t.kind == "workplan"] or [
-        t for t in tables if t.kind == "budget"
+    tables that carry the timing (an annual work plan with its budget).
+    Where the grids cover some years only (an annual plan beside a
+    multi-year plan by year), the other years come from the plan by year,
+    and so do the activities the grids do not list."""
+    grids = [t for t in tables if t.kind == "workplan"]
+    budgets = [t for t in tables if t.kind == "budget"]
+    marks, activities = read_plans(grids or budgets)
+    if not grids:
+        return marks, activities
+    by_year, listed = read_plans(budgets)
+    covered = {m.year for m in marks if m.quarter is not None}
+    marks += [m for m in by_year if m.quarter is None and m.year not in covered]
+    known = {a.activity_id for a in activities}
+    activities += [
+        replace(a, by_year_only=True) for a in listed if a.activity_id not in known
     ]
+    return marks, activities
+
+
+def read_plans(tables: list[Table]) -> tuple[list[Mark], list[PlanActivity]]:
     marks: list[Mark] = []
     activities: list[PlanActivity] = []
-    for table in plans:
+    for table in tables:
         m, a = read_plan(table)
         marks.extend(m)
         activities.extend(a)
