@@ -9,8 +9,12 @@ names one record by some of its columns (`activity_id=1.1.1;year=2008`);
 `# sha256: <hex>` before the header names the PDF the corrections were
 written for; a correction for another version of the file is stale and not
 applied.  A correction that matches no record, or more than one, or that
-would make its record fail its JSON Schema, changes nothing and becomes a
-finding in `issues`.
+would make its record fail its JSON Schema, hold what no format can store
+(a number that is not one, an integer over 64 bits), or share its key with
+another, changes nothing and becomes a finding in `issues` that names its
+file and line; so does a line that cannot be read as a correction.  The
+document's id, its `documents` row and whether a record was corrected are
+not for corrections to change.
 """
 
 from __future__ import annotations
@@ -18,19 +22,29 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import itertools
 import json
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
 from .model import Record, finding, issue
-from .validate import schemas, validator
+from .validate import PRIMARY_KEYS, key_holds, schemas, validator
 
 COLUMNS = ("table", "match", "field", "value", "note")
 SHA_COLUMN = "sha256"
 SHA_COMMENT = "# sha256:"
 DELETE, ADD = "_delete", "_add"
 PROJECT_CORRECTIONS = Path(__file__).resolve().parent.parent / "corrections"
+MAX_DEPTH = 10  # levels of nesting in an `_add` record (its provenance has 4)
+INT64 = 2**63  # integers of Parquet and DuckDB columns lie in [-INT64, INT64)
+SHOWN = 80  # characters of a correction's table, match or field named in an issue
+FIXED = {  # fields no correction sets, and why
+    "doc_id": "names the document",
+    "corrected": "says whether a correction changed the record",
+}
 
 
 class CorrectionError(ValueError):
@@ -54,9 +68,16 @@ class Correction:
     note: str
     sha256: str = ""  # of the PDF it was written for; "" when not recorded
     where: str = ""  # file and line, to name it in findings
+    problem: str = ""  # why the line cannot be read as a correction
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.table} [{self.match}] {self.field}"
+        named = [self.table, f"[{self.match}]" if self.match else "", self.field]
+        shown = " ".join(shortened(part) for part in named if part)
+        return f"{self.where}: {shown}" if shown else self.where
+
+
+def shortened(text: str) -> str:
+    return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
 
 
 def correctable(table: str) -> bool:
@@ -68,42 +89,90 @@ def corrections_file(folder: Path, doc_id: str) -> Path:
 
 
 def read_corrections(path: Path) -> list[Correction]:
-    """The corrections of one file, in file order; CorrectionError naming
-    the file and the reason when it cannot be read."""
+    """The corrections of one file, in file order, a line that cannot be
+    read as one with its problem; CorrectionError naming the file (and the
+    line) when the file cannot be read or its header is not a header."""
     try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorrectionError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise CorrectionError(f"{path}: cannot be read ({exc.strerror})") from None
-    lines = text.splitlines(keepends=True)
-    sha = ""
-    skipped = 0
-    while skipped < len(lines) and lines[skipped].lstrip().startswith("#"):
-        comment = lines[skipped].strip()
-        if comment.lower().startswith(SHA_COMMENT):
-            sha = comment[len(SHA_COMMENT) :].strip().lower()
+    # bytes that are not UTF-8 are kept, as escapes, to refuse their line alone
+    lines = io.StringIO(data.decode("utf-8-sig", "surrogateescape"), newline="")
+    sha, skipped = "", 0
+    for line in lines:
+        if not line.lstrip().startswith("#"):
+            lines = itertools.chain([line], lines)
+            break
         skipped += 1
-    reader = csv.DictReader(io.StringIO("".join(lines[skipped:])))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if line.strip().lower().startswith(SHA_COMMENT):
+            sha = line.strip()[len(SHA_COMMENT) :].strip().lower()
+    records = (
+        (f"{path.name} {where}", fields)
+        for where, fields in csv_records(lines, skipped)
+    )
+    first = next(records, None)
+    if first is None:
+        return []
+    header = header_of(*first)
+    return [
+        correction_of(header, fields, sha, where) for where, fields in records if fields
+    ]
+
+
+def csv_records(
+    lines: Iterable[str], skipped: int
+) -> Iterator[tuple[str, list[str] | str]]:
+    """(`line N` or `lines N-M`, the fields of the CSV record there, or why
+    it cannot be read) for each record after the first `skipped` lines,
+    blank ones left out."""
+    reader = csv.reader(lines)
+    last = skipped
+    while True:
+        try:
+            fields: list[str] | str = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            fields = f"cannot be read as CSV ({exc})"
+        first, last = last + 1, skipped + reader.line_num
+        if fields:
+            yield (
+                (f"line {first}" if first == last else f"lines {first}-{last}"),
+                fields,
+            )
+
+
+def header_of(where: str, fields: list[str] | str) -> list[str]:
+    """The column names of a header; CorrectionError when it lacks some."""
+    names = [] if isinstance(fields, str) else [f.strip() for f in fields]
+    missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise CorrectionError(
-            f"{path}: the header lacks the column(s) {', '.join(missing)} "
+            f"{where}: the header lacks the column(s) {', '.join(missing)} "
             f"(expected {', '.join(COLUMNS)})"
         )
-    found = []
-    for row in reader:
-        values = {k: (v or "").strip() for k, v in row.items() if k}
-        if not any(values.values()):
-            continue
-        found.append(
-            Correction(
-                *(values[c] for c in COLUMNS),
-                sha256=(values.get(SHA_COLUMN) or sha).lower(),
-                where=f"{path.name} line {skipped + reader.line_num}",
-            )
+    return names
+
+
+def correction_of(
+    header: list[str], fields: list[str] | str, sha: str, where: str
+) -> Correction:
+    """The correction a CSV record of a file states, or its problem."""
+    if isinstance(fields, str):
+        return Correction(*("" for _ in COLUMNS), where=where, problem=fields)
+    values = {k: v.strip() for k, v in zip(header, fields, strict=False)}
+    problem = ""
+    if len(fields) > len(header) or any(c not in values for c in COLUMNS):
+        problem = (
+            f"{len(fields)} fields where the header has {len(header)} "
+            "(a value that holds a comma must be in double quotes)"
         )
-    return found
+    return Correction(
+        *(values.get(c, "") for c in COLUMNS),
+        sha256=(values.get(SHA_COLUMN) or sha).lower(),
+        where=where,
+        problem=problem,
+    )
 
 
 def parse_match(text: str) -> dict[str, str]:
@@ -153,15 +222,85 @@ def typed(table: str, field: str, value: str) -> Any:
     return value
 
 
-def schema_reason(table: str, record: Record) -> str:
-    """Why the record fails its table's JSON Schema; "" when it passes."""
+def refused(reason: str) -> Unapplied:
+    return Unapplied("correction_invalid", reason)
+
+
+def record_reason(table: str, record: Record) -> str:
+    """Why the record cannot be written: it fails its table's JSON Schema,
+    or holds a value no format stores; "" when it can."""
     errors = sorted(
         validator(table).iter_errors(record), key=lambda e: list(e.absolute_path)
     )
-    if not errors:
+    if errors:
+        where = ".".join(str(p) for p in errors[0].absolute_path) or "record"
+        return f"{where}: {errors[0].message}"
+    return unstorable(record)
+
+
+def unstorable(value: Any, where: str = "record") -> str:
+    """Where the value holds a number that is none (NaN, infinity: not
+    JSON), or an integer too large for the 64-bit columns; "" if nowhere."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{where}: {value} is not a number"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "" if -INT64 <= value < INT64 else f"{where}: {value} is too large"
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
         return ""
-    where = ".".join(str(p) for p in errors[0].absolute_path) or "record"
-    return f"{where}: {errors[0].message}"
+    inside = "" if where == "record" else f"{where}."
+    return next((r for k, v in items if (r := unstorable(v, f"{inside}{k}"))), "")
+
+
+def breaks_key(table: str, before: list[Record], after: list[Record]) -> str:
+    """The key of the table that the records held before and no longer do,
+    as a reason; "" when none is broken."""
+    for key in PRIMARY_KEYS:
+        if (
+            key.table == table
+            and key_holds(before, key.fields)
+            and not key_holds(after, key.fields)
+        ):
+            fields = ", ".join(key.fields)
+            return f"two records would share their key ({fields}), or one lack it"
+    return ""
+
+
+def parsed_record(text: str) -> dict[str, Any]:
+    """The JSON object of an `_add` correction; Unapplied when it is none,
+    or holds what no record holds (NaN, deep nesting)."""
+
+    def not_a_number(name: str) -> None:
+        raise ValueError(f"{name} is not a number")
+
+    try:
+        fields = json.loads(text, parse_constant=not_a_number)
+    except RecursionError:
+        raise refused("value is nested too deeply to be a record") from None
+    except ValueError as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise refused(f"value is not a JSON object ({reason})") from None
+    if not isinstance(fields, dict):
+        raise refused("value is not a JSON object")
+    if depth(fields) > MAX_DEPTH:
+        raise refused(f"value is nested deeper than {MAX_DEPTH} levels")
+    return fields
+
+
+def depth(value: Any) -> int:
+    """Levels of objects and arrays in a JSON value (0 for a scalar)."""
+    deepest, level = 0, [(value, 0)]
+    while level:
+        item, n = level.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, n + 1)
+            level.extend(
+                (v, n + 1) for v in (item.values() if isinstance(item, dict) else item)
+            )
+    return deepest
 
 
 def noted(record: Record, correction: Correction, value: Any) -> Record:
@@ -173,44 +312,81 @@ def noted(record: Record, correction: Correction, value: Any) -> Record:
     return record
 
 
-def added(fields: dict[str, Any], doc_id: str, source_file: str) -> Record:
-    """The record an `_add` correction describes.  Of a provenance copied
-    with it from another record, only the fragments (where it is printed)
-    are kept: the corrections listed there are the other record's."""
+def added(table: str, fields: dict[str, Any], doc_id: str, source_file: str) -> Record:
+    """The record an `_add` correction describes, with every field its table
+    has: one not given is empty (null, false or "") where the schema allows
+    it.  Of a provenance copied with it from another record, only the
+    fragments (where it is printed) are kept: the corrections listed there
+    are the other record's."""
+    if fields.get("doc_id", doc_id) != doc_id:
+        raise refused(
+            f"doc_id: the record would belong to another document than {doc_id}"
+        )
     provenance = fields.get("provenance")
     fragments = provenance.get("fragments", []) if isinstance(provenance, dict) else []
-    return {
-        "doc_id": doc_id,
-        **without_provenance(fields),
-        "source_file": source_file,
-        "provenance": {"fragments": copy.deepcopy(fragments)},
+    schema = schemas()[table]
+    record = {
+        name: empty(prop)
+        for name, prop in schema["properties"].items()
+        if name not in schema.get("required", ())
     }
+    record.update(without_provenance(fields))
+    record.update(
+        doc_id=doc_id,
+        source_file=source_file,
+        provenance={"fragments": copy.deepcopy(fragments)},
+    )
+    return record
+
+
+def empty(prop: dict[str, Any]) -> Any:
+    """A field's value when not stated: null, false or "" as its type allows
+    (null otherwise, which its schema then refuses)."""
+    kinds = prop.get("type", "string")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if "null" in kinds:
+        return None
+    return {"boolean": False, "string": ""}.get(kinds[0])
 
 
 def without_provenance(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if k != "provenance"}
 
 
-def apply_one(
-    records: dict[str, list[Record]], c: Correction, doc_id: str, source_file: str
-) -> None:
-    """Apply one correction to the records; Unapplied when it changes nothing."""
+def checked_correction(c: Correction) -> dict[str, str]:
+    """The correction's match, once the correction is one this table takes;
+    Unapplied with the reason otherwise."""
+    if c.problem:
+        raise refused(c.problem)
+    parts = astuple(c)
+    if any("\udc80" <= ch <= "\udcff" for part in parts for ch in part):
+        raise refused("not UTF-8 text")
+    if max(map(len, parts)) > csv.field_size_limit():
+        raise refused(f"a field over {csv.field_size_limit()} characters")
     if not correctable(c.table):
-        raise Unapplied(
-            "correction_invalid", f'"{c.table}" is not a table that can be corrected'
-        )
+        raise refused(f'"{shortened(c.table)}" is not a table that can be corrected')
     try:
         match = parse_match(c.match)
     except CorrectionError as exc:
-        raise Unapplied("correction_invalid", str(exc)) from None
+        raise refused(str(exc)) from None
     props = schemas()[c.table]["properties"]
     unknown = [
         k for k in [*match, c.field] if k not in props and k not in (ADD, DELETE)
     ]
     if unknown:
-        raise Unapplied(
-            "correction_invalid", f"{c.table} has no column {', '.join(unknown)}"
-        )
+        raise refused(f"{c.table} has no column {', '.join(map(shortened, unknown))}")
+    if c.field in FIXED:
+        raise refused(f"{c.field} cannot be corrected: it {FIXED[c.field]}")
+    if c.table == "documents" and c.field in (ADD, DELETE):
+        raise refused("a document's own record can be corrected, not added or deleted")
+    return match
+
+
+def apply_one(
+    records: dict[str, list[Record]], c: Correction, doc_id: str, source_file: str
+) -> None:
+    """Apply one correction to the records; Unapplied when it changes nothing."""
+    match = checked_correction(c)
     rows = records.setdefault(c.table, [])
     hits = matching(rows, match) if match else []
     if c.field == ADD:
@@ -219,34 +395,26 @@ def apply_one(
                 "correction_ambiguous",
                 f"the record to add is there already ({len(hits)} record(s) match)",
             )
-        try:
-            fields = json.loads(c.value)
-        except json.JSONDecodeError as exc:
-            raise Unapplied(
-                "correction_invalid", f"value is not a JSON object ({exc.msg})"
-            ) from None
-        if not isinstance(fields, dict):
-            raise Unapplied("correction_invalid", "value is not a JSON object")
+        fields = parsed_record(c.value)
         record = noted(
-            added(fields, doc_id, source_file), c, without_provenance(fields)
+            added(c.table, fields, doc_id, source_file), c, without_provenance(fields)
         )
-        if reason := schema_reason(c.table, record):
-            raise Unapplied("correction_invalid", f"refused: {reason}")
-        rows.append(record)
-        return
-    if not hits:
+        after = [*rows, record]
+    elif not hits:
         raise Unapplied("correction_unmatched", "matches no record")
-    if len(hits) > 1:
+    elif len(hits) > 1:
         raise Unapplied("correction_ambiguous", f"matches {len(hits)} records")
-    if c.field == DELETE:
+    elif c.field == DELETE:
         del rows[hits[0]]
         return
-    value = typed(c.table, c.field, c.value)
-    record = noted(copy.deepcopy(rows[hits[0]]), c, value)
-    record[c.field] = value
-    if reason := schema_reason(c.table, record):
-        raise Unapplied("correction_invalid", f"refused: {reason}")
-    rows[hits[0]] = record
+    else:
+        value = typed(c.table, c.field, c.value)
+        record = noted(copy.deepcopy(rows[hits[0]]), c, value)
+        record[c.field] = value
+        after = [record if i == hits[0] else row for i, row in enumerate(rows)]
+    if reason := record_reason(c.table, record) or breaks_key(c.table, rows, after):
+        raise refused(f"refused: {reason}")
+    rows[:] = after
 
 
 def apply_corrections(
@@ -312,6 +480,7 @@ def append_correction(
     else:
         folder.mkdir(parents=True, exist_ok=True)
         fresh = True
+    end_last_line(path)
     with open(path, "a", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         if fresh:
@@ -327,6 +496,17 @@ def append_correction(
             ]
         )
     return path
+
+
+def end_last_line(path: Path) -> None:
+    """End the file's last line, if it has one and it is not ended (a file
+    written by hand), so that what is appended starts a line of its own."""
+    with open(path, "a+b") as fh:
+        size = fh.seek(0, 2)
+        if size:
+            fh.seek(size - 1)
+            if fh.read(1) not in b"\r\n":
+                fh.write(b"\n")
 
 
 def check_correction(dataset: Path, doc_id: str, correction: Correction) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 
 from . import __version__
 from .model import Record
-from .validate import columns, schemas
+from .validate import PRIMARY_KEYS, Key, columns, key_holds, key_values, schemas
 
 DESCRIPTOR_FILE = "datapackage.json"
 MISSING_VALUES = [""]
@@ -57,13 +57,6 @@ ORDER = (
 
 
 @dataclass(frozen=True)
-class Key:
-    table: str
-    fields: tuple[str, ...]
-    always: bool = False  # unique by construction, declared without looking at the data
-
-
-@dataclass(frozen=True)
 class Reference:
     table: str
     fields: tuple[str, ...]
@@ -71,17 +64,6 @@ class Reference:
     target_fields: tuple[str, ...]
     always: bool = False  # holds by construction, declared without looking at the data
 
-
-PRIMARY_KEYS = (
-    Key("documents", ("doc_id",), always=True),
-    Key("sections", ("doc_id", "seq"), always=True),
-    Key("outcomes", ("doc_id", "outcome_no")),
-    Key("outputs", ("doc_id", "output_id")),
-    Key("targets", ("doc_id", "output_id", "seq")),
-    Key("activities", ("doc_id", "activity_id")),
-    Key("funding", ("doc_id", "source")),
-    Key("risks", ("doc_id", "risk_no")),
-)
 
 REFERENCES = (
     Reference(
@@ -234,32 +216,6 @@ def table_schema(table: str) -> dict[str, Any]:
 
 
 # -------------------------------------------------------- keys checked against the data
-
-
-def cell(value: Any) -> str | None:
-    """A value as a CSV cell reads back: empty and None are both null."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def key_values(
-    rows: Iterable[Mapping[str, Any]], fields: Sequence[str]
-) -> Iterable[tuple[str | None, ...]]:
-    for row in rows:
-        yield tuple(cell(row.get(f)) for f in fields)
-
-
-def key_holds(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> bool:
-    """Every row has every key field, and no two rows share a key."""
-    seen: set[tuple[str | None, ...]] = set()
-    for values in key_values(rows, fields):
-        if None in values or values in seen:
-            return False
-        seen.add(values)
-    return True
 
 
 def reference_holds(

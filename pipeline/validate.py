@@ -6,12 +6,16 @@ built wheel holds as a copy):
 their property order is the CSV column order, and the Parquet, DuckDB and
 Data Package types are derived from them.  A record that fails is not
 written; it becomes an `invalid_record` finding that names the field and the
-reason.
+reason.  The keys that identify a record of a table are declared here too
+(`PRIMARY_KEYS`): the Data Package declares those the data satisfies, and a
+correction may not break one.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -52,6 +56,53 @@ def columns(table: str) -> list[str]:
 
 def json_fields(table: str) -> list[str]:
     return list(schemas()[table]["properties"])
+
+
+@dataclass(frozen=True)
+class Key:
+    """The fields that identify a record of a table (with its document)."""
+
+    table: str
+    fields: tuple[str, ...]
+    always: bool = False  # unique by construction, declared without looking at the data
+
+
+PRIMARY_KEYS = (
+    Key("documents", ("doc_id",), always=True),
+    Key("sections", ("doc_id", "seq"), always=True),
+    Key("outcomes", ("doc_id", "outcome_no")),
+    Key("outputs", ("doc_id", "output_id")),
+    Key("targets", ("doc_id", "output_id", "seq")),
+    Key("activities", ("doc_id", "activity_id")),
+    Key("funding", ("doc_id", "source")),
+    Key("risks", ("doc_id", "risk_no")),
+)
+
+
+def cell(value: Any) -> str | None:
+    """A value as a CSV cell reads back: empty and None are both null."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def key_values(
+    rows: Iterable[Mapping[str, Any]], fields: Sequence[str]
+) -> Iterable[tuple[str | None, ...]]:
+    for row in rows:
+        yield tuple(cell(row.get(f)) for f in fields)
+
+
+def key_holds(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> bool:
+    """Every row has every key field, and no two rows share a key."""
+    seen: set[tuple[str | None, ...]] = set()
+    for values in key_values(rows, fields):
+        if None in values or values in seen:
+            return False
+        seen.add(values)
+    return True
 
 
 def validate_records(
