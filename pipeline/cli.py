@@ -13,8 +13,10 @@ only when stderr is a terminal (never when it is piped or in CI).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -118,7 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--corrections",
         metavar="DIR",
-        default=str(PROJECT_CORRECTIONS),
         help="folder of corrections, one <doc_id>.csv per document, applied on "
         "every run (default: corrections/ at the project root)",
     )
@@ -202,14 +203,48 @@ def correct(args: argparse.Namespace) -> int:
     correction = Correction(
         args.table, args.match, field.strip(), value.strip(), args.note
     )
+    folder = Path(args.corrections)
+    problem = folder_problem(folder)
+    if problem and problem != MISSING:  # a missing folder is made
+        print(f"error: --corrections {shown(folder)}: {problem}", file=sys.stderr)
+        return 2
     try:
         sha = check_correction(Path(args.out), args.doc_id, correction)
-        path = append_correction(Path(args.corrections), args.doc_id, correction, sha)
+        path = append_correction(folder, args.doc_id, correction, sha)
     except CorrectionError as exc:
         print(f"error: {shown(str(exc))}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        name = shown(exc.filename or folder)
+        print(f"error: {name}: cannot be written ({exc.strerror})", file=sys.stderr)
+        return 2
     print(f"{shown(path)}: {correction.table} [{correction.match}] {field} recorded")
     return 0
+
+
+MISSING = "no such folder"
+
+
+def folder_problem(path: Path) -> str:
+    """Why `path` is not a folder that can be read; "" when it is one."""
+    try:
+        if stat.S_ISDIR(path.stat().st_mode):
+            return ""
+        return "not a folder"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link that leads back to itself"
+        return MISSING if exc.errno == errno.ENOENT else str(exc.strerror)
+
+
+def corrections_folder(given: str | None) -> Path:
+    """The corrections folder: the one given, which must be there, or the
+    project's own (none is none to apply)."""
+    if given is None:
+        return PROJECT_CORRECTIONS
+    if problem := folder_problem(Path(given)):
+        raise UsageError(f"--corrections {shown(given)}: {problem}")
+    return Path(given)
 
 
 def collect_pdfs(inputs: list[str]) -> list[Path]:
@@ -476,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         paths = collect_pdfs(args.inputs)
         formats = parse_formats(args.format)
         check_limits(args)
+        corrections = corrections_folder(args.corrections)
         out = prepare_output(args.out)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -488,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
         formats=formats,
         scheduler=args.scheduler and args.scheduler.strip(),
         ocr=args.ocr,
-        corrections=Path(args.corrections),
+        corrections=corrections,
     )
     reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
     started = time.monotonic()
