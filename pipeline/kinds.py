@@ -22,7 +22,7 @@ from .labels import NAMED_PART, NUMBERED_PART
 from .model import Record
 from .nlp import target_timing
 from .provenance import where
-from .reference import account_codes
+from .reference import LANGUAGES, account_codes
 from .results import (
     OutcomeDraft,
     outcome_blocks,
@@ -70,8 +70,10 @@ def framework_records(
                 "outcome_no": outcome.outcome_no,
                 "title": block.get("title", ""),
                 "statement": block.get("statement") or cell_statement,
-                "baseline": block.get("baseline", ""),
-                "indicators": " ; ".join(split_indicators(block.get("indicators", ""))),
+                "baseline": block.get("baseline", outcome.baseline),
+                "indicators": " ; ".join(
+                    split_indicators(block.get("indicators", "")) or outcome.indicators
+                ),
                 "statement_framework": cell_statement,
                 "page": min(outcome.pages, default=None),
                 **src,
@@ -222,7 +224,7 @@ def budget_records(
     ex: Extraction, base: Record, src: Record
 ) -> dict[str, list[Record]]:
     """The amounts of the budget sheets, their accounts described."""
-    descriptions = account_codes()
+    descriptions = account_codes(ex.language or LANGUAGES[0])
     return {
         "budget_lines": [
             {

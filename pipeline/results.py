@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .labels import is_total
+from .labels import OUTPUT, is_total
 from .model import Region
-from .reference import vocabulary
+from .reference import alternation, vocabulary
 from .sections import Section
 from .tables import (
+    Column,
     Row,
     Table,
     activity_id,
@@ -30,13 +31,13 @@ from .tables import (
 from .text import flatten, normalise_label, split_items, split_parties
 
 OUTCOME_LABEL = re.compile(
-    r"^(?:programme\s+|project\s+|country\s+programme\s+)?outcome\s*(?P<no>\w+)?\s*[:.\-–]?\s*",
+    rf"^(?:(?:{alternation(vocabulary()['outcome_qualifiers'])})\s+)?"
+    rf"(?:{alternation(vocabulary()['outcome_words'])})"
+    r"\s*(?P<no>\w+)?\s*[:.\-–]?\s*",
     re.I,
 )
 OUTPUT_BASELINE = re.compile(r"\bbaseline\s*:\s*", re.I)
-OUTPUT_LABEL = re.compile(
-    r"^(?:intended\s+|expected\s+)?output\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I
-)
+OUTPUT_LABEL = re.compile(rf"^{OUTPUT}\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I)
 
 
 @dataclass
@@ -78,6 +79,10 @@ class OutputDraft:
 class OutcomeDraft:
     outcome_no: int | None
     text: str = ""
+    # printed on the outcome's own rows of a framework that lists outcomes,
+    # outputs and their indicators in one strategy column
+    baseline: str = ""
+    indicators: list[str] = field(default_factory=list)
     pages: set[int] = field(default_factory=set)
     boxes: list[Region] = field(default_factory=list)
 
@@ -145,18 +150,24 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             if outcome is not None and rest_from_page_above(row, text, OUTCOME_LABEL):
                 outcome.text += "\n" + text
             else:
-                m = OUTCOME_LABEL.match(text)
-                no = number_value(m.group("no")) if m else None
-                if no is None:
-                    no = (
-                        (outcome.outcome_no or 0) + 1
-                        if outcome and outcome.outcome_no
-                        else len(fw.outcomes) + 1
-                    )
-                outcome = OutcomeDraft(no, text)
-                fw.outcomes.append(outcome)
+                outcome = open_outcome(fw, outcome, text)
             read_on(outcome, row)
         text = starting_text(row, col["output"])
+        if col["outcome"] is None and opens_outcome(text):
+            # a strategy column holding outcomes and outputs alike
+            outcome, output, activity = open_outcome(fw, outcome, text), None, None
+        if (
+            output is None
+            and outcome is not None
+            and col["outcome"] is None
+            and not OUTPUT_LABEL.match(text)
+        ):
+            read_outcome_row(outcome, table, row)
+            continue
+        if output is not None and spans_rest(row, col["output"]):
+            # `Activities:` over one cell across the others: the output's list
+            output.activities += listed_activities(row.get(table.columns[-1]), row)
+            continue
         if text:
             if output is not None and (
                 rest_from_page_above(row, text, OUTPUT_LABEL)
@@ -217,6 +228,64 @@ def read_framework_table(table: Table, fw: Framework) -> None:
             elif activity is not None and text[0].islower():
                 activity.title += "\n" + text
                 read_on(activity, row)
+
+
+def open_outcome(
+    fw: Framework, previous: OutcomeDraft | None, text: str
+) -> OutcomeDraft:
+    """A new outcome from its cell, numbered as labelled or after the last."""
+    m = OUTCOME_LABEL.match(text)
+    no = number_value(m.group("no")) if m else None
+    if no is None:
+        no = (
+            (previous.outcome_no or 0) + 1
+            if previous and previous.outcome_no
+            else len(fw.outcomes) + 1
+        )
+    outcome = OutcomeDraft(no, text)
+    fw.outcomes.append(outcome)
+    return outcome
+
+
+def opens_outcome(text: str) -> bool:
+    """A cell labelled and numbered as an outcome (`Outcome 2: ...`)."""
+    m = OUTCOME_LABEL.match(text)
+    return bool(m and m.group("no")) and not OUTPUT_LABEL.match(text)
+
+
+def read_outcome_row(outcome: OutcomeDraft, table: Table, row: Row) -> None:
+    """An outcome's own row: its indicator, and its baseline (one cell may
+    span all its indicators' rows)."""
+    read_on(outcome, row)
+    for column in table.columns_of("indicator"):
+        text = flatten(starting_text(row, column))
+        if text:
+            outcome.indicators.append(text)
+    baseline = flatten(starting_text(row, table.column("baseline")))
+    if baseline:
+        outcome.baseline = f"{outcome.baseline} {baseline}".strip()
+
+
+def spans_rest(row: Row, label: Column | None) -> bool:
+    """Whether one cell covers every column right of the label column."""
+    if label is None or label.index + 2 > len(row.cells):
+        return False
+    return (
+        len(set(row.cell_ids[label.index + 1 :])) == 1 and row.starts[label.index + 1]
+    )
+
+
+def listed_activities(text: str, row: Row) -> list[ActivityDraft]:
+    """The numbered activities a cell lists, one a line (a wrapped line goes
+    on with the item above)."""
+    found: list[ActivityDraft] = []
+    for line in text.split("\n"):
+        number, title = activity_id(line.strip())
+        if number:
+            found.append(ActivityDraft(number, title, {row.page}, list(row.boxes)))
+        elif found and line.strip():
+            found[-1].title += "\n" + line.strip()
+    return found
 
 
 def read_on(draft: ActivityDraft | OutputDraft | OutcomeDraft, row: Row) -> None:
