@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .labels import YEAR_IN_TEXT, is_grand_total, is_total
 from .model import Region
 from .numbers import parse_amount
-from .reference import account_codes
+from .reference import account_descriptions
 from .tables import Column, Row, Table, line_item, money, quarter_marked, table_year
 from .text import flatten, normalise_label
 
@@ -48,7 +48,7 @@ def account_of(text: str) -> tuple[str, str]:
     m = CODE_PREFIX.match(flat) or CODE_PREFIX.match(unbroken_code(text))
     if m:
         return m.group(1), flat
-    by_description = {normalise_label(d): c for c, d in account_codes().items()}
+    by_description = {normalise_label(d): c for d, c in account_descriptions().items()}
     return by_description.get(normalise_label(flat), ""), flat
 
 

@@ -23,13 +23,15 @@ from .layout import BodyText
 from .model import Document, TextLine
 from .nlp import Money, money_mentions
 from .numbers import parse_amount, parse_date
-from .reference import country_aliases, vocabulary
+from .reference import alternation, country_aliases, vocabulary
 from .sections import Section
 from .text import flatten, normalise_label
 from .textgrid import HeaderGroup, word_groups
 
 TITLE_LABEL = re.compile(
-    r"^project\s+title\b[^:]{0,40}:\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$", re.I
+    rf"^(?:{alternation(vocabulary()['title_labels'])})\b[^:]{{0,40}}:"
+    r"\s*(?P<title>.+?)(?:\s*\(\s*\d+\s*\))?$",
+    re.I,
 )
 COVER_PAGES = 3
 WRAP_GAP = (
@@ -446,7 +448,8 @@ def source_after(text: str, country: str) -> str:
     """The named source in `... is from the Chinese Government cost sharing`
     : the capitalised phrase after `from`/`by`; a government is named
     `Government of <country>`."""
-    m = re.search(r"\b(?:from|by)\s+(.*)", text, re.S)
+    after = alternation(vocabulary()["funding_prepositions"])
+    m = re.search(rf"\b(?:{after})\s+(.*)", text, re.S)
     if not m:
         return ""
     connectors = set(vocabulary()["source_connectors"])

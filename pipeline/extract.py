@@ -73,6 +73,7 @@ def read_document(doc: Document) -> Extraction:
         budget,
         totals,
     )
+    ex.language = document_language(body)
     base = {"doc_id": doc.doc_id}
     src = {"source_file": Path(doc.path).name}
     country = document_country(body, cover)
@@ -87,7 +88,7 @@ def read_document(doc: Document) -> Extraction:
             "start_year": years[0] if years else None,
             "end_year": years[-1] if years else None,
             "pages": len(doc.pages),
-            "language": document_language(body),
+            "language": ex.language,
             **src,
             "sha256": doc.sha256,
             "pipeline_version": __version__,

@@ -32,4 +32,5 @@ class Extraction:
     budget: list[BudgetLine]
     totals: list[PrintedTotal]
     stated_total: StatedTotal | None = None  # the total budget the text states
+    language: str | None = None  # ISO 639-1, told from the running text
     records: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))

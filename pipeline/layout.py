@@ -14,12 +14,15 @@ from statistics import median
 
 from .geometry import contains, group_lines
 from .model import Document, Page, TextLine
+from .reference import alternation, vocabulary
 
 MARGIN_SHARE = 0.09  # top/bottom share of the page where running furniture lives
 REPEAT_SHARE = 0.3  # a margin line on this share of pages (and >= 2) is furniture
 PAGE_NUMBER = re.compile(
-    r"^(?:page\s*)?[-–—]?\s*(\d{1,4})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
-)
+    rf"^(?:(?:{alternation(vocabulary()['page_words'])})\s*)?[-–—]?\s*(\d{{1,4}})\s*[-–—]?"
+    rf"(?:\s*(?:{alternation(vocabulary()['page_of_words'])}|/)\s*\d{{1,4}})?$",
+    re.I,
+)  # `3`, `- 3 -`, `Page 3 of 40`, `Página 3 de 40`
 MIN_LINES_FOR_MARGINS = 3  # fewer lines on a page say nothing about its text edges
 FOOTNOTE_START = re.compile(
     r"^(?:\d{1,3}(?!\d)(?![.,]\d)|[*†‡])\s*\S"

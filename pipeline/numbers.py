@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from .reference import vocabulary
+from .reference import alternation, vocabulary
 
 NIL = re.compile(
     r"^[-\u2010-\u2015]{1,2}$"
@@ -35,8 +35,7 @@ UNAMBIGUOUS = {
 def amount_pattern() -> re.Pattern[str]:
     """An amount with the vocabulary's currency words before or after it
     (`US$ 3,000`, `3 000 $ US`, `1.250.000 dólares`)."""
-    words = sorted(vocabulary()["currency_words"], key=len, reverse=True)
-    currency = "|".join(r"\s*".join(map(re.escape, w.split())) for w in words)
+    currency = alternation(vocabulary()["currency_words"], r"\s*")
     return re.compile(
         rf"^\(?-?\s*(?:{currency})?\s*(-?\d[\d,.\s']*?)\s*(?:{currency})?\)?\.?$",
         re.I,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -50,17 +52,40 @@ def merged(a: Any, b: Any) -> Any:
     return a
 
 
+def alternation(words: Iterable[str], gap: str = r"\s+") -> str:
+    """Words of the vocabulary as a regular-expression alternation, longest
+    first, `gap` between the words of a phrase."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(gap.join(map(re.escape, w.split())) for w in ordered)
+
+
 @cache
-def account_codes() -> dict[str, str]:
-    """Atlas budget account code -> its standard description."""
+def account_rows() -> list[dict[str, str]]:
+    """The Atlas budget accounts: code, group and standard description in
+    each language (`description`, `description_fr`, ...)."""
     text = (
         resources.files("pipeline.data")
         .joinpath("atlas_accounts.csv")
         .read_text("utf-8")
     )
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def account_codes(lang: str = "en") -> dict[str, str]:
+    """Atlas budget account code -> its standard description in `lang`."""
+    column = "description" if lang == LANGUAGES[0] else f"description_{lang}"
+    return {row["account_code"]: row[column] for row in account_rows()}
+
+
+@cache
+def account_descriptions() -> dict[str, str]:
+    """The standard description of an account in any language -> its code."""
     return {
-        row["account_code"]: row["description"]
-        for row in csv.DictReader(text.splitlines())
+        row[column]: row["account_code"]
+        for row in account_rows()
+        for column in row
+        if column.startswith("description")
     }
 
 

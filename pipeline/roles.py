@@ -27,7 +27,7 @@ from importlib import resources
 
 from .labels import CODE, ID_IN_CELL, NUMBERED_PART, YEAR, is_mark
 from .numbers import parse_amount
-from .reference import account_codes, vocabulary
+from .reference import account_codes, account_descriptions, vocabulary
 from .text import flatten, normalise_label
 
 STEM = 6  # letters of a word that stand for its family (`mitiga-tion`, `-ting`)
@@ -146,7 +146,7 @@ def is_account_code(code: str) -> bool:
 
 @cache
 def account_names() -> frozenset[str]:
-    return frozenset(normalise_label(d) for d in account_codes().values())
+    return frozenset(normalise_label(d) for d in account_descriptions())
 
 
 def content_scores(values: list[str]) -> dict[str, float]:

@@ -8,10 +8,19 @@ from decimal import Decimal
 
 import pytest
 
+from pipeline.budget import account_of
 from pipeline.document import CoverField, start_year
+from pipeline.labels import ID_IN_CELL, OUTPUT_NUMBER, QUARTER, is_total
 from pipeline.language import text_language
+from pipeline.layout import PAGE_NUMBER
 from pipeline.numbers import decimal_mark, learnt_decimal_mark, parse_amount, parse_date
-from pipeline.reference import LANGUAGES, language_vocabulary, merged, vocabulary
+from pipeline.reference import (
+    LANGUAGES,
+    account_codes,
+    language_vocabulary,
+    merged,
+    vocabulary,
+)
 from pipeline.tables import Column, money
 
 pytestmark = pytest.mark.fast
@@ -159,3 +168,57 @@ def test_the_start_year_is_read_from_a_french_or_spanish_cover(
     label: str, value: str, year: int
 ) -> None:
     assert start_year([CoverField(label, value, 1)]) == year
+
+
+@pytest.mark.parametrize(
+    "text", ["T1", "T.2", "Trim. 3", "1er trimestre", "4to trimestre"]
+)
+def test_french_and_spanish_quarters(text: str) -> None:
+    assert QUARTER.match(text)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Activité 1.1.1 Étude de base", "1.1.1"),
+        ("Actividad 2.1.3: Talleres", "2.1.3"),
+    ],
+)
+def test_activity_numbers_after_a_french_or_spanish_word(
+    text: str, expected: str
+) -> None:
+    m = ID_IN_CELL.match(text)
+    assert m and m.group(1) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Sous-total pour le produit 1", "Subtotal para el producto 2", "TOTAL"]
+)
+def test_french_and_spanish_totals(text: str) -> None:
+    assert is_total(text)
+
+
+@pytest.mark.parametrize("text", ["Produit 2 : Politiques", "Producto 1"])
+def test_french_and_spanish_output_labels(text: str) -> None:
+    assert OUTPUT_NUMBER.match(text)
+
+
+@pytest.mark.parametrize("text", ["Page 3 sur 40", "Página 3 de 40", "- 3 -"])
+def test_french_and_spanish_page_numbers(text: str) -> None:
+    assert PAGE_NUMBER.match(text)
+
+
+@pytest.mark.parametrize(
+    "printed,lang,description",
+    [
+        ("Consultants locaux", "fr", "Consultants locaux"),
+        ("Consultores locales", "es", "Consultores locales"),
+        ("Local Consultants", "fr", "Consultants locaux"),
+    ],
+)
+def test_atlas_accounts_are_known_and_described_in_each_language(
+    printed: str, lang: str, description: str
+) -> None:
+    code, _ = account_of(printed)
+    assert code == "71300"
+    assert account_codes(lang)[code] == description
