@@ -102,12 +102,17 @@ def _heading_patterns() -> list[tuple[re.Pattern[str], int, str]]:
     ]
 
 
+DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d*\s*$|\u2026{2,}")
+
+
 def parse_heading(line: TextLine, body_size: float) -> Heading | None:
     """The heading this line prints, or None for an ordinary line."""
     text = line.text.strip()
     if not text or len(text) > MAX_HEADING_CHARS:
         return None
     if not (line.bold or line.size >= body_size + 1.5):
+        return None
+    if DOT_LEADER.search(text):  # an entry of the table of contents
         return None
     for pattern, level, kind in _heading_patterns():
         m = pattern.match(text)
@@ -151,10 +156,27 @@ def split_sections(body: BodyText) -> list[Section]:
             sections.append(Section(heading))
         elif sections:
             sections[-1].lines.append(line)
+    promote_chapters([s.heading for s in sections])
     lexicon = word_lexicon(body.lines)
     for section in sections:
         section.paragraphs = paragraphs(section.lines, body, lexicon)
     return sections
+
+
+CHAPTER = re.compile(r"^\d{1,2}\.\s")  # `1. SITUATION ANALYSIS`
+
+
+def promote_chapters(headings: list[Heading]) -> None:
+    """A chapter numbered `1.` is of the first level where no SECTION stands
+    above it (it is a Part's subdivision only under a SECTION)."""
+    section_word = re.compile(
+        rf"^(?:{_alternation(vocabulary()['heading_keywords']['section'])})\b", re.I
+    )
+    under_section = False
+    for heading in headings:
+        under_section = under_section or bool(section_word.match(heading.printed))
+        if not under_section and heading.level == 2 and CHAPTER.match(heading.printed):
+            heading.level = 1
 
 
 def word_lexicon(lines: list[TextLine]) -> set[str]:

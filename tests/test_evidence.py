@@ -11,6 +11,7 @@ import pytest
 from pipeline.extract import extract_document
 from pipeline.reader import read_pdf
 from pipeline.roles import ColumnText, cell_type, header_scores, read_roles
+from pipeline.sections import DOT_LEADER, Heading, promote_chapters
 from tests.pdfkit import LANDSCAPE, TableSpec, Writer
 
 
@@ -154,3 +155,30 @@ def test_the_reading_that_agrees_with_the_printed_totals_is_kept(
         "account_description",
         "amount",
     ]
+
+
+@pytest.mark.fast
+def test_numbered_chapters_are_first_level_where_no_section_stands_above() -> None:
+    def heading(printed: str, level: int) -> Heading:
+        return Heading(level, "", "", printed, 1)
+
+    alone = [heading("1. SITUATION ANALYSIS", 2), heading("1.1 Context", 3)]
+    promote_chapters(alone)
+    assert [h.level for h in alone] == [1, 3]
+    under = [heading("SECTION I. CONTEXT", 1), heading("1. Situation", 2)]
+    promote_chapters(under)
+    assert [h.level for h in under] == [1, 2]
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("I. Elaboration of the Narrative.......................... 3", True),
+        ("ANNEX 1: RISK LOG . . . . . . . 13", True),
+        ("1. SITUATION ANALYSIS", False),
+        ("2.1 Output 1. Plans adopted", False),
+    ],
+)
+def test_a_contents_entry_is_told_by_its_dot_leader(text: str, entry: bool) -> None:
+    assert bool(DOT_LEADER.search(text)) is entry
