@@ -221,10 +221,10 @@ def read_framework_table(table: Table, fw: Framework) -> None:
                 fw.other_budget += value
         text = act_text
         if text:
-            number, title = activity_id(text)
-            if number:
-                activity = ActivityDraft(number, title, {row.page}, list(row.boxes))
-                output.activities.append(activity)
+            listed = listed_activities(text, row)
+            if listed:  # one activity, or a cell listing several, one a line
+                output.activities += listed
+                activity = listed[-1]
             elif activity is not None and text[0].islower():
                 activity.title += "\n" + text
                 read_on(activity, row)
@@ -277,11 +277,14 @@ def spans_rest(row: Row, label: Column | None) -> bool:
 
 def listed_activities(text: str, row: Row) -> list[ActivityDraft]:
     """The numbered activities a cell lists, one a line (a wrapped line goes
-    on with the item above)."""
+    on with the item above); none where the cell opens with no number."""
     found: list[ActivityDraft] = []
     for line in text.split("\n"):
         number, title = activity_id(line.strip())
-        if number:
+        # a wrapped line opening with a figure (`1.5 million`) is no new item
+        if number and (
+            not found or number.count(".") == found[0].activity_id.count(".")
+        ):
             found.append(ActivityDraft(number, title, {row.page}, list(row.boxes)))
         elif found and line.strip():
             found[-1].title += "\n" + line.strip()
