@@ -11,6 +11,7 @@ from .reference import alternation, vocabulary
 from .text import normalise_label
 
 MAX_TOTAL_QUALIFIER = 3  # words after a total word: `Total Output 2 (USD)`
+MONTHS = 12
 YEARS = alternation(vocabulary()["year_words"])
 QUARTERS = alternation(vocabulary()["quarter_words"])
 YEAR = re.compile(
@@ -137,7 +138,39 @@ def exact_header(text: str) -> bool:
 
 def is_header_text(text: str) -> bool:
     t = text.strip()
-    return bool(YEAR.match(t) or QUARTER.match(t) or header_role(t)[0])
+    return bool(YEAR.match(t) or QUARTER.match(t) or month_of(t) or header_role(t)[0])
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Month names of every language, in full and short (`janv`), -> 1-12."""
+    vocab = vocabulary()
+    return {**vocab["month_short_names"], **vocab["month_names"]}
+
+
+def month_of(text: str) -> int | None:
+    """The month a header names: `Jan`, `janv.`, `Diciembre`."""
+    return month_names().get(normalise_label(text).rstrip("."))
+
+
+def quarter_of(month: int) -> int:
+    return (month - 1) // 3 + 1
+
+
+def months_spelt(letters: list[str]) -> list[int] | None:
+    """The months of a run of one-letter headers that spells a language's
+    month initials (`J F M A M J J A S O N D`, `E F M ...`), from any month,
+    over a year at least (a shorter run is ambiguous: J A may be June-July
+    or July-August); None where it spells none."""
+    word = "".join(t.strip() for t in letters).upper()
+    if len(word) < MONTHS or len(word) != len(letters):
+        return None
+    for initials in vocabulary()["month_initials"]:
+        cycle = initials * (len(word) // MONTHS + 2)
+        start = cycle.find(word)
+        if start >= 0:
+            return [(start + i) % MONTHS + 1 for i in range(len(word))]
+    return None
 
 
 def is_value_text(text: str) -> bool:

@@ -35,6 +35,9 @@ from .labels import (
     is_mark,
     is_value_text,
     is_year_caption,
+    month_of,
+    months_spelt,
+    quarter_of,
 )
 from .layout import in_margin
 from .model import BBox, Document, Grid, Page, Region, TextLine, Word
@@ -63,6 +66,7 @@ class Column:
     role: str | None = None
     year: int | None = None
     quarter: int | None = None
+    month: int | None = None  # a grid by month: its quarter is the month's
     scale: int = 1  # '000 $ columns multiply by 1000
     # `Amount Year 2`: the project's second year, dated by `date_project_years`
     year_no: int | None = None
@@ -142,6 +146,7 @@ def header_row_count(grid: Grid) -> int:
         named = (
             any(header_role(t)[0] for t in texts)
             or all(is_header_text(t) for t in texts)
+            or bool(months_spelt(texts))
             or r > 0
             and all(
                 exact_header(f"{own_line(grid, r - 1, c)} {t}")
@@ -187,6 +192,9 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
                 quarter = QUARTER.match(line)
                 if quarter:
                     col.quarter = int(quarter.group(1) or quarter.group(2))
+                elif month_of(line):
+                    col.month = month_of(line)
+                    col.quarter = quarter_of(col.month)
                 else:
                     words.append(line)
             text = " ".join(words)
@@ -208,9 +216,25 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
                 role  # a year column of targets stays a targets column, with its year
             )
             col.scale = header_role(col.header)[1]
+    date_month_initials(columns)
     drop_empty_quarters(columns, grid, n_header)
     propagate_years([c for c in columns if c.quarter is not None])
     return columns
+
+
+def date_month_initials(columns: list[Column]) -> None:
+    """Columns headed by one letter each that spell the months (`J F M A M
+    J ...`) are the months of a grid by month, each in its quarter."""
+    run: list[Column] = []
+    for col in [*columns, None]:
+        if col is not None and len(col.header) == 1 and col.header.isalpha():
+            run.append(col)
+            continue
+        months = months_spelt([c.header for c in run]) or []
+        for month_col, month in zip(run, months, strict=False):
+            month_col.month, month_col.quarter = month, quarter_of(month)
+            month_col.role = None
+        run = []
 
 
 def propagate_years(quarters: list[Column]) -> None:
@@ -220,11 +244,12 @@ def propagate_years(quarters: list[Column]) -> None:
     anchor = next((i for i, c in enumerate(quarters) if c.year is not None), None)
     if anchor is None:
         return
+    period = [c.month or c.quarter * 3 for c in quarters]  # a quarter by its last month
     for i in range(anchor + 1, len(quarters)):
-        step = 1 if quarters[i].quarter <= quarters[i - 1].quarter else 0
+        step = 1 if period[i] <= period[i - 1] else 0
         quarters[i].year = quarters[i - 1].year + step
     for i in range(anchor - 1, -1, -1):
-        step = 1 if quarters[i].quarter >= quarters[i + 1].quarter else 0
+        step = 1 if period[i] >= period[i + 1] else 0
         quarters[i].year = quarters[i + 1].year - step
 
 

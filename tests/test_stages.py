@@ -418,3 +418,39 @@ def test_a_quarter_header_broken_under_its_year_gives_year_and_quarter() -> None
         (2010, 4),
         (2011, 1),
     ]
+
+
+MONTH_HEADERS = {
+    "en": ("Activities", "Responsible Party", list("JFMAMJJASOND")),
+    "fr": (
+        "Activités",
+        "Partie responsable",
+        "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.".split(),
+    ),
+    "es": ("Actividades", "Parte responsable", list("EFMAMJJASOND")),
+}
+
+
+@pytest.mark.parametrize("lang", list(MONTH_HEADERS))
+def test_a_work_plan_by_month_marks_the_quarters_of_its_months(
+    tmp_path: Path, lang: str
+) -> None:
+    """`2020` over `J F M ...` (or the months' short names): a quarter is
+    marked where any of its months is."""
+    activity, party, months = MONTH_HEADERS[lang]
+    marked = {"1.1.1": {1, 2, 5}, "1.1.2": {12}}
+    path = tmp_path / "plan.pdf"
+    spec = TableSpec(
+        widths=[150, 90] + [24] * 12,
+        header=[[activity, party, "2020"] + ["<"] * 11, [None, None, *months]],
+        rows=[
+            [f"{aid} Étude", "PNUD"] + ["X" if m in ms else "" for m in range(1, 13)]
+            for aid, ms in marked.items()
+        ],
+    )
+    w = Writer(path, pagesize=LANDSCAPE)
+    w.table(spec)
+    w.save()
+    marks, _ = read_workplan(find_tables(find_grids(read_pdf(path))))
+    got = sorted((m.activity_id, m.year, m.quarter) for m in marks)
+    assert got == [("1.1.1", 2020, 1), ("1.1.1", 2020, 2), ("1.1.2", 2020, 4)]
