@@ -30,6 +30,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
+from .errors import shown
 from .model import Record, finding, issue
 from .validate import PRIMARY_KEYS, key_holds, schemas, validator
 
@@ -72,12 +73,14 @@ class Correction:
 
     def __str__(self) -> str:
         named = [self.table, f"[{self.match}]" if self.match else "", self.field]
-        shown = " ".join(shortened(part) for part in named if part)
-        return f"{self.where}: {shown}" if shown else self.where
+        told = " ".join(quoted(part) for part in named if part)
+        return f"{self.where}: {told}" if told else self.where
 
 
-def shortened(text: str) -> str:
-    return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
+def quoted(text: str) -> str:
+    """Text of a corrections file, fit for an issue's message: shortened,
+    and with what is not printable (or not UTF-8) as escapes."""
+    return shown(text if len(text) <= SHOWN else text[: SHOWN - 3] + "...")
 
 
 def correctable(table: str) -> bool:
@@ -364,7 +367,7 @@ def checked_correction(c: Correction) -> dict[str, str]:
     if max(map(len, parts)) > csv.field_size_limit():
         raise refused(f"a field over {csv.field_size_limit()} characters")
     if not correctable(c.table):
-        raise refused(f'"{shortened(c.table)}" is not a table that can be corrected')
+        raise refused(f'"{quoted(c.table)}" is not a table that can be corrected')
     try:
         match = parse_match(c.match)
     except CorrectionError as exc:
@@ -374,7 +377,7 @@ def checked_correction(c: Correction) -> dict[str, str]:
         k for k in [*match, c.field] if k not in props and k not in (ADD, DELETE)
     ]
     if unknown:
-        raise refused(f"{c.table} has no column {', '.join(map(shortened, unknown))}")
+        raise refused(f"{c.table} has no column {', '.join(map(quoted, unknown))}")
     if c.field in FIXED:
         raise refused(f"{c.field} cannot be corrected: it {FIXED[c.field]}")
     if c.table == "documents" and c.field in (ADD, DELETE):
