@@ -62,6 +62,8 @@ PIECES_A_LINE = 20  # pieces read again at once, side by side on one line
 LETTER_SURE = 40.0  # a letter-sized piece read alone as digits this surely is no mark
 WORD_SURE = 60.0  # a wider piece read alone this surely is a word OCR skipped
 MARK_DOUBT = 50.0  # a word of a letter or two read less surely may be a mark
+BARE_NAME = re.compile(r"[\w.]*(Error|Exception)")  # an exception named, no message
+TOOL_SAID = re.compile(r"(\d+) \[(\w+)\] (.+)")  # what a tool said of a page
 ROMAN_L = re.compile(r"[IVX]*l[IVXl]*\.")
 QUARTER_L = re.compile(r"Q\.?[lI|]\.?|Q\.?[1-4]\.")
 GROUPED = re.compile(r"[\dOoIlS]{1,3}(?:[,;][\dOoIlS]{3})+")
@@ -165,21 +167,33 @@ def prepared(path: Path, pages: list[int]) -> Iterator[Prepared]:
             "--optimize",
             "0",
             "--jobs",
-            "1",
-            "--quiet",
+            "1",  # not --quiet: it would keep the cause of a failure to itself
             str(path),
             str(target),
         ]
         done = guard.run(command)
         if done.returncode != 0:
-            stderr = done.stderr.decode("utf-8", errors="replace")
-            last = (stderr.strip().splitlines() or ["no message"])[-1]
-            raise DocumentError(path, f"OCR failed (ocrmypdf: {last})")
+            reason = failure(done.stderr.decode("utf-8", errors="replace"))
+            raise DocumentError(path, f"OCR failed (ocrmypdf: {reason})")
         pdf = pdfium.PdfDocument(str(target))
         try:
             yield Prepared(pdf, guard)
         finally:
             pdf.close()
+
+
+def failure(stderr: str) -> str:
+    """What OCRmyPDF's messages say went wrong: its last line, or, where
+    that is an exception's bare name, the line before it that tells the
+    cause (`    1 [tesseract] Image too large: ...` as `tesseract on page 1:
+    Image too large: ...`)."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()] or ["no message"]
+    said = [ln for ln in lines if not BARE_NAME.fullmatch(ln)]
+    cause = said[-1] if said and BARE_NAME.fullmatch(lines[-1]) else lines[-1]
+    if told := TOOL_SAID.fullmatch(cause):
+        page, tool, message = told.groups()
+        return f"{tool} on page {page}: {message}"
+    return cause
 
 
 def read_scan(prepared: Prepared, shown: Page) -> Scan:

@@ -108,3 +108,16 @@ def test_a_killed_batch_leaves_no_ocr_running(long_scan: Path, tmp_path: Path):
         run.kill()
         run.communicate()
     assert_nothing_left(tmp)
+
+
+def test_an_ocr_failure_names_its_cause(tmp_path: Path):
+    """Tesseract refuses a picture over 32767 pixels wide: the reason says
+    so, where OCRmyPDF ends its message with an exception's bare name."""
+    wide = Image.new("1", (40000, 300), 1)
+    ImageDraw.Draw(wide).text((100, 100), "Hello world", fill=0)
+    wide.save(tmp_path / "wide.pdf", "PDF", resolution=400)
+    run = extraction(tmp_path / "wide.pdf", tmp_path / "tmp")
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 1
+    assert "OCR failed (ocrmypdf: tesseract on page 1: Image too large" in err, err
+    assert "SubprocessOutputError" not in err
