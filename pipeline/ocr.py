@@ -44,6 +44,7 @@ FAINT = 200  # ... or faint ink: a thin stroke of type blurred by the scan
 RULE_ACROSS = 24.0
 RULE_UP = 10.0
 RULE_GAP = 1.0
+RULE_MEET = 2.0  # points: a ruling's end this close to a ruling across meets it
 SPECK = 1.2  # points: a dot of ink no wider than this may be dust ...
 SPECK_ALONE = 3.0  # ... when no type lies this close to it
 SHADE = (150, 235)  # grey levels of shading: lighter than ink, darker than paper
@@ -254,7 +255,7 @@ def specks(ink: np.ndarray, scale: float) -> np.ndarray:
 
 def rule_masks(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Pixels of horizontal and vertical rulings: runs of ink too long and
-    thin to be type."""
+    thin to be type (see `meeting` for the vertical ones)."""
     bridge = max(1, round(RULE_GAP * scale))
     masks = []
     for length, shape in ((RULE_ACROSS, (1, 0)), (RULE_UP, (0, 1))):
@@ -270,7 +271,25 @@ def rule_masks(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
             ),
         )
         masks.append(cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel))
-    return masks[0], masks[1]
+    return masks[0], meeting(masks[1], masks[0], scale)
+
+
+def meeting(up: np.ndarray, across: np.ndarray, scale: float) -> np.ndarray:
+    """The vertical runs of `up` that are rulings: those taller than a line
+    of type, and shorter ones that run from a horizontal ruling to another
+    (the side of a row).  A short run between no rulings is the stem of a
+    letter of large type (I, l, 1), which erased would leave the word
+    unreadable."""
+    reach = 2 * max(1, round(RULE_MEET * scale)) + 1
+    near = cv2.dilate(across, np.ones((reach, reach), np.uint8)) > 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(up, connectivity=8)
+    keep = np.zeros(count, bool)
+    for n in range(1, count):
+        x, y, w, h = (int(v) for v in stats[n][:4])
+        keep[n] = h >= LINE_HIGH * scale or bool(
+            near[y, x : x + w].any() and near[y + h - 1, x : x + w].any()
+        )
+    return np.where(keep[labels], up, 0).astype(up.dtype)
 
 
 def rule_edges(mask: np.ndarray, orientation: str, scale: float) -> list[Edge]:
