@@ -207,17 +207,36 @@ def document_title(
     labelled = [f"{f.label}: {f.value}" for f in cover] + [
         p for s in sections for p in s.paragraphs
     ]
+    first_page = (
+        [ln for ln in body.lines if ln.page == body.lines[0].page] if body.lines else []
+    )
+    printed = cover_title(first_page, body.body_size)
     for text in labelled:
         m = TITLE_LABEL.match(text)
-        title = m.group("title").strip() if m else ""
+        title = m.group("title").strip(" :") if m else ""
         if len(title) > 10:
-            return without_neighbours(title)
-    return cover_title(
-        [ln for ln in body.lines if ln.page == body.lines[0].page]
-        if body.lines
-        else [],
-        body.body_size,
-    )
+            title = wrapped_on(without_neighbours(title), first_page)
+            # a value torn from a two-column cover is a piece of the printed title
+            return printed if len(printed) > len(title) and title in printed else title
+    return printed
+
+
+def wrapped_on(title: str, lines: list[TextLine]) -> str:
+    """A title whose line wraps: the lines right under its own, in its type
+    and not labelled themselves, carry it on."""
+    start = next((i for i, ln in enumerate(lines) if ln.text.endswith(title)), None)
+    if start is None:
+        return title
+    for above, line in zip(lines[start:], lines[start + 1 :], strict=False):
+        if (
+            abs(line.size - above.size) > 0.5
+            or line.bold != above.bold
+            or line.top - above.bottom > above.size
+            or ":" in line.text
+        ):
+            break
+        title = f"{title} {line.text.strip()}"
+    return title
 
 
 def without_neighbours(title: str) -> str:
