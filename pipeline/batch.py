@@ -106,6 +106,7 @@ def extract_batch(
     results: dict[Path, DocumentResult] = {}
     valid: dict[Path, dict[str, list[Record]]] = {}
     jobs: list[tuple[Path, Path]] = []
+    limits: dict[Path, float] = {}  # each extraction's time limit
 
     def report(result: DocumentResult) -> None:
         observer.finished(result)
@@ -123,6 +124,7 @@ def extract_batch(
             issues=1,
             seconds=round(seconds, 2),
             stage=stage,
+            time_limit_s=limits.get(path, 0.0),
             detail="\n".join(map(shown, detail.splitlines())),
         )  # issues 1: document_failed
         report(results[path])
@@ -174,6 +176,8 @@ def extract_batch(
             cached=cached,
             ocr_pages=list(payload.get("ocr_pages") or []),
             ocr_seconds=0.0 if cached else float(payload.get("ocr_seconds") or 0.0),
+            ocr_jobs=int(payload.get("ocr_jobs") or 0),
+            time_limit_s=0.0 if cached else limits.get(path, 0.0),
         )
         report(results[path])
 
@@ -226,15 +230,21 @@ def extract_batch(
             observer.cache_decision(path, cache_miss(cache / key, settings.force))
             (scratch / key).unlink(missing_ok=True)
             jobs.append((path, scratch / key))
+            limits[path] = time_limit(path, settings)
     observer.planned(len(documents), len(jobs), where(settings))
     for path, payload in cached_payloads:
         finish(path, payload, 0.0, cached=True)
     del cached_payloads
     if settings.scheduler:
-        ended: Iterator[Ended] = run_dask(jobs, settings, observer)
+        ended: Iterator[Ended] = run_dask(jobs, settings, observer, limits)
     else:
         ended = run_processes(
-            jobs, settings, observer, spent, meanwhile=partial(load_writers, settings)
+            jobs,
+            settings,
+            observer,
+            spent,
+            meanwhile=partial(load_writers, settings),
+            limits=limits,
         )
     for path, target, seconds, reason, stage in ended:
         payload = {"error": reason} if reason else read_payload(target)
@@ -290,6 +300,18 @@ def extract_batch(
     if scratch == cache:
         prune_cache(cache)
     return summary
+
+
+def time_limit(path: Path, settings: Settings) -> float:
+    """The seconds `path` may take: the run's limit, which grows with the
+    pages to be read by OCR unless it was given (`Settings.time_limit`)."""
+    from .ocr import scanned_pages  # on first use: OpenCV comes with it
+
+    try:
+        pages = len(scanned_pages(path, settings.ocr))
+    except Exception:  # an unreadable file: its extraction says why
+        pages = 0
+    return settings.time_limit(pages)
 
 
 def load_writers(settings: Settings) -> None:

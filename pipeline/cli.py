@@ -81,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--timeout",
         type=float,
-        default=300.0,
-        help="seconds allowed per document (default 300)",
+        default=None,
+        help="seconds allowed per document (default 300, and 10 more for each "
+        "page to be read by OCR)",
     )
     ex.add_argument(
         "--memory-mb",
@@ -283,7 +284,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
 def check_limits(args: argparse.Namespace) -> None:
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1 (got {args.workers})")
-    if not args.timeout > 0:
+    if args.timeout is not None and not args.timeout > 0:
         raise UsageError(
             f"--timeout must be a positive number of seconds (got {args.timeout:g})"
         )
@@ -518,7 +519,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings = Settings(
         workers=args.workers,
-        timeout_s=args.timeout,
         memory_mb=args.memory_mb,
         force=args.force,
         formats=formats,
@@ -526,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
         ocr=args.ocr,
         corrections=corrections,
     )
+    if args.timeout is not None:  # a limit given holds however many pages OCR reads
+        settings.timeout_s, settings.ocr_page_s = args.timeout, 0.0
     reporter = Reporter(verbose=args.verbose, quiet=args.quiet)
     started = time.monotonic()
     try:

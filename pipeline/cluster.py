@@ -53,7 +53,7 @@ class ClusterError(Exception):
 
 
 def extract_on_worker(
-    path: str, memory_mb: int, timeout_s: float, ocr: str = "auto"
+    path: str, memory_mb: int, timeout_s: float, ocr: str = "auto", readings: str = ""
 ) -> dict[str, Any]:
     """A Dask task: extract one document in a process of its own, on the
     worker this runs on; return its payload as JSON text (or the reason it
@@ -78,12 +78,12 @@ def extract_on_worker(
         # imported once per worker; every document's process is forked with it
         preload()
         text, reason, stage, seconds = run_forked(
-            path, memory_mb, timeout_s, task_cancelled(), ocr
+            path, memory_mb, timeout_s, task_cancelled(), ocr, readings
         )
     else:  # no fork: in the worker's own thread, under the worker's limits
         with tempfile.TemporaryDirectory(prefix="prodoc-") as folder:
             target = os.path.join(folder, "payload.json")
-            extract_to_file(path, target, 0, ocr=ocr)
+            extract_to_file(path, target, 0, ocr=ocr, readings=readings)
             with open(target, encoding="utf-8") as fh:
                 text, reason, stage = fh.read(), "", ""
         seconds = time.monotonic() - started
@@ -155,9 +155,15 @@ def connect(settings: Settings):
 
 
 def run_dask(
-    jobs: list[tuple[Path, Path]], settings: Settings, observer: Observer | None = None
+    jobs: list[tuple[Path, Path]],
+    settings: Settings,
+    observer: Observer | None = None,
+    limits: dict[Path, float] | None = None,
+    readings: dict[Path, str] | None = None,
 ) -> Iterator[Ended]:
-    """Like `supervise.run_processes`, on the Dask cluster: yield (path, cache
+    """Like `supervise.run_processes`, on the Dask cluster (each document
+    with its time limit in `limits`, else `settings.timeout_s`, and its
+    tables' `readings`): yield (path, cache
     target, seconds, failure reason or "", stage reached) as each document
     ends; a result is written to its cache target before it is yielded."""
     if not jobs:
@@ -169,41 +175,43 @@ def run_dask(
     mine = code_fingerprint()
     run_id = uuid.uuid4().hex[:8]
     pending = list(enumerate(jobs))
-    running: dict[Any, tuple[Path, Path, float]] = {}
+    running: dict[Any, tuple[Path, Path, float, float]] = {}
     try:
         while pending or running:
             slots = max(1, sum(client.nthreads().values()))
             while pending and len(running) < slots:
                 number, (path, target) = pending.pop(0)
+                limit = (limits or {}).get(path, settings.timeout_s)
                 future = client.submit(
                     extract_on_worker,
                     str(path.resolve()),
                     settings.memory_mb,
-                    settings.timeout_s,
+                    limit,
                     settings.ocr,
+                    (readings or {}).get(path, ""),
                     key=f"prodoc-{run_id}-{number}",
                     pure=False,
                     retries=0,
                 )
-                running[future] = (path, target, time.monotonic())
+                running[future] = (path, target, time.monotonic(), limit)
                 observer.started(path)
             with contextlib.suppress(TimeoutError):
                 wait(list(running), timeout=1.0, return_when="FIRST_COMPLETED")
             observer.tick()
             for future in list(running):
-                path, target, handed = running[future]
+                path, target, handed, limit = running[future]
                 elapsed = time.monotonic() - handed
                 if future.done():
                     del running[future]
                     yield ended(future, path, target, elapsed, mine)
-                elif elapsed > settings.timeout_s + GRACE_S:
+                elif elapsed > limit + GRACE_S:
                     del running[future]
                     future.cancel()
                     yield (
                         path,
                         target,
                         elapsed,
-                        f"took longer than the {settings.timeout_s:g} s time limit "
+                        f"took longer than the {limit:g} s time limit "
                         f"(no result from the Dask cluster within {elapsed:.0f} s)",
                         "",
                     )

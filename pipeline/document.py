@@ -472,11 +472,12 @@ def source_after(text: str, country: str) -> str:
     if not m:
         return ""
     connectors = set(vocabulary()["source_connectors"])
+    articles = set(vocabulary()["articles"])  # `the`, `le`, `el` before the name
     words: list[str] = []
     for word in re.findall(r"[\w’'&.-]+|[,;:()]", m.group(1)):
         if word[0].isupper() or word.isupper():
             words.append(word.rstrip("."))
-        elif word.lower() in connectors and (words or word.lower() == "the"):
+        elif word.lower() in connectors and (words or word.lower() in articles):
             if words:
                 words.append(word)
         else:

@@ -25,11 +25,12 @@ from .extraction import Extraction
 from .grids import find_grids
 from .kinds import TABLE_KINDS
 from .language import decimal_mark_of, document_language, identifier
-from .layout import body_text
+from .layout import BodyText, body_text
 from .model import Document, Record, issue
 from .nlp import money_mentions, nlp
 from .numbers import decimal_mark
 from .provenance import locate, page_lines, where
+from .reference import LANGUAGES
 from .results import read_framework
 from .sections import Section, split_sections
 from .tables import Column, date_project_years, find_tables
@@ -49,15 +50,19 @@ def load_stages() -> None:
 
 def extract_document(doc: Document) -> Extraction:
     """The records of a document as the reader read it, stage after stage,
-    its amounts read by its own decimal mark."""
+    its amounts read by its own decimal mark: its grids are found under the
+    mark its words suggest, the rest is read under the mark of the language
+    of its running text."""
     with decimal_mark(decimal_mark_of(doc)):
-        return read_document(doc)
+        find_grids(doc)
+        body = body_text(doc)
+    language = document_language(body)
+    with decimal_mark(decimal_mark_of(doc, language)):
+        return read_document(doc, body, language)
 
 
-def read_document(doc: Document) -> Extraction:
-    find_grids(doc)
-    body = body_text(doc)
-    sections = split_sections(body)
+def read_document(doc: Document, body: BodyText, language: str | None) -> Extraction:
+    sections = split_sections(body, language or LANGUAGES[0])
     tables = find_tables(doc)
     cover = cover_fields(doc, body, sections)
     date_project_years(tables, start_year(cover))
@@ -73,7 +78,7 @@ def read_document(doc: Document) -> Extraction:
         budget,
         totals,
     )
-    ex.language = document_language(body)
+    ex.language = language
     base = {"doc_id": doc.doc_id}
     src = {"source_file": Path(doc.path).name}
     country = document_country(body, cover)

@@ -34,7 +34,12 @@ OUTPUT_NUMBER = re.compile(rf"^{OUTPUT}\s*\d", re.I)
 BARE_OUTPUT_LABEL = re.compile(  # `Output 2:` alone, its title on the lines below
     rf"^{OUTPUT}\s*\d+(?:\.\d+)*\s*[.:\-–]?\s*$", re.I
 )
-PART_LABEL = re.compile(rf"^(?:{alternation(vocabulary()['part_labels'])})\s*:", re.I)
+PART_WORDS = alternation(
+    vocabulary()["baseline_labels"]
+    + vocabulary()["indicator_labels"]
+    + vocabulary()["target_labels"]
+)  # `Baseline`, `Indicators`, `Targets`, `Cibles`, `Línea de base`
+PART_LABEL = re.compile(rf"^(?:{PART_WORDS})\s*:", re.I)
 YEAR_IN_TEXT = re.compile(r"\b(?:19|20)\d\d\b")
 CAPTION_SLACK = 5.0  # a caption starts at most this far in from its table's left edge
 MAX_CAPTION_WORDS = 5  # a caption naming a year is short

@@ -43,9 +43,10 @@ def document_language(body: BodyText) -> str | None:
     return text_language(sample)
 
 
-def decimal_mark_of(doc: Document) -> str:
+def decimal_mark_of(doc: Document, lang: str | None = None) -> str:
     """The decimal mark of the document's unambiguous numbers (`1.250.000`,
-    `12,50`), else that of the language its words are in."""
+    `12,50`), else that of its language (`lang`, else the language its
+    words are in)."""
     words = [w.text for page in doc.pages for w in page.words]
-    lang = text_language(" ".join(words[:SAMPLE_WORDS])) or LANGUAGES[0]
+    lang = lang or text_language(" ".join(words[:SAMPLE_WORDS])) or LANGUAGES[0]
     return learnt_decimal_mark(words, vocabulary(lang).get("decimal_mark", "."))

@@ -227,6 +227,7 @@ class Document:
     pages: list[Page]
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
     ocr_seconds: float = 0.0  # spent straightening and reading them
+    ocr_jobs: int = 0  # pages read by OCR at a time
     ocr_repairs: list[tuple[int, str, str]] = field(
         default_factory=list
     )  # (page, word as OCR read it, as taken): see `ocr.repaired`

@@ -31,6 +31,8 @@ def nlp() -> Language:
     scales = list(vocabulary()["scale_words"])
     quarters = list(vocabulary()["ordinal_quarters"])
     number = {"LIKE_NUM": True}
+    # `1 250 000`: the groups of a number whose thousands are set apart by spaces
+    groups = {"TEXT": {"REGEX": r"^\d{3}(?:[.,]\d+)?$"}, "OP": "*"}
     ruler = pipeline.add_pipe("entity_ruler")
     ruler.add_patterns(
         [
@@ -40,6 +42,7 @@ def nlp() -> Language:
                     {"LOWER": {"IN": CURRENCY}},
                     {"ORTH": "$", "OP": "?"},
                     number,
+                    groups,
                     {"LOWER": {"IN": scales}, "OP": "?"},
                 ],
             },
@@ -47,6 +50,7 @@ def nlp() -> Language:
                 "label": "MONEY",
                 "pattern": [
                     number,
+                    groups,
                     {"LOWER": {"IN": scales}, "OP": "?"},
                     {"LOWER": {"IN": CURRENCY}},
                 ],

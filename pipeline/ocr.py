@@ -23,8 +23,9 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -36,6 +37,7 @@ from .model import Edge, Fill, Page, Word
 from .processes import Guard, guarded_folder
 
 MODES = ("auto", "force", "off")
+WAITING = 2  # pictures drawn per job, waiting to be read (each some 9 MB)
 DPI = 300  # Tesseract reads small table type best at about this resolution
 INK = 128  # grey level (0-255) below which a pixel is ink
 FAINT = 200  # ... or faint ink: a thin stroke of type blurred by the scan
@@ -131,18 +133,33 @@ def missing_tools() -> list[str]:
 
 @dataclass
 class Prepared:
-    """A PDF straightened and cleaned by OCRmyPDF, and the guard its pages
-    are read by Tesseract under."""
+    """A PDF straightened and cleaned by OCRmyPDF, the guard its pages are
+    read by Tesseract under, and the threads that read them, `jobs` pages
+    at a time (Tesseract and OpenCV leave Python's lock while they work)."""
 
     pdf: pdfium.PdfDocument
     guard: Guard
+    jobs: int
+    pool: ThreadPoolExecutor
+    reading: list[Future[Scan]] = field(default_factory=list)
+
+    def read(self, shown: Page) -> Future[Scan]:
+        """The page `shown` read by a thread (`read_scan`); its picture is
+        drawn here first, once fewer than `WAITING` pictures per job wait."""
+        while sum(not f.done() for f in self.reading) >= WAITING * self.jobs:
+            wait(self.reading, return_when=FIRST_COMPLETED)
+        grey = picture(self, shown.number)
+        self.reading = [f for f in self.reading if not f.done()]
+        self.reading.append(self.pool.submit(read_scan, grey, shown, self.guard.run))
+        return self.reading[-1]
 
 
 @contextmanager
-def prepared(path: Path, pages: list[int]) -> Iterator[Prepared]:
-    """`path` with `pages` straightened and cleaned by OCRmyPDF (the other
-    pages as they were), opened with pdfium.  OCRmyPDF, Tesseract and what
-    they start die with this process, their temporary files with them."""
+def prepared(path: Path, pages: list[int], jobs: int = 1) -> Iterator[Prepared]:
+    """`path` with `pages` straightened and cleaned by OCRmyPDF, `jobs`
+    pages at a time (the other pages as they were), opened with pdfium.
+    OCRmyPDF, Tesseract and what they start die with this process, their
+    temporary files with them."""
     missing = missing_tools()
     if missing:
         raise DocumentError(
@@ -168,7 +185,9 @@ def prepared(path: Path, pages: list[int]) -> Iterator[Prepared]:
             "--optimize",
             "0",
             "--jobs",
-            "1",  # not --quiet: it would keep the cause of a failure to itself
+            str(
+                max(1, jobs)
+            ),  # not --quiet: it would keep the cause of a failure to itself
             str(path),
             str(target),
         ]
@@ -177,9 +196,11 @@ def prepared(path: Path, pages: list[int]) -> Iterator[Prepared]:
             reason = failure(done.stderr.decode("utf-8", errors="replace"))
             raise DocumentError(path, f"OCR failed (ocrmypdf: {reason})")
         pdf = pdfium.PdfDocument(str(target))
+        pool = ThreadPoolExecutor(max(1, jobs))
         try:
-            yield Prepared(pdf, guard)
+            yield Prepared(pdf, guard, max(1, jobs), pool)
         finally:
+            pool.shutdown(cancel_futures=True)
             pdf.close()
 
 
@@ -197,14 +218,23 @@ def failure(stderr: str) -> str:
     return cause
 
 
-def read_scan(prepared: Prepared, shown: Page) -> Scan:
-    """Words, rulings and shading of a page of a prepared PDF, in points from
-    the top left of the page as displayed; `shown` gives its number and size
-    (the words it holds, none, are replaced)."""
-    page = prepared.pdf[shown.number - 1]
+def picture(prepared: Prepared, number: int) -> np.ndarray:
+    """Page `number` (1-based) of a prepared PDF in grey levels at `DPI`.
+    pdfium serves one thread at a time: pictures are drawn by the thread
+    that opened it, and read (`read_scan`) by any."""
+    page = prepared.pdf[number - 1]
+    try:
+        image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+        return np.asarray(image.convert("L"))
+    finally:
+        page.close()
+
+
+def read_scan(grey: np.ndarray, shown: Page, run: Runner) -> Scan:
+    """Words, rulings and shading of a page's picture (`picture`), in points
+    from the top left of the page as displayed; `shown` gives its number and
+    size (the words it holds, none, are replaced); `run` runs Tesseract."""
     scale = DPI / 72
-    grey = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
-    page.close()
     ink = (grey < INK).astype(np.uint8) * 255
     across, up = rule_masks(ink, scale)
     edges = rule_edges(across, "h", scale) + rule_edges(up, "v", scale)
@@ -216,7 +246,6 @@ def read_scan(prepared: Prepared, shown: Page) -> Scan:
         x0, top, x1, bottom = (round(v * scale) for v in fill.bbox)
         area = clean[top:bottom, x0:x1]
         area[area >= min(SHADE[0], fill.grey * 255 - SHADE_NOISE)] = 255
-    run = prepared.guard.run
     read = passed_over(
         clean, bolden(recognise(clean, scale, run), clean, scale), scale, run
     )

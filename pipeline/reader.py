@@ -30,7 +30,7 @@ from pdfplumber.utils.text import LIGATURES
 
 from .errors import DocumentError
 from .model import Document, Edge, Fill, Page, Word
-from .ocr import prepared, read_scan, scanned_pages
+from .ocr import Scan, prepared, scanned_pages
 from .processes import die_with_parent, fork_context, frozen_heap
 
 PAGES_PER_PROCESS = 8  # fewer pages than this are not worth a process of their own
@@ -103,6 +103,7 @@ class Reading:
     def __init__(self, path: Path, ocr: str = "auto", processes: int = 1):
         self.path = Path(path)
         self.ocr = ocr
+        self.processes = processes
         check_file(self.path)
         self.sha256 = file_sha256(self.path)
         try:
@@ -128,7 +129,7 @@ class Reading:
         path = self.path
         try:
             if self.pool is None:
-                read = read_pages(path, None, self.scans)
+                read = read_pages(path, None, self.scans, self.processes)
             else:
                 read = PagesRead.joined([part.result() for part in self.parts])
         except DocumentError:
@@ -156,6 +157,7 @@ class Reading:
             ocr_pages=self.scans,
             ocr_seconds=round(read.ocr_seconds, 1),
             ocr_repairs=read.repairs,
+            ocr_jobs=self.processes if self.scans else 0,
         )
 
 
@@ -189,36 +191,43 @@ def page_runs(path: Path, processes: int) -> list[list[int]]:
     return [list(range(1 + i * count // n, 1 + (i + 1) * count // n)) for i in range(n)]
 
 
-def read_pages(path: Path, numbers: list[int] | None, scans: list[int]) -> PagesRead:
+def read_pages(
+    path: Path, numbers: list[int] | None, scans: list[int], jobs: int = 1
+) -> PagesRead:
     """Pages `numbers` (1-based; all when None) of `path`; `scans` are read
-    by OCR."""
+    by OCR, `jobs` at a time, while the others are read here."""
     read = PagesRead([])
     source: pdfium.PdfDocument | None = None  # opened for a page printed sideways
     with ExitStack() as stack:
         started = time.monotonic()
-        straight = stack.enter_context(prepared(path, scans)) if scans else None
+        straight = stack.enter_context(prepared(path, scans, jobs)) if scans else None
         read.ocr_seconds += time.monotonic() - started
         pdf = stack.enter_context(pdfplumber.open(path, pages=numbers))
         stack.callback(lambda: source and source.close())
+        found: list[Page | Future[Scan]] = []
         for p in pdf.pages:
             objects = page_objects(p)
             if straight and p.page_number in scans:
                 started = time.monotonic()
-                scan = read_scan(straight, read_page(objects))
+                found.append(straight.read(read_page(objects)))
                 read.ocr_seconds += time.monotonic() - started
-                read.repairs += [(p.page_number, *pair) for pair in scan.repairs]
-                read.pages.append(scan.page)
             elif turn := sideways_turn(objects.chars):
                 source = source or pdfium.PdfDocument(str(path))
                 with turned_page(source, p, turn) as upright:
-                    read.pages.append(
-                        read_page(page_objects(upright), number=p.page_number)
-                    )
+                    found.append(read_page(page_objects(upright), number=p.page_number))
             else:
-                read.pages.append(read_page(objects))
+                found.append(read_page(objects))
             read.pictures += objects.images
             # frees the page's parsed objects: memory stays flat over long files
             p.close()
+        started = time.monotonic()
+        for item in found:
+            if isinstance(item, Future):
+                scan = item.result()
+                read.repairs += [(scan.page.number, *pair) for pair in scan.repairs]
+                item = scan.page
+            read.pages.append(item)
+        read.ocr_seconds += time.monotonic() - started
     return read
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .labels import OUTPUT, is_total
+from .labels import OUTPUT, PART_WORDS, is_total
 from .model import Region
 from .reference import alternation, vocabulary
 from .sections import Section
@@ -36,7 +36,8 @@ OUTCOME_LABEL = re.compile(
     r"\s*(?P<no>\w+)?\s*[:.\-–]?\s*",
     re.I,
 )
-OUTPUT_BASELINE = re.compile(r"\bbaseline\s*:\s*", re.I)
+BASELINE = alternation(vocabulary()["baseline_labels"])
+OUTPUT_BASELINE = re.compile(rf"\b(?:{BASELINE})\s*:\s*", re.I)
 OUTPUT_LABEL = re.compile(rf"^{OUTPUT}\s*(?P<no>\d+(?:\.\d+)?)?\s*[:.\-–]?\s*", re.I)
 
 
@@ -357,18 +358,28 @@ def resolve_parties(outputs: list[OutputDraft]) -> dict[int, list[str]]:
 
 # ----------------------------------------------------------------- outcome text blocks
 
-INTENDED_OUTCOME = re.compile(r"^intended outcome\b", re.I)
+INTENDED_OUTCOME = re.compile(
+    rf"^(?:{alternation(vocabulary()['intended_outcome_labels'])})\b", re.I
+)
 # `Outcome One: <title>`, `CPD Outcome 1 – <title>: <statement>`
 OUTCOME_PARAGRAPH = re.compile(
-    r"^(?:[A-Z]{2,6}\s+|programme\s+|country\s+programme\s+)?outcome\s+(?P<no>\w+)"
+    rf"^(?:[A-Z]{{2,6}}\s+|(?:{alternation(vocabulary()['outcome_qualifiers'])})\s+)?"
+    rf"(?:{alternation(vocabulary()['outcome_words'])})\s+(?P<no>\w+)"
     r"\s*[:\-–]\s*(?P<rest>.+)$",
     re.I | re.S,
 )
 TITLE_THEN_STATEMENT = re.compile(r"^([^:]{3,100}):\s+(.{20,})$", re.S)
 MAX_OUTCOME_TITLE = 200
 ENUMERATOR = re.compile(r"^\s*\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})\)\s*")
-BLOCK_LABEL = re.compile(r"^(baseline|indicators?|outcome indicators?)\s*:\s*", re.I)
-INNER_LABEL = re.compile(r"(?<=\s)(?:Baseline|Indicators?|Targets?)\s*:")
+INDICATORS = alternation(
+    vocabulary()["outcome_indicator_labels"] + vocabulary()["indicator_labels"]
+)
+BLOCK_LABEL = re.compile(
+    rf"^(?:(?P<baseline>{BASELINE})|{INDICATORS})\s*:\s*", re.I
+)  # `Baseline:`, `Outcome indicators:`, `Indicateurs :`
+INNER_LABEL = re.compile(
+    rf"(?<=\s)(?=[A-ZÀ-Ý])(?i:{PART_WORDS})\s*:"
+)  # a capitalised label inside a cell's text
 
 
 def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
@@ -411,11 +422,7 @@ def outcome_blocks(sections: list[Section]) -> dict[int, dict[str, str]]:
                 continue
             label = BLOCK_LABEL.match(para)
             if label:
-                key = (
-                    "baseline"
-                    if label.group(1).lower().startswith("baseline")
-                    else "indicators"
-                )
+                key = "baseline" if label.group("baseline") else "indicators"
                 current[key] = para[label.end() :].strip()
             elif not current["statement"]:
                 current["statement"] = para.strip()

@@ -14,11 +14,14 @@ from pathlib import Path
 from . import __version__
 from .export import FORMATS
 
+OCR_PAGE_S = 10.0  # seconds the default time limit grows by for each page OCR reads
+
 
 @dataclass
 class Settings:
     workers: int = max(1, os.cpu_count() or 1)
     timeout_s: float = 300.0
+    ocr_page_s: float = OCR_PAGE_S  # 0 for a time limit given (--timeout)
     memory_mb: int = 4096
     force: bool = False
     formats: tuple[str, ...] = FORMATS
@@ -27,6 +30,10 @@ class Settings:
     )
     ocr: str = "auto"  # which pages OCR reads: see `ocr.scanned_pages`
     corrections: Path | None = None  # the folder of analysts' corrections, if any
+
+    def time_limit(self, ocr_pages: int) -> float:
+        """Seconds a document with `ocr_pages` pages to read by OCR may take."""
+        return self.timeout_s + self.ocr_page_s * ocr_pages
 
     @property
     def cores(self) -> int:
@@ -50,6 +57,8 @@ class DocumentResult:
     stage: str = ""  # for a failure: the stage of the extraction it happened in
     ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
     ocr_seconds: float = 0.0  # spent on OCR in this run
+    ocr_jobs: int = 0  # pages read by OCR at a time
+    time_limit_s: float = 0.0  # the limit it was extracted under (0: from the cache)
 
     @property
     def source(self) -> str:

@@ -105,7 +105,7 @@ def _heading_patterns() -> list[tuple[re.Pattern[str], int, str]]:
 DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\d*\s*$|\u2026{2,}")
 
 
-def parse_heading(line: TextLine, body_size: float) -> Heading | None:
+def parse_heading(line: TextLine, body_size: float, lang: str = "en") -> Heading | None:
     """The heading this line prints, or None for an ordinary line."""
     text = line.text.strip()
     if not text or len(text) > MAX_HEADING_CHARS:
@@ -126,32 +126,34 @@ def parse_heading(line: TextLine, body_size: float) -> Heading | None:
             level = 4
         if not title and kind == "plain" and "kw" not in m.groupdict():
             return None
-        return Heading(level, number, tidy_title(title), text, line.page)
+        return Heading(level, number, tidy_title(title, lang), text, line.page)
     return None
 
 
-def tidy_title(title: str) -> str:
-    """Title-case words printed in capitals (`RISK LOG` -> `Risk Log`);
-    acronyms in parentheses and mixed-case words stay as printed."""
-    small = set(vocabulary()["small_title_words"])
+def tidy_title(title: str, lang: str = "en") -> str:
+    """Words printed in capitals as the document's language writes a title:
+    title case in English (`RISK LOG` -> `Risk Log`), its first word alone
+    capitalised in French and Spanish (`JOURNAL DES RISQUES` -> `Journal des
+    risques`); acronyms in parentheses and mixed-case words stay as printed."""
+    own = vocabulary(lang)
+    small = set(own["small_title_words"])
     words = title.split()
     out = []
     for i, word in enumerate(words):
         letters = re.sub(r"[^A-Za-z]", "", word)
         if letters.isupper() and len(letters) > 1 and not word.startswith("("):
             lower = word.lower()
-            out.append(
-                lower if i > 0 and lower in small else lower[:1].upper() + lower[1:]
-            )
+            kept = i > 0 and (lower in small or not own["title_case"])
+            out.append(lower if kept else lower[:1].upper() + lower[1:])
         else:
             out.append(word)
     return " ".join(out)
 
 
-def split_sections(body: BodyText) -> list[Section]:
+def split_sections(body: BodyText, lang: str = "en") -> list[Section]:
     sections: list[Section] = []
     for line in body.lines:
-        heading = parse_heading(line, body.body_size)
+        heading = parse_heading(line, body.body_size, lang)
         if heading is not None:
             sections.append(Section(heading))
         elif sections:

@@ -182,10 +182,12 @@ def extract_to_file(
     board: mmap.mmap | None = None,
     ocr: str = "auto",
     processes: int = 1,
+    readings: str = "",
 ) -> None:
     """Child process: extract one document and write its records (or its
     error, with the stage it happened in) as JSON to `target`; post the
-    stage reached on `board` as it goes.  Its pages are read in `processes`
+    stage reached on `board` as it goes.  `readings`: what a person said of
+    its tables (`readings.readings_text`).  Its pages are read in `processes`
     processes (see `reader.Reading`), while this one loads the later stages
     if they are not loaded yet."""
     if threading.current_thread() is threading.main_thread():
@@ -228,12 +230,15 @@ def extract_to_file(
         from .extract import extract_document, load_stages
 
         load_stages()
-        ex = extract_document(reading.document())
+        from .readings import readings_of
+
+        ex = extract_document(reading.document(), readings_of(readings))
         payload: dict[str, Any] = {
             "records": ex.records,
             "checksum": checksum(ex.records),
             "ocr_pages": ex.doc.ocr_pages,
             "ocr_seconds": ex.doc.ocr_seconds,
+            "ocr_jobs": ex.doc.ocr_jobs,
         }
     except DocumentError as exc:
         payload = {"error": exc.reason, "stage": traceback_stage(exc.__traceback__)}
@@ -294,16 +299,23 @@ def run_processes(
     observer: Observer | None = None,
     spent: dict[Path, float] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    limits: dict[Path, float] | None = None,
+    readings: dict[Path, str] | None = None,
 ) -> Iterator[Ended]:
     """Run up to `settings.workers` extraction processes at once, each with
-    the time limit less the seconds already `spent` on its document; yield
-    (path, target, seconds, failure reason or "", stage reached) as each
-    ends.  `meanwhile` is called once the first processes have started:
-    work of this process's own, done while they run.  Workers still running
-    when the caller stops (Ctrl-C, an error) are killed."""
+    its time limit (in `limits`, else `settings.timeout_s`) less the seconds
+    already `spent` on its document, and its tables' `readings`; yield (path, target, seconds, failure
+    reason or "", stage reached) as each ends.  `meanwhile` is called once
+    the first processes have started: work of this process's own, done
+    while they run.  Workers still running when the caller stops (Ctrl-C,
+    an error) are killed."""
     if not jobs:
         return
     observer = observer or Observer()
+
+    def limit(path: Path) -> float:
+        return (limits or {}).get(path, settings.timeout_s)
+
     ctx = fork_context()
     forking = ctx.get_start_method() == "fork"
     # cores left over by fewer documents than workers read each one's pages
@@ -331,6 +343,7 @@ def run_processes(
                         board,
                         settings.ocr,
                         per_document,
+                        (readings or {}).get(path, ""),
                     ),
                     # not a daemon, which may start no processes: it dies with
                     # this one all the same (`die_with_parent`)
@@ -350,7 +363,7 @@ def run_processes(
                 meanwhile = None
             now = time.monotonic()
             next_deadline = min(
-                started + settings.timeout_s for _, _, started, _ in running.values()
+                started + limit(path) for path, _, started, _ in running.values()
             )
             wait(
                 [p.sentinel for p in running],
@@ -360,7 +373,7 @@ def run_processes(
                 path, target, started, board = running[proc]
                 elapsed = time.monotonic() - started
                 stage = read_board(board)
-                if proc.is_alive() and elapsed > settings.timeout_s:
+                if proc.is_alive() and elapsed > limit(path):
                     proc.kill()
                     proc.join()
                     del running[proc]
@@ -368,7 +381,7 @@ def run_processes(
                         path,
                         target,
                         elapsed,
-                        f"took longer than the {settings.timeout_s:g} s time limit",
+                        f"took longer than the {limit(path):g} s time limit",
                         stage,
                     )
                 elif not proc.is_alive():
@@ -403,6 +416,7 @@ def run_forked(
     timeout_s: float,
     cancelled: Callable[[], bool] = lambda: False,
     ocr: str = "auto",
+    readings: str = "",
 ) -> tuple[str, str, str, float]:
     """Extract one document in a process forked from this one (a thread of a
     long-lived process, such as a Dask worker, may call it): the same time
@@ -416,7 +430,7 @@ def run_forked(
     if pid == 0:  # the child: extract, write, and leave at once
         code = 0
         try:
-            extract_to_file(path, target, memory_mb, board, ocr)
+            extract_to_file(path, target, memory_mb, board, ocr, readings=readings)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1
         except BaseException:

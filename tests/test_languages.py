@@ -21,6 +21,7 @@ from pipeline.reference import (
     merged,
     vocabulary,
 )
+from pipeline.sections import tidy_title
 from pipeline.tables import Column, money
 
 pytestmark = pytest.mark.fast
@@ -222,3 +223,17 @@ def test_atlas_accounts_are_known_and_described_in_each_language(
     code, _ = account_of(printed)
     assert code == "71300"
     assert account_codes(lang)[code] == description
+
+
+@pytest.mark.parametrize(
+    "printed,lang,title",
+    [
+        ("RISK LOG", "en", "Risk Log"),
+        ("JOURNAL DES RISQUES", "fr", "Journal des risques"),
+        ("ANÁLISIS DE LA SITUACIÓN", "es", "Análisis de la situación"),
+    ],
+)
+def test_a_title_in_capitals_is_written_as_its_language_writes_titles(
+    printed: str, lang: str, title: str
+) -> None:
+    assert tidy_title(printed, lang) == title

@@ -4,6 +4,7 @@ unpaper running and none of their temporary folders."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,18 +19,21 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = 40
 
 
-@pytest.fixture(scope="module")
-def long_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scan of many pages, each a picture of a few lines of type."""
-    path = tmp_path_factory.mktemp("long-scan") / "long-scan.pdf"
+def picture_scan(path: Path, pages: int) -> Path:
+    """A scan of `pages` pages, each a picture of a few lines of type."""
     sheet = Image.new("L", (1700, 2200), 255)
     draw = ImageDraw.Draw(sheet)
     for line in range(12):
         draw.text((150, 200 + 60 * line), f"Line {line} of a scanned page", fill=0)
     sheet.save(
-        path, "PDF", resolution=200, save_all=True, append_images=[sheet] * (PAGES - 1)
+        path, "PDF", resolution=200, save_all=True, append_images=[sheet] * (pages - 1)
     )
     return path
+
+
+@pytest.fixture(scope="module")
+def long_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return picture_scan(tmp_path_factory.mktemp("long-scan") / "long-scan.pdf", PAGES)
 
 
 def extraction(pdf: Path, tmp: Path, *flags: str) -> subprocess.Popen[str]:
@@ -121,3 +125,22 @@ def test_an_ocr_failure_names_its_cause(tmp_path: Path):
     assert run.returncode == 1
     assert "OCR failed (ocrmypdf: tesseract on page 1: Image too large" in err, err
     assert "SubprocessOutputError" not in err
+
+
+def test_a_scan_has_time_for_its_pages_and_reads_them_side_by_side(tmp_path: Path):
+    """With no --timeout, each page to be read by OCR adds to the time
+    limit, and the pages are read on every core; a --timeout given holds."""
+    from pipeline.run import OCR_PAGE_S, Settings
+
+    scan = picture_scan(tmp_path / "short-scan.pdf", 3)
+    run = extraction(scan, tmp_path / "tmp")
+    _, err = run.communicate(timeout=300)
+    assert run.returncode == 0, err
+    (doc,) = json.loads((tmp_path / "out" / "run.json").read_text())["documents"]
+    assert doc["time_limit_s"] == Settings().timeout_s + 3 * OCR_PAGE_S
+    assert doc["ocr_jobs"] == Settings().cores  # one document: all the cores
+    assert doc["ocr_pages"] == [1, 2, 3]
+    given = extraction(scan, tmp_path / "tmp-given", "--timeout", "250", "--force")
+    _, err = given.communicate(timeout=300)
+    (doc,) = json.loads((tmp_path / "out" / "run.json").read_text())["documents"]
+    assert doc["time_limit_s"] == 250

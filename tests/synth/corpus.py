@@ -18,6 +18,7 @@ from .document import Block, PageSetup
 from .engine import typeset
 from .factory import Donor, Party, Recipe, build
 from .gold import Rendered, write_gold
+from .language import text_in, translated
 from .layout import PAGE_SIZES, Layout
 from .producers import PRODUCERS, read_back
 from .renderers import renderer
@@ -604,7 +605,9 @@ def page_setup(spec: ProjectDocument, layout: Layout) -> PageSetup:
         family=layout.family,
         body_size=layout.body_size,
         align=layout.align,
-        running_header=f"UNDP {spec.country} – Project Document",
+        running_header=text_in(
+            f"UNDP {spec.country} – Project Document", layout.language
+        ),
         page_numbers=layout.page_numbers,
         title=spec.title,
     )
@@ -614,7 +617,8 @@ def render(entry: Entry, folder: Path) -> Rendered:
     """Build the spec, print it, write `<doc_id>.pdf`; return what the gold needs.
     Landscape pages are then stored turned, if the layout says so."""
     spec = build(entry.recipe)
-    blocks = compose(spec, entry.layout)
+    lang = entry.layout.language
+    blocks = translated(compose(spec, entry.layout), spec.chapters, lang)
     pdf = folder / f"{spec.doc_id}.pdf"
     rendered = print_pdf(spec, entry.layout, blocks, pdf)
     if entry.layout.turn != "none":

@@ -36,6 +36,7 @@ from .layout import Layout
 from .spec import Generation
 
 MIN_SCORE = 0.95
+LANGUAGES = ("en", "fr", "es")
 ROOT = Path(__file__).resolve().parents[2]
 EXTRACT_TIMEOUT = 3600
 
@@ -152,11 +153,11 @@ def draw_layout(rng: random.Random) -> Layout:
     )
 
 
-def draw(seed: int) -> Entry:
-    """The document of `seed`."""
+def draw(seed: int, language: str = "en") -> Entry:
+    """The document of `seed`, in `language` (the same document in each)."""
     rng = random.Random(seed)
     recipe = draw_recipe(seed, rng)
-    return Entry(recipe, draw_layout(rng))
+    return Entry(recipe, replace(draw_layout(rng), language=language))
 
 
 def sweep(seed: int) -> list[Entry]:
@@ -295,6 +296,7 @@ def dimensions_of(entry: Entry) -> dict[str, object]:
         "generation": entry.recipe.generation,
         "renderer": lay.renderer,
         "family": lay.family,
+        "language": lay.language,
         **{name: getattr(lay, name) for name in DIMENSIONS},
     }
 
@@ -384,6 +386,12 @@ def main(argv: list[str] | None = None) -> int:
         help="rendering and extraction processes (default 2)",
     )
     parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=LANGUAGES[0],
+        help="the documents' language (default en)",
+    )
+    parser.add_argument(
         "--sweep",
         type=int,
         metavar="SEED",
@@ -395,7 +403,10 @@ def main(argv: list[str] | None = None) -> int:
     entries = (
         sweep(args.sweep)
         if args.sweep is not None
-        else [draw(s) for s in range(args.seed_base, args.seed_base + args.n)]
+        else [
+            draw(s, args.language)
+            for s in range(args.seed_base, args.seed_base + args.n)
+        ]
     )
     with tempfile.TemporaryDirectory(prefix="fuzz-") as tmp:
         scored = run(entries, args.out or Path(tmp), args.workers)

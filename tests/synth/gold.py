@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .document import Block, Heading, Para
 from .engine import Typeset
+from .language import account_name, source_name
 from .layout import Layout
 from .spec import ACCOUNTS, ProjectDocument
 
@@ -112,7 +113,7 @@ def documents(r: Rendered) -> list[Row]:
 
 def funding(r: Rendered) -> list[Row]:
     return [
-        {"source": f.source, "amount_usd": value}
+        {"source": source_name(f.source, r.layout.language), "amount_usd": value}
         for f, value in r.spec.funding_amounts()
     ]
 
@@ -218,7 +219,7 @@ def budget_lines(r: Rendered) -> list[Row]:
             "responsible_party": ln.party,
             "fund_code": r.layout.fund_code(ln.fund),
             "account_code": ln.account,
-            "account_description": ln.description,
+            "account_description": account_name(ln.description, r.layout.language),
             "amount_usd": ln.amount,
         }
         for ln in r.spec.budget_lines
@@ -237,7 +238,9 @@ def component_lines(r: Rendered) -> list[Row]:
             "responsible_party": key.party,
             "fund_code": key.fund,
             "account_code": key.account,
-            "account_description": ACCOUNTS[key.account],
+            "account_description": account_name(
+                ACCOUNTS[key.account], r.layout.language
+            ),
             "amount_usd": value,
         }
         for key, years in s.year_amounts(by_output=True).items()

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from .document import Cell, PageNumbers, Rules
+from .language import decimal_mark, grouped
 from .renderers import RendererName
 from .spec import Funding
 
@@ -86,6 +87,7 @@ class Layout:
     turn: Literal["none", "rotate", "sideways"] = (
         "none"  # landscape pages stored turned (/Rotate), or printed sideways
     )
+    language: str = "en"  # the template's wordings and number format: en, fr, es
 
     def describe(self) -> str:
         """The options that differ from the defaults, for reports."""
@@ -102,13 +104,15 @@ class Layout:
 
     # ------------------------------------------------------------ how values print
     def usd(self, amount: int) -> str:
-        text = f"{amount:,}" if self.thousands else str(amount)
-        return text + ".00" if self.decimals else text
+        text = grouped(amount, self.language) if self.thousands else str(amount)
+        return text + f"{decimal_mark(self.language)}00" if self.decimals else text
 
     def kusd(self, amount: int) -> str:
         """An amount in thousands of dollars, as few decimals as it needs."""
-        value = f"{amount / 1000:,.3f}" if self.thousands else f"{amount / 1000:.3f}"
-        return value.rstrip("0").rstrip(".")
+        whole, fraction = divmod(amount, 1000)
+        digits = f"{fraction:03d}".rstrip("0")
+        text = grouped(whole, self.language) if self.thousands else str(whole)
+        return f"{text}{decimal_mark(self.language)}{digits}" if digits else text
 
     def account_text(self, code: str, description: str) -> str:
         return {
