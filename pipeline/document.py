@@ -15,6 +15,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 import pycountry
 
@@ -355,33 +356,60 @@ def cover_funding(
     cover: list[CoverField], country: str
 ) -> tuple[StatedTotal | None, list[FundingStatement]]:
     """Total and sources from a cover table: `Total resources required`,
-    then rows such as `Regular | UNDP: US$ 637,000` or `Government | US$ ...`."""
+    then rows such as `Regular | UNDP: US$ 637,000` or `Government | US$ ...`.
+    A row naming a source the vocabulary does not know (`GEF`, `Akimat of
+    Almaty Oblast`) is a source where, with other rows, it makes up a total
+    the cover prints: the cover's own arithmetic vouches for it."""
     vocab = vocabulary()
     total: StatedTotal | None = None
-    sources: list[FundingStatement] = []
+    totals: list[int] = []
+    rows: list[tuple[CoverField, Money]] = []
     for f in cover:
         label = normalise_label(f.label)
         money = money_mentions(f.value) or bare_amount(f.value)
         if not money:
             continue
+        if any(label.startswith(t) for t in vocab["total_labels"]):
+            totals.append(money[0].usd)
         if any(label.startswith(t) for t in vocab["cover_total_labels"]):
             total = total or StatedTotal(
                 money[0].usd, money[0].printed, f"{f.label}: {f.value}", f.page
             )
             continue
-        if any(label.startswith(s) for s in vocab["cover_skip_labels"]):
-            continue
-        if is_funding_row(f):
-            sources.append(
-                FundingStatement(
-                    cover_source(f, country),
-                    money[0].usd,
-                    money[0].printed,
-                    f"{f.label}: {f.value}",
-                    f.page,
-                )
+        if not any(label.startswith(s) for s in vocab["cover_skip_labels"]):
+            rows.append((f, money[0]))
+    vouched = summing_rows([m.usd for _, m in rows], totals)
+    return total, [
+        FundingStatement(
+            cover_source(f, country), m.usd, m.printed, f"{f.label}: {f.value}", f.page
+        )
+        for i, (f, m) in enumerate(rows)
+        if is_funding_row(f) or i in vouched
+    ]
+
+
+MAX_SUMMED_ROWS = 12  # rows tried together against a printed total
+
+
+def summing_rows(amounts: list[int], totals: list[int]) -> set[int]:
+    """The rows (by index) that, together, make up one of the printed
+    totals exactly; the largest such set of the first rows tried."""
+    pool = amounts[:MAX_SUMMED_ROWS]
+    best: set[int] = set()
+    for total in totals:
+        for size in range(len(pool), 1, -1):
+            found = next(
+                (
+                    set(combo)
+                    for combo in combinations(range(len(pool)), size)
+                    if sum(pool[i] for i in combo) == total
+                ),
+                None,
             )
-    return total, sources
+            if found is not None:
+                best |= found
+                break
+    return best
 
 
 def label_runs_on(label: str) -> bool:
@@ -415,6 +443,11 @@ def is_funding_row(f: CoverField) -> bool:
     )
 
 
+GOVERNMENT_OF = re.compile(
+    rf"\b(?:{alternation(vocabulary()['government_words'])})\s+of\b", re.I
+)
+
+
 def cover_source(f: CoverField, country: str) -> str:
     """The source a cover row names: `Regular | UNDP: 637,000` -> `UNDP`,
     `Donor (Government of X)` and `Donor: Y Fund (Z)` -> the name after
@@ -431,6 +464,10 @@ def cover_source(f: CoverField, country: str) -> str:
         name = m.group("name")
     elif m and normalise_label(m.group("name")) in vocab["funding_labels"]:
         name = m.group("note")
+    governed = GOVERNMENT_OF.search(name)
+    if governed and governed.start() > 0 and "(" not in name:
+        # a label run into the words of the column beside it: its government on
+        name = name[governed.start() :]
     return government_named(
         vocab["funding_aliases"].get(normalise_label(name), name), country
     )

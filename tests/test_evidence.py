@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.document import summing_rows
 from pipeline.extract import extract_document
 from pipeline.reader import read_pdf
 from pipeline.roles import ColumnText, cell_type, header_scores, read_roles
@@ -182,3 +183,12 @@ def test_numbered_chapters_are_first_level_where_no_section_stands_above() -> No
 )
 def test_a_contents_entry_is_told_by_its_dot_leader(text: str, entry: bool) -> None:
     assert bool(DOT_LEADER.search(text)) is entry
+
+
+@pytest.mark.fast
+def test_cover_rows_of_unknown_sources_are_vouched_for_by_a_printed_total() -> None:
+    """GEF 1,863,600 and UNDP 250,000 make up the printed 2,113,600; an
+    award number beside them (68,915) is no part of it."""
+    amounts = [1_863_600, 68_915, 250_000, 4_721]
+    assert summing_rows(amounts, [2_113_600]) == {0, 2}
+    assert summing_rows(amounts, [999]) == set()
