@@ -33,11 +33,12 @@ from .cache import (
     sound,
 )
 from .cluster import run_dask
-from .corrections import apply_corrections
+from .corrections import apply_corrections, table_readings
 from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
 from .errors import shown
 from .export import RUN_FILE, output_names, write_dataset, write_tables
 from .model import Record, finding, issue
+from .readings import readings_text
 from .run import DocumentResult, Observer, RunSummary, Settings
 from .supervise import Ended, run_processes
 from .validate import invalid_record, schemas, validate_records
@@ -107,6 +108,7 @@ def extract_batch(
     valid: dict[Path, dict[str, list[Record]]] = {}
     jobs: list[tuple[Path, Path]] = []
     limits: dict[Path, float] = {}  # each extraction's time limit
+    readings: dict[Path, str] = {}  # what a person said of its tables, if anything
 
     def report(result: DocumentResult) -> None:
         observer.finished(result)
@@ -219,7 +221,10 @@ def extract_batch(
                 spent[path],
             )
             continue
-        key = cache_key(sha, path.name, settings.ocr)
+        readings[path] = readings_text(
+            table_readings(settings.corrections, ids[path], sha)
+        )
+        key = cache_key(sha, path.name, settings.ocr, readings[path])
         payload = None if settings.force else read_payload(cache / key)
         if payload is not None and sound(payload):
             observer.cache_decision(
@@ -236,7 +241,7 @@ def extract_batch(
         finish(path, payload, 0.0, cached=True)
     del cached_payloads
     if settings.scheduler:
-        ended: Iterator[Ended] = run_dask(jobs, settings, observer, limits)
+        ended: Iterator[Ended] = run_dask(jobs, settings, observer, limits, readings)
     else:
         ended = run_processes(
             jobs,
@@ -245,6 +250,7 @@ def extract_batch(
             spent,
             meanwhile=partial(load_writers, settings),
             limits=limits,
+            readings=readings,
         )
     for path, target, seconds, reason, stage in ended:
         payload = {"error": reason} if reason else read_payload(target)

@@ -16,7 +16,16 @@ from .labels import YEAR_IN_TEXT, is_grand_total, is_total
 from .model import Region
 from .numbers import parse_amount
 from .reference import account_descriptions
-from .tables import Column, Row, Table, line_item, money, quarter_marked, table_year
+from .tables import (
+    Column,
+    Row,
+    Table,
+    line_item,
+    money,
+    quarter_marked,
+    table_year,
+    total_row,
+)
 from .text import flatten, normalise_label
 
 FUND_CODE = re.compile(r"(?<![\d.,])(\d{5,6})(?![\d.,])")
@@ -105,9 +114,10 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
         ):  # a party cell left blank below a page break is the one above it
             current_party = party
         amounts = amount_cells(table, row, amount_col, year)
-        label = total_label(row)
+        label = total_label(row) if row.total is not False else ""
         summed = summed_lines(amounts, lines, bounds)
-        if not label and summed and unaccounted(row, account_col, fund_col, summed):
+        sums = bool(summed) and unaccounted(row, account_col, fund_col, summed)
+        if not label and total_row(row, sums):
             # a sub-total without a total word (`Sub-total GEF`, `Management`)
             label = row_label(row) or "(sum of the lines above)"
         if label:

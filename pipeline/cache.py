@@ -48,13 +48,15 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(sha256: str, name: str, ocr: str = "auto") -> str:
+def cache_key(sha256: str, name: str, ocr: str = "auto", readings: str = "") -> str:
     """The cache file of a document: its content and file name (records carry
-    the name as `doc_id` and `source_file`) and, unless `auto`, the OCR mode;
+    the name as `doc_id` and `source_file`), unless `auto` the OCR mode, and
+    what a person said of its tables (`readings.readings_text`), if anything;
     then the code fingerprint."""
     mode = "" if ocr == "auto" else f"\0ocr={ocr}"
+    said = f"\0readings={readings}" if readings else ""
     digest = hashlib.sha256(
-        f"{sha256}\0{name}{mode}".encode("utf-8", "surrogateescape")
+        f"{sha256}\0{name}{mode}{said}".encode("utf-8", "surrogateescape")
     ).hexdigest()
     return f"{digest[:32]}-{code_fingerprint()}.json"
 

@@ -15,6 +15,15 @@ another, changes nothing and becomes a finding in `issues` that names its
 file and line; so does a line that cannot be read as a correction.  The
 document's id, its `documents` row and whether a record was corrected are
 not for corrections to change.
+
+A correction of table `tables` corrects how a table is read rather than its
+records: `match` is `table_no=N` (as `tables.csv` numbers the document's
+tables), `field` is `kind` (a table kind, or `none`), `role:C` (column C,
+from 1; the value a column role, or empty for none) or `row:R` (body row R,
+from 1: `total` or `line`).  These are read before extraction
+(`table_readings`) and taken by the extraction as certain evidence
+(`readings`); here they are only checked against the tables read, a line
+naming a table, column or row the document no longer has being stale.
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from typing import Any
 
 from .errors import shown
 from .model import Record, finding, issue
+from .readings import LINE, TOTAL, TableReading, column_roles, table_kinds
 from .validate import PRIMARY_KEYS, key_holds, schemas, validator
 
 COLUMNS = ("table", "match", "field", "value", "note")
@@ -42,6 +52,8 @@ PROJECT_CORRECTIONS = Path(__file__).resolve().parent.parent / "corrections"
 MAX_DEPTH = 10  # levels of nesting in an `_add` record (its provenance has 4)
 INT64 = 2**63  # integers of Parquet and DuckDB columns lie in [-INT64, INT64)
 SHOWN = 80  # characters of a correction's table, match or field named in an issue
+READINGS = "tables"  # the table whose corrections say how a table is read
+KIND, ROLE, ROW = "kind", "role", "row"  # what a table correction is about
 FIXED = {  # fields no correction sets, and why
     "doc_id": "names the document",
     "corrected": "says whether a correction changed the record",
@@ -356,9 +368,111 @@ def without_provenance(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if k != "provenance"}
 
 
-def checked_correction(c: Correction) -> dict[str, str]:
-    """The correction's match, once the correction is one this table takes;
-    Unapplied with the reason otherwise."""
+@dataclass(frozen=True)
+class Said:
+    """A correction of how a table is read: the table's number, what it is
+    about (KIND, ROLE or ROW), the column or row (from 0) and the value."""
+
+    table_no: int
+    aspect: str
+    index: int
+    value: str
+
+    def into(self, reading: TableReading) -> None:
+        if self.aspect == KIND:
+            reading.kind = self.value
+        elif self.aspect == ROLE:
+            reading.roles[self.index] = self.value or None
+        else:
+            reading.rows[self.index] = self.value == TOTAL
+
+
+def positive(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and int(text) > 0 else None
+
+
+def checked_said(c: Correction) -> Said:
+    """What a correction of table `tables` says; Unapplied (invalid) with
+    the reason when it says nothing a table's reading can take."""
+    readable(c)
+    name, sep, number = c.match.partition("=")
+    table_no = positive(number.strip()) if name.strip() == "table_no" else None
+    if not sep or table_no is None:
+        raise refused(f'match "{quoted(c.match)}" is not table_no=N (N from 1)')
+    aspect, colon, place = c.field.partition(":")
+    index = (
+        1
+        if c.field == KIND
+        else positive(place.strip())
+        if colon and aspect in (ROLE, ROW)
+        else None
+    )
+    if index is None:
+        raise refused(
+            f'field "{quoted(c.field)}" is none of kind, role:C and row:R '
+            "(C and R counted from 1)"
+        )
+    allowed = {
+        KIND: table_kinds(),
+        ROLE: ["", *column_roles()],
+        ROW: [TOTAL, LINE],
+    }[aspect]
+    if c.value not in allowed:
+        raise refused(
+            f'"{quoted(c.value)}" is no {aspect} a table takes '
+            f"(one of {', '.join(v or '(empty)' for v in allowed)})"
+        )
+    return Said(table_no, aspect, index - 1, c.value)
+
+
+def said_fits(tables: list[Record], c: Correction) -> None:
+    """Check a correction of table `tables` against the tables read:
+    Unapplied (stale) when its table, column or row is not there."""
+    said = checked_said(c)
+    table = next((t for t in tables if t.get("table_no") == said.table_no), None)
+    if table is None:
+        raise Unapplied(
+            "correction_stale",
+            f"the document has no table {said.table_no} ({len(tables)} tables)",
+        )
+    size = {ROLE: ("n_cols", "columns"), ROW: ("n_rows", "body rows")}
+    if said.aspect in size:
+        count, what = size[said.aspect]
+        if said.index >= table.get(count, 0):
+            raise Unapplied(
+                "correction_stale",
+                f"table {said.table_no} has {table.get(count, 0)} {what}",
+            )
+
+
+def table_readings(
+    folder: Path | None, doc_id: str, sha256: str
+) -> dict[int, TableReading]:
+    """What the document's corrections say of how its tables are read, by
+    table number, for the extraction to take (later lines over earlier
+    ones); lines that cannot be taken are left out, and named in `issues`
+    by `apply_corrections`."""
+    path = corrections_file(folder, doc_id) if folder else None
+    if path is None or not path.is_file():
+        return {}
+    try:
+        corrections = read_corrections(path)
+    except CorrectionError:
+        return {}
+    readings: dict[int, TableReading] = {}
+    for c in corrections:
+        if c.table != READINGS or c.sha256 and sha256 and c.sha256 != sha256.lower():
+            continue
+        try:
+            said = checked_said(c)
+        except Unapplied:
+            continue
+        said.into(readings.setdefault(said.table_no, TableReading()))
+    return readings
+
+
+def readable(c: Correction) -> None:
+    """Unapplied (invalid) when the line cannot be read as a correction."""
     if c.problem:
         raise refused(c.problem)
     parts = astuple(c)
@@ -366,6 +480,12 @@ def checked_correction(c: Correction) -> dict[str, str]:
         raise refused("not UTF-8 text")
     if max(map(len, parts)) > csv.field_size_limit():
         raise refused(f"a field over {csv.field_size_limit()} characters")
+
+
+def checked_correction(c: Correction) -> dict[str, str]:
+    """The correction's match, once the correction is one this table takes;
+    Unapplied with the reason otherwise."""
+    readable(c)
     if not correctable(c.table):
         raise refused(f'"{quoted(c.table)}" is not a table that can be corrected')
     try:
@@ -388,7 +508,11 @@ def checked_correction(c: Correction) -> dict[str, str]:
 def apply_one(
     records: dict[str, list[Record]], c: Correction, doc_id: str, source_file: str
 ) -> None:
-    """Apply one correction to the records; Unapplied when it changes nothing."""
+    """Apply one correction to the records; Unapplied when it changes nothing.
+    One of how a table is read was applied by the extraction: it is checked."""
+    if c.table == READINGS:
+        said_fits(records.get(READINGS, []), c)
+        return
     match = checked_correction(c)
     rows = records.setdefault(c.table, [])
     hits = matching(rows, match) if match else []

@@ -30,6 +30,7 @@ from .model import Document, Record, issue
 from .nlp import money_mentions, nlp
 from .numbers import decimal_mark
 from .provenance import locate, page_lines, where
+from .readings import TableReading
 from .reference import LANGUAGES
 from .results import read_framework
 from .sections import Section, split_sections
@@ -48,22 +49,30 @@ def load_stages() -> None:
     identifier()
 
 
-def extract_document(doc: Document) -> Extraction:
+def extract_document(
+    doc: Document, readings: dict[int, TableReading] | None = None
+) -> Extraction:
     """The records of a document as the reader read it, stage after stage,
     its amounts read by its own decimal mark: its grids are found under the
     mark its words suggest, the rest is read under the mark of the language
-    of its running text."""
+    of its running text.  `readings`: what a person said of its tables, by
+    table number (`readings`)."""
     with decimal_mark(decimal_mark_of(doc)):
         find_grids(doc)
         body = body_text(doc)
     language = document_language(body)
     with decimal_mark(decimal_mark_of(doc, language)):
-        return read_document(doc, body, language)
+        return read_document(doc, body, language, readings)
 
 
-def read_document(doc: Document, body: BodyText, language: str | None) -> Extraction:
+def read_document(
+    doc: Document,
+    body: BodyText,
+    language: str | None,
+    readings: dict[int, TableReading] | None = None,
+) -> Extraction:
     sections = split_sections(body, language or LANGUAGES[0])
-    tables = find_tables(doc)
+    tables = find_tables(doc, readings)
     cover = cover_fields(doc, body, sections)
     date_project_years(tables, start_year(cover))
     marks, plan_activities = read_workplan(tables)

@@ -304,11 +304,11 @@ def run_processes(
 ) -> Iterator[Ended]:
     """Run up to `settings.workers` extraction processes at once, each with
     its time limit (in `limits`, else `settings.timeout_s`) less the seconds
-    already `spent` on its document, and its tables' `readings`; yield (path, target, seconds, failure
-    reason or "", stage reached) as each ends.  `meanwhile` is called once
-    the first processes have started: work of this process's own, done
-    while they run.  Workers still running when the caller stops (Ctrl-C,
-    an error) are killed."""
+    already `spent` on its document, and its tables' `readings`; yield
+    (path, target, seconds, failure reason or "", stage reached) as each
+    ends.  `meanwhile` is called once the first processes have started:
+    work of this process's own, done while they run.  Workers still
+    running when the caller stops (Ctrl-C, an error) are killed."""
     if not jobs:
         return
     observer = observer or Observer()

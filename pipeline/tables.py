@@ -11,7 +11,7 @@ table; a first row that continues the previous page's last row is flagged.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -42,6 +42,7 @@ from .labels import (
 from .layout import in_margin
 from .model import BBox, Document, Grid, Page, Region, TextLine, Word
 from .numbers import parse_amount
+from .readings import TableReading
 from .reference import vocabulary
 from .roles import ColumnText, read_roles
 from .text import flatten, normalise_label
@@ -82,6 +83,7 @@ class Row:
     cell_ids: list[int]  # identity of the covering cell, to tell spans apart
     first_on_page: bool = False  # the first row with text of a table's later page
     boxes: list[Region] = field(default_factory=list)  # one per page it is printed on
+    total: bool | None = None  # a total row or a line, as a person said (`readings`)
 
     def get(self, column: Column | None) -> str:
         return self.cells[column.index] if column is not None else ""
@@ -311,16 +313,20 @@ def drop_empty_quarters(columns: list[Column], grid: Grid, n_header: int) -> Non
             col.year = None
 
 
-def assign_roles(columns: list[Column], rows: list[Row]) -> None:
+def assign_roles(
+    columns: list[Column], rows: list[Row], reading: TableReading | None = None
+) -> None:
     """Give the columns their roles jointly from the evidence of their
-    headers and their cells (`roles`): a header its cells contradict loses
-    its role, and a column without a header gets one from what it holds.
-    Quarter columns, and year columns of amounts, keep no role."""
+    headers and their cells (`roles`), and from what a person said of the
+    table (`reading`): a header its cells contradict loses its role, and a
+    column without a header gets one from what it holds.  Quarter columns,
+    and year columns of amounts, keep no role unless a person gave one."""
     last_dated = max(
         (c.index for c in columns if c.quarter is not None or c.year is not None),
         default=-1,
     )
-    open_columns = [c for c in columns if not holds_dates(c)]
+    given = reading.roles if reading else {}
+    open_columns = [c for c in columns if not holds_dates(c) or c.index in given]
     texts = [
         ColumnText(
             col.header,
@@ -330,7 +336,12 @@ def assign_roles(columns: list[Column], rows: list[Row]) -> None:
         )
         for col in open_columns
     ]
-    for col, chosen in zip(open_columns, read_roles(texts), strict=True):
+    read = (
+        reading.read_roles(texts, [c.index for c in open_columns])
+        if reading
+        else read_roles(texts)
+    )
+    for col, chosen in zip(open_columns, read, strict=True):
         col.role, col.evidence = chosen.role, chosen.score
 
 
@@ -469,11 +480,15 @@ def names_other_year(caption: str, table_caption: str) -> bool:
     return bool(years) and years != set(YEAR_IN_TEXT.findall(table_caption))
 
 
-def find_tables(doc: Document) -> list[Table]:
+def find_tables(
+    doc: Document, readings: Mapping[int, TableReading] | None = None
+) -> list[Table]:
     """Every table of the document, classified or not, stitched over page
     breaks: a grid on the next page with the same column geometry and the
     same years continues a classified table, with or without a repeated
-    header."""
+    header.  `readings` are what a person said of tables, by their number
+    (from 1, as `tables.csv` numbers them)."""
+    readings = readings or {}
     tables: list[Table] = []
     previous: tuple[Grid, Table] | None = None
     foot = ""  # the line under the lowest table of the page before
@@ -506,8 +521,9 @@ def find_tables(doc: Document) -> list[Table]:
                     previous = (grid, table)
                     continue
             columns = grid_columns(grid, n_header)
-            assign_roles(columns, rows)
-            kind = classify(columns)
+            reading = readings.get(len(tables) + 1)
+            assign_roles(columns, rows, reading)
+            kind = reading.kind_of(classify(columns)) if reading else classify(columns)
             table = Table(
                 kind or UNCLASSIFIED,
                 columns,
@@ -522,7 +538,16 @@ def find_tables(doc: Document) -> list[Table]:
                 previous = (grid, table)
         lowest = max(page.grids, key=lambda g: g.bbox[3], default=None)
         foot = caption_overleaf(page, lowest) if lowest else ""
+    for no, reading in readings.items():
+        for r, total in reading.rows.items():
+            if no <= len(tables) and r < len(tables[no - 1].rows):
+                tables[no - 1].rows[r].total = total
     return tables
+
+
+def total_row(row: Row, read: bool) -> bool:
+    """Whether a row is a total: as a person said, else as it was `read`."""
+    return read if row.total is None else row.total
 
 
 def key_column(table: Table) -> Column | None:

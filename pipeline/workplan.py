@@ -20,6 +20,7 @@ from .tables import (
     money,
     quarter_marked,
     table_year,
+    total_row,
 )
 from .text import flatten
 
@@ -72,7 +73,7 @@ def read_plan(table: Table) -> tuple[list[Mark], list[PlanActivity]]:
                     item[0], title, flatten(row.get(party_col)), row.page, row.boxes
                 )
             )
-        elif item and (is_total(label) or table.kind == "budget"):
+        elif item and (total_row(row, is_total(label)) or table.kind == "budget"):
             current = (
                 None  # a subtotal, or a line of no activity (GMS) in a budget table
             )
