@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -192,4 +193,61 @@ def test_correct_writes_a_table_correction_it_checked_against_the_tables(
     assert lines[-2:] == [
         "tables,table_no=1,kind,risk_log,p. 1",
         "tables,table_no=1,role:3,,p. 1",
+    ]
+
+
+def test_the_review_page_menu_gives_a_line_correct_accepts(
+    inbox: Path, tmp_path: Path
+) -> None:
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed (tests/renderers.sh installs it)")
+    from tests.browser import Browser
+
+    out = tmp_path / "out"
+    result = run_pipeline(
+        "extract", str(inbox), "--out", str(out), "--quiet",
+        "--format", "csv,json,reports",
+        "--corrections", str(corrections(tmp_path / "none")),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open((out / "reports" / f"{DOC}.review.html").resolve().as_uri())
+        picked = browser.evaluate(
+            """(() => {
+            document.querySelector('.tbl[data-table-no="1"] span').click();
+            const kind = document.getElementById('reading-kind');
+            const before = kind.value;
+            kind.value = 'risk_log';
+            kind.dispatchEvent(new Event('change'));
+            const role = document.querySelector(
+                '#reading-columns select[data-column="3"]');
+            role.value = 'probability';
+            role.dispatchEvent(new Event('change'));
+            return {before, lines: document.getElementById('reading-lines').value,
+                    commands: document.getElementById('reading-commands').value};
+        })()"""
+        )
+    finally:
+        browser.close()
+    assert picked["before"] == "none"
+    lines = picked["lines"].splitlines()
+    assert lines == [
+        "tables,table_no=1,kind,risk_log,p. 1",
+        "tables,table_no=1,role:3,probability,p. 1",
+    ]
+    assert picked["commands"].splitlines()[-1] == "make extract"
+    folder = tmp_path / "corrections"
+    for table, match, field, value, note in csv.reader(lines):
+        accepted = run_pipeline(
+            "correct", DOC, "--table", table, "--match", match,
+            "--set", f"{field}={value}", "--note", note,
+            "--out", str(out), "--corrections", str(folder),
+        )  # fmt: skip
+        assert accepted.returncode == 0, accepted.stderr
+    assert extract(inbox, out, folder)["source"] == "extracted"
+    assert [r["probability"] for r in rows(out, "risks")][:3] == [
+        "High",
+        "Medium",
+        "Low",
     ]

@@ -42,4 +42,61 @@
       li.classList.toggle('hidden', !keep);
     });
   });
+
+  // a table's reading: its kind and its columns' roles as menus; what is
+  // picked there becomes correction lines of table `tables`, and commands
+  const options = JSON.parse(document.getElementById('reading-options').textContent);
+  const panel = document.getElementById('reading');
+  const said = new Map();
+  const csvCell = t => /[",\n\r]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+  const shellWord = t => /^[\w.,:=\/-]+$/.test(t) ? t : "'" + t.replace(/'/g, "'\\''") + "'";
+  function menu(values, current, empty) {
+    const select = document.createElement('select');
+    for (const value of values) {
+      const option = document.createElement('option');
+      option.value = value;
+      option.textContent = value || empty;
+      select.appendChild(option);
+    }
+    select.value = current;
+    return select;
+  }
+  function say(tbl, field, value) {
+    const no = tbl.dataset.tableNo;
+    said.set(no + ' ' + field, {no, field, value, note: 'p. ' + tbl.dataset.page});
+    const lines = [], commands = [];
+    for (const s of said.values()) {
+      lines.push(['tables', 'table_no=' + s.no, s.field, s.value, s.note].map(csvCell).join(','));
+      commands.push(['.venv/bin/python -m pipeline correct', shellWord(options.doc_id),
+        '--table tables --match', 'table_no=' + s.no, '--set', shellWord(s.field + '=' + s.value),
+        '--note', shellWord(s.note)].join(' '));
+    }
+    document.getElementById('reading-lines').value = lines.join('\n');
+    document.getElementById('reading-commands').value = [...commands, 'make extract'].join('\n');
+  }
+  function showReading(tbl) {
+    panel.hidden = false;
+    document.getElementById('reading-no').textContent = tbl.dataset.tableNo;
+    const read = tbl.dataset.kind;
+    const kind = menu(options.kinds, options.kinds.includes(read) ? read : 'none', '');
+    kind.id = 'reading-kind';
+    kind.addEventListener('change', () => say(tbl, 'kind', kind.value));
+    document.getElementById('reading-kind').replaceWith(kind);
+    const body = document.querySelector('#reading-columns tbody');
+    body.replaceChildren();
+    JSON.parse(tbl.dataset.columns).forEach((column, i) => {
+      const row = body.insertRow();
+      row.insertCell().textContent = 'column ' + (i + 1);
+      row.insertCell().textContent = column.header || column.dated;
+      const role = menu(['', ...options.roles], column.role, '(no role)');
+      role.dataset.column = i + 1;
+      role.addEventListener('change', () => say(tbl, 'role:' + (i + 1), role.value));
+      row.insertCell().appendChild(role);
+    });
+    panel.scrollIntoView({block: 'nearest'});
+  }
+  pages.addEventListener('click', e => {
+    const tbl = e.target.closest('.tbl');
+    if (tbl) showReading(tbl);
+  });
 })();

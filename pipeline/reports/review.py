@@ -3,7 +3,10 @@ found on it outlined and labelled by role, and the records listed beside
 it.  A click on a record (or an issue) scrolls to its page and highlights the
 box it was read from; filters show one table, the issues, the records read
 by OCR with low confidence, the corrected records or those whose text was not
-found on the page.
+found on the page.  A click on a table's label shows its kind and its
+columns' roles as menus: another kind or role picked there gives the
+correction line of table `tables` to paste into the document's corrections
+file, and the `correct` command that records it.
 
 Static HTML beside the document's report (`reports/<doc_id>.review.html`,
 page images in `reports/<doc_id>-pages/`); no server, no script from
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,7 @@ import pypdfium2 as pdfium
 
 from ..confidence import LOW
 from ..model import Record
+from ..readings import column_roles, table_kinds
 from .data import Doc, Tables, file_stem
 
 CSS = resources.files("pipeline.data").joinpath("review.css").read_text("utf-8")
@@ -138,10 +143,37 @@ def table_outlines(
             outlines.setdefault(page, []).append(
                 f'<div class="tbl role-{role}" '
                 f'data-table-no="{esc(row.get("table_no"))}" '
+                f'data-kind="{role}" data-page="{page}" '
+                f'data-columns="{esc(json.dumps(columns_of(row)))}" '
                 f'style="{box_style(f["bbox"], *sizes[page - 1])}">'
                 f"<span>{role} · table {esc(row.get('table_no'))}</span></div>"
             )
     return outlines
+
+
+def columns_of(table: Record) -> list[dict[str, str]]:
+    """A table's columns as `tables.csv` gives them: the header and the role
+    (`role:score`; a year or quarter column has none)."""
+    headers = str(table.get("header") or "").split(" | ")
+    readings = str(table.get("roles") or "").split(" | ")
+    columns = []
+    for i in range(int(table.get("n_cols") or 0)):
+        reading = readings[i] if i < len(readings) else ""
+        role, colon, _ = reading.partition(":")
+        columns.append(
+            {
+                "header": headers[i] if i < len(headers) else "",
+                "role": role if colon else "",
+                "dated": "" if colon else reading,
+            }
+        )
+    return columns
+
+
+def reading_options(doc_id: str) -> str:
+    """What the page's menus offer, as JSON fit for a script element."""
+    options = {"doc_id": doc_id, "kinds": table_kinds(), "roles": column_roles()}
+    return json.dumps(options).replace("<", "\\u003c")
 
 
 def records_html(doc: Tables) -> tuple[str, dict[str, int]]:
@@ -213,10 +245,20 @@ def review_html(
 <option value="corrected">corrected records ({corrected})</option>
 <option value="unplaced">records not found on the page</option>
 </select></label>
+<section id="reading" hidden>
+<h2>Table <span id="reading-no"></span>: its reading</h2>
+<label>Kind <select id="reading-kind"></select></label>
+<table id="reading-columns"><tbody></tbody></table>
+<p>Corrections to paste into <code>corrections/{esc(doc_id)}.csv</code>:</p>
+<textarea id="reading-lines" readonly rows="3"></textarea>
+<p>or record them, then extract again:</p>
+<textarea id="reading-commands" readonly rows="4"></textarea>
+</section>
 <ul id="records">
 {items}
 </ul>
 </aside>
+<script type="application/json" id="reading-options">{reading_options(doc_id)}</script>
 <script>{SCRIPT}</script>
 </body>
 </html>
