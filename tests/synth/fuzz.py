@@ -154,9 +154,12 @@ def draw_layout(rng: random.Random) -> Layout:
 
 
 def draw(seed: int, language: str = "en") -> Entry:
-    """The document of `seed`, in `language` (the same document in each)."""
+    """The document of `seed`, in `language` (the same document in each,
+    named `fuzz-<language>-<seed>` in French and Spanish)."""
     rng = random.Random(seed)
     recipe = draw_recipe(seed, rng)
+    if language != LANGUAGES[0]:
+        recipe = replace(recipe, doc_id=f"fuzz-{language}-{seed}")
     return Entry(recipe, replace(draw_layout(rng), language=language))
 
 
