@@ -30,6 +30,8 @@ def nlp() -> Language:
     pipeline.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     scales = list(vocabulary()["scale_words"])
     quarters = list(vocabulary()["ordinal_quarters"])
+    words = vocabulary()["quarter_words"]
+    quarter_words = words + [f"{w}." for w in words]  # `Q.`, `Trim.`
     number = {"LIKE_NUM": True}
     # `1 250 000`: the groups of a number whose thousands are set apart by spaces
     groups = {"TEXT": {"REGEX": r"^\d{3}(?:[.,]\d+)?$"}, "OP": "*"}
@@ -59,7 +61,7 @@ def nlp() -> Language:
                 "label": "QUARTER",
                 "pattern": [
                     {"LOWER": {"IN": quarters}},
-                    {"LOWER": {"IN": ["q", "q.", "quarter", "qtr", "qtr."]}},
+                    {"LOWER": {"IN": quarter_words}},
                     {"IS_PUNCT": True, "OP": "*"},
                     {"SHAPE": "dddd"},
                 ],
@@ -67,7 +69,8 @@ def nlp() -> Language:
             {
                 "label": "QUARTER",
                 "pattern": [
-                    {"LOWER": {"IN": ["q1", "q2", "q3", "q4"]}},
+                    # `Q4`, `T4`: a quarter's word and number in one token
+                    {"LOWER": {"IN": [q for q in quarters if q[1:].isdigit()]}},
                     {"IS_PUNCT": True, "OP": "*"},
                     {"SHAPE": "dddd"},
                 ],

@@ -13,6 +13,7 @@ from pipeline.document import CoverField, start_year
 from pipeline.labels import ID_IN_CELL, OUTPUT_NUMBER, QUARTER, is_total
 from pipeline.language import text_language
 from pipeline.layout import PAGE_NUMBER
+from pipeline.nlp import target_timing
 from pipeline.numbers import decimal_mark, learnt_decimal_mark, parse_amount, parse_date
 from pipeline.reference import (
     LANGUAGES,
@@ -237,3 +238,16 @@ def test_a_title_in_capitals_is_written_as_its_language_writes_titles(
     printed: str, lang: str, title: str
 ) -> None:
     assert tidy_title(printed, lang) == title
+
+
+@pytest.mark.parametrize(
+    "text,year,quarter",
+    [
+        ("Étude publiée (3e trim., 2008)", 2008, 3),
+        ("Loi adoptée (1er trimestre 2016)", 2016, 1),
+        ("Estudio publicado (T2 2015)", 2015, 2),
+    ],
+)
+def test_target_dates_in_french_and_spanish(text: str, year: int, quarter: int) -> None:
+    timing = target_timing(text)
+    assert (timing.year, timing.quarter) == (year, quarter)
