@@ -15,7 +15,15 @@ import json
 from dataclasses import dataclass, field
 
 from .reference import vocabulary
-from .roles import MIN_SCORE, ColumnText, Evidence, assign, column_evidence, places
+from .roles import (
+    MIN_SCORE,
+    ColumnText,
+    Evidence,
+    assign,
+    column_evidence,
+    kind_marks,
+    places,
+)
 
 NO_KIND = "none"  # the kind a person gives a table that is no contract table
 TOTAL, LINE = "total", "line"
@@ -72,13 +80,14 @@ class TableReading:
 
 
 def kind_roles(kind: str) -> list[str]:
-    """The column roles a kind's rules name, in the order they name them."""
+    """The column roles a kind's rules name, in the order they name them,
+    then those its marks lend (`roles.kind_marks`)."""
     found: list[str] = []
     for rule in vocabulary()["table_kinds"].get(kind, []):
         for role in [*rule["required"], *rule["any"]]:
             if role != YEAR_OR_QUARTER and role not in found:
                 found.append(role)
-    return found
+    return found + [r for r in kind_marks(kind).get("lends", []) if r not in found]
 
 
 def table_kinds() -> list[str]:

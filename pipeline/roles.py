@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .labels import CODE, ID_IN_CELL, NUMBERED_PART, YEAR, is_mark
+from .labels import CODE, ID_IN_CELL, NUMBERED_PART, YEAR, header_role, is_mark
 from .numbers import parse_amount
 from .reference import account_codes, account_descriptions, vocabulary
 from .text import flatten, normalise_label
@@ -35,6 +35,8 @@ MIN_SCORE = 0.45  # below this a column has no role
 EXACT = 0.8  # a header that is a phrase of the role
 LOOSE = 0.7  # a header all of whose stems a phrase of the role covers
 PROSE_WORDS = 7  # a cell of this many words is prose
+MAX_NAMED_CODE_WORDS = 4  # `UNDP TRAC 04000`: a short name before its code
+CODE_IN_SHORT_TEXT = re.compile(r"(?<![\d.,])\d{5,6}(?![\d.,])")
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,32 @@ class Evidence:
 
 
 @cache
-def profiles() -> dict[str, dict]:
-    """role -> {"types": {cell type: weight}, "many": several columns may hold it}."""
+def role_data() -> dict:
     text = (
         resources.files("pipeline.data")
         .joinpath("role_profiles.json")
         .read_text("utf-8")
     )
-    return json.loads(text)["roles"]
+    return json.loads(text)
+
+
+def profiles() -> dict[str, dict]:
+    """role -> {"types": {cell type: weight}, "many": several columns may hold it}."""
+    return role_data()["roles"]
+
+
+def kind_marks(kind: str) -> dict:
+    """The roles that mark a table as of `kind`, how many it needs, and the
+    roles the kind lends to columns with any evidence of them."""
+    return role_data()["kinds"].get(kind, {})
+
+
+def likely_kind(roles: list[str | None]) -> str | None:
+    """The kind whose marking roles a table's columns hold enough of."""
+    for kind, marks in role_data()["kinds"].items():
+        if sum(1 for r in set(roles) if r in marks["roles"]) >= marks["min"]:
+            return kind
+    return None
 
 
 def stems(text: str) -> frozenset[str]:
@@ -96,6 +116,15 @@ def header_scores(header: str, named: str | None) -> dict[str, float]:
     return scores
 
 
+def names_role(header: str) -> bool:
+    """Whether a header names a role, exactly or by the stems of a role's
+    phrase (`Lead implementing agency` does not; `Risk holder` does)."""
+    return (
+        bool(header_role(header)[0])
+        or max(header_scores(header, None).values(), default=0.0) >= MIN_SCORE
+    )
+
+
 def cell_type(text: str) -> str:
     """What one cell holds, as the role profiles name it."""
     t = flatten(text)
@@ -117,6 +146,10 @@ def cell_type(text: str) -> str:
     first = t.split()[0]
     if CODE.match(first):
         return "account_text" if is_account_code(first) else "code_text"
+    named_code = CODE_IN_SHORT_TEXT.search(t)
+    if named_code and len(t.split()) <= MAX_NAMED_CODE_WORDS:
+        # `DFID 30079`, `UNDP TRAC/04000`: a fund (or an account) named, then coded
+        return "account_text" if is_account_code(named_code.group()) else "code_text"
     if normalise_label(t) in account_names():
         return "account_name"
     if money_text(t):
@@ -158,9 +191,21 @@ def content_scores(values: list[str]) -> dict[str, float]:
     if not total:
         return {}
     return {
-        role: round(sum(w * types[t] / total for t, w in p["types"].items()), 2)
+        role: round(
+            sum(w * weighed(types[t] / total, w) for t, w in p["types"].items()), 2
+        )
         for role, p in profiles().items()
     }
+
+
+FULL_SHARE = 0.5  # a column half of whose cells are of a role's kind is of it
+
+
+def weighed(share: float, weight: float) -> float:
+    """A type's share of a column as evidence: in full from half of its cells
+    (sub-totals and labels share an activity column), a contradiction
+    (a negative weight) by its share alone."""
+    return min(1.0, share / FULL_SHARE) if weight > 0 else share
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from .model import BBox, Document, Grid, Page, Region, TextLine, Word
 from .numbers import parse_amount
 from .readings import TableReading
 from .reference import vocabulary
-from .roles import ColumnText, read_roles
+from .roles import ColumnText, likely_kind, names_role, read_roles
 from .text import flatten, normalise_label
 
 MARK_CONTRAST = (
@@ -146,7 +146,7 @@ def header_row_count(grid: Grid) -> int:
         }
         texts = list(cells.values())
         named = (
-            any(header_role(t)[0] for t in texts)
+            any(names_role(t) for t in texts)
             or all(is_header_text(t) for t in texts)
             or bool(months_spelt(texts))
             or r > 0
@@ -345,6 +345,23 @@ def assign_roles(
         col.role, col.evidence = chosen.role, chosen.score
 
 
+def read_as_likely_kind(columns: list[Column], rows: list[Row]) -> str | None:
+    """A table its headers did not classify, read again as the kind its
+    columns' roles point to (`roles.likely_kind`), that kind's roles lent to
+    the columns with any evidence of them; kept where the new reading meets
+    the kind's rules, else the first reading stands."""
+    guess = likely_kind([c.role for c in columns])
+    if guess is None:
+        return None
+    first = [(c.role, c.evidence) for c in columns]
+    assign_roles(columns, rows, TableReading(kind=guess))
+    if classify(columns) == guess:
+        return guess
+    for col, (role, score) in zip(columns, first, strict=True):
+        col.role, col.evidence = role, score
+    return None
+
+
 def holds_dates(column: Column) -> bool:
     """A quarter column, or a year column of amounts (not of targets)."""
     dated = column.year is not None or column.year_no is not None
@@ -524,6 +541,8 @@ def find_tables(
             reading = readings.get(len(tables) + 1)
             assign_roles(columns, rows, reading)
             kind = reading.kind_of(classify(columns)) if reading else classify(columns)
+            if kind is None and reading is None:
+                kind = read_as_likely_kind(columns, rows)
             table = Table(
                 kind or UNCLASSIFIED,
                 columns,

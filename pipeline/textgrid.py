@@ -34,6 +34,7 @@ from .labels import (
 )
 from .model import Cell, Grid, Page, TextLine, Word
 from .numbers import parse_amount
+from .roles import names_role
 from .sections import parse_heading
 
 GROUP_GAP = 0.9  # a gap wider than this share of the font size separates word groups
@@ -140,7 +141,7 @@ def names_columns(groups: list[HeaderGroup]) -> bool:
     if len(groups) < MIN_COLUMNS:
         return False
     named = sum(
-        1 for g in groups if header_role(g.text)[0]
+        1 for g in groups if names_role(g.text)
     )  # years alone also stand in body rows
     timing = sum(
         1
@@ -164,7 +165,7 @@ def staggered_header(lines: list[TextLine], start: int) -> int:
     """How many lines from `start` make a header whose cells are set at
     different heights (vertically centred, or wrapped to different depths),
     so that no line alone names the columns; 0 where none do."""
-    if not any(header_role(g.text)[0] for g in word_groups(lines[start])):
+    if not any(names_role(g.text) for g in word_groups(lines[start])):
         return 0
     for end in range(start + 2, min(start + MAX_STAGGERED_LINES, len(lines)) + 1):
         last = lines[end - 1]

@@ -24,6 +24,7 @@ from .producers import PRODUCERS, read_back
 from .renderers import renderer
 from .spec import ProjectDocument
 from .templates import compose
+from .wording import reworded
 
 
 @dataclass(frozen=True)
@@ -618,7 +619,10 @@ def render(entry: Entry, folder: Path) -> Rendered:
     Landscape pages are then stored turned, if the layout says so."""
     spec = build(entry.recipe)
     lang = entry.layout.language
-    blocks = translated(compose(spec, entry.layout), spec.chapters, lang)
+    blocks = reworded(
+        compose(spec, entry.layout), entry.layout.wording, entry.recipe.seed
+    )
+    blocks = translated(blocks, spec.chapters, lang)
     pdf = folder / f"{spec.doc_id}.pdf"
     rendered = print_pdf(spec, entry.layout, blocks, pdf)
     if entry.layout.turn != "none":

@@ -88,6 +88,9 @@ class Layout:
         "none"  # landscape pages stored turned (/Rotate), or printed sideways
     )
     language: str = "en"  # the template's wordings and number format: en, fr, es
+    # column headers as the template words them, or drawn from a half of the
+    # pools of other wordings (`wording_pools.json`): `seen` or `unseen`
+    wording: str = "template"
 
     def describe(self) -> str:
         """The options that differ from the defaults, for reports."""
