@@ -30,6 +30,10 @@ def nlp() -> Language:
     pipeline.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
     scales = list(vocabulary()["scale_words"])
     quarters = list(vocabulary()["ordinal_quarters"])
+    # the vocabulary's one-word currencies too: `dólares`, `U$S`, `$US`
+    currency = CURRENCY + [
+        w for w in vocabulary()["currency_words"] if " " not in w and w not in CURRENCY
+    ]
     words = vocabulary()["quarter_words"]
     quarter_words = words + [f"{w}." for w in words]  # `Q.`, `Trim.`
     number = {"LIKE_NUM": True}
@@ -41,7 +45,7 @@ def nlp() -> Language:
             {
                 "label": "MONEY",
                 "pattern": [
-                    {"LOWER": {"IN": CURRENCY}},
+                    {"LOWER": {"IN": currency}},
                     {"ORTH": "$", "OP": "?"},
                     number,
                     groups,
@@ -54,7 +58,7 @@ def nlp() -> Language:
                     number,
                     groups,
                     {"LOWER": {"IN": scales}, "OP": "?"},
-                    {"LOWER": {"IN": CURRENCY}},
+                    {"LOWER": {"IN": currency}},
                 ],
             },
             {

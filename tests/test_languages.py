@@ -13,7 +13,7 @@ from pipeline.document import CoverField, start_year
 from pipeline.labels import ID_IN_CELL, OUTPUT_NUMBER, QUARTER, is_total
 from pipeline.language import text_language
 from pipeline.layout import PAGE_NUMBER
-from pipeline.nlp import target_timing
+from pipeline.nlp import money_mentions, target_timing
 from pipeline.numbers import decimal_mark, learnt_decimal_mark, parse_amount, parse_date
 from pipeline.reference import (
     LANGUAGES,
@@ -251,3 +251,16 @@ def test_a_title_in_capitals_is_written_as_its_language_writes_titles(
 def test_target_dates_in_french_and_spanish(text: str, year: int, quarter: int) -> None:
     timing = target_timing(text)
     assert (timing.year, timing.quarter) == (year, quarter)
+
+
+@pytest.mark.parametrize(
+    "text,amounts",
+    [
+        ("Le budget total est de 1 250 000 $ US.", [1250000]),
+        ("El presupuesto es de 1.250.000 dólares y U$S 120.000.", [1250000, 120000]),
+        ("dont US$ 0,881 million du PNUD", [881000]),
+    ],
+)
+def test_money_in_french_and_spanish_prose(text: str, amounts: list[int]) -> None:
+    with decimal_mark(","):
+        assert [m.usd for m in money_mentions(text)] == amounts
