@@ -425,7 +425,20 @@ MONTH_HEADERS = {
     "fr": (
         "Activités",
         "Partie responsable",
-        "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.".split(),
+        [
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ],
     ),
     "es": ("Actividades", "Parte responsable", list("EFMAMJJASOND")),
 }
