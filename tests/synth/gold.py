@@ -163,7 +163,9 @@ def outputs(r: Rendered) -> list[Row]:
             "title": o.title,
             "targets": " ; ".join(o.targets),
             "budget_usd": r.spec.output_budget(o),
-            "responsible_parties": "; ".join(o.parties),
+            "responsible_parties": "; ".join(
+                source_name(p, r.layout.language) for p in o.parties
+            ),
         }
         for oc in r.spec.outcomes
         for o in oc.outputs
@@ -184,7 +186,7 @@ def activities(r: Rendered) -> list[Row]:
             "activity_id": a.id,
             "output_id": o.id,
             "title": a.title,
-            "responsible_party": a.party,
+            "responsible_party": source_name(a.party, r.layout.language),
         }
         for o in r.spec.outputs
         for a in o.activities
@@ -216,7 +218,7 @@ def budget_lines(r: Rendered) -> list[Row]:
             "year": ln.year,
             "activity_id": ln.activity_id,
             "label": ln.label,
-            "responsible_party": ln.party,
+            "responsible_party": source_name(ln.party, r.layout.language),
             "fund_code": r.layout.fund_code(ln.fund),
             "account_code": ln.account,
             "account_description": account_name(ln.description, r.layout.language),
@@ -235,7 +237,7 @@ def component_lines(r: Rendered) -> list[Row]:
             "year": y,
             "activity_id": "",
             "label": s.output(key.item).component if key.item else key.label,
-            "responsible_party": key.party,
+            "responsible_party": source_name(key.party, r.layout.language),
             "fund_code": key.fund,
             "account_code": key.account,
             "account_description": account_name(

@@ -149,7 +149,8 @@ def account_name(description: str, lang: str) -> str:
 
 
 def source_name(source: str, lang: str) -> str:
-    """A funding source as a document in `lang` names it (`PNUD`)."""
+    """A funding source or responsible party as a document in `lang` names
+    it (`PNUD`)."""
     if lang == ENGLISH or source != "UNDP":
         return source
     return str(wordings(lang)["undp"])
