@@ -6,9 +6,10 @@ RAW    ?= raw
 OUT    ?= output
 ARGS   ?=
 N      ?= 200
+CORPUS ?= tests/corpus
 DOC_LANG ?= en
 
-.PHONY: setup setup-ocr extract test test-fast lint fuzz score notebooks bench profile clean
+.PHONY: setup setup-ocr extract test test-fast lint fuzz scan-check score notebooks bench profile clean
 
 STAMP  := $(VENV)/.installed
 
@@ -43,6 +44,9 @@ lint: setup  ## ruff: the lint rules and the formatting pyproject.toml sets
 fuzz: setup  ## N documents of random layouts (make fuzz N=200 DOC_LANG=fr): rendered, extracted, scored; not part of make test
 	bash tests/renderers.sh
 	$(PY) -m tests.synth.fuzz --n $(N) --language $(DOC_LANG)
+
+scan-check: setup setup-ocr  ## scans of CORPUS's documents (grey, bitonal, phone photo) scored per table against born-digital; not part of make test
+	$(PY) -m tests.scan_check $(CORPUS) $(ARGS)
 
 notebooks: extract  ## run the example notebooks against output/ (outputs are not saved)
 	cd notebooks && PRODOC_OUTPUT=../$(OUT) ../$(VENV)/bin/jupyter-execute explore.ipynb
