@@ -49,6 +49,13 @@ RULE_GAP = 1.0
 RULE_MEET = 2.0  # points: a ruling's end this close to a ruling across meets it
 SPECK = 1.2  # points: a dot of ink no wider than this may be dust ...
 SPECK_ALONE = 3.0  # ... when no type lies this close to it
+LIGHT_REACH = 60.0  # points: light varies over more than this, shading over less
+LIGHT_CELLS = 15  # ... looked at in cells of a fifteenth of that
+LIGHT_EVEN = 12  # grey levels: paper lit as evenly as this is left as it is
+DOT_REACH = 0.35  # points: a fax's dots averaged over this (a Gaussian's sigma)
+REVERSED = 180  # grey level below which an area is a dark ground (of white type) ...
+TYPE_CONTRAST = 60  # ... if more of it is this much lighter than darker
+RULE_DRAWN = 2  # pixels: the rules drawn round an area turned over
 SHADE = (150, 235)  # grey levels of shading: lighter than ink, darker than paper
 PAPER = 0.95  # shading lighter than this grey level is the paper itself
 SHADE_MIN = 6.0  # points: shading narrower or lower than this is not a fill
@@ -61,16 +68,19 @@ MARK_SHAPE = 2.5  # ... no longer than this many times its width
 LETTER_GAP = 1.2  # points: ink closer than this is one piece (letters of a word)
 LINE_HIGH = 20.0  # points: a piece of ink taller than this is no line of type
 PIECE_WIDE = 150.0  # ... nor one wider than this
-PIECES_A_LINE = 20  # pieces read again at once, side by side on one line
-LETTER_SURE = 40.0  # a letter-sized piece read alone as digits this surely is no mark
+PIECES_A_LINE = 20  # pieces read again at once, side by side on one line ...
+LINE_PIXELS = 16000  # ... at most this long (Tesseract refuses over 32767)
+LETTER_SURE = 70.0  # a letter-sized piece read alone as digits this surely is no mark
 WORD_SURE = 60.0  # a wider piece read alone this surely is a word OCR skipped
-MARK_DOUBT = 50.0  # a word of a letter or two read less surely may be a mark
+ENLARGE = 2.0  # a word read unsurely is read again this much larger ...
+REREAD_PAD = 0.2  # ... with this share of its height around it
+MARK_DOUBT = 70.0  # a word of a letter or two read less surely may be a mark
 BARE_NAME = re.compile(r"[\w.]*(Error|Exception)")  # an exception named, no message
 TOOL_SAID = re.compile(r"(\d+) \[(\w+)\] (.+)")  # what a tool said of a page
 ROMAN_L = re.compile(r"[IVX]*l[IVXl]*\.")
-QUARTER_L = re.compile(r"Q\.?[lI|]\.?|Q\.?[1-4]\.")
+QUARTER_L = re.compile(r"Q\.?[lIi|]\.?|Q\.?[1-4]\.")
 GROUPED = re.compile(r"[\dOoIlS]{1,3}(?:[,;][\dOoIlS]{3})+")
-DIGIT_FOR = str.maketrans("OoIl|S;", "001115,")
+DIGIT_FOR = str.maketrans("OoIli|S;", "0011115,")
 ONE_READ_AS = {"l", "I", "|"}  # a lone figure one, read as a letter
 SPARSE_TEXT = "11"  # Tesseract's page segmentation: text in no order (tables)
 ONE_LINE = "7"  # ... a single line of text
@@ -148,9 +158,11 @@ class Prepared:
         drawn here first, once fewer than `WAITING` pictures per job wait."""
         while sum(not f.done() for f in self.reading) >= WAITING * self.jobs:
             wait(self.reading, return_when=FIRST_COMPLETED)
-        grey = picture(self, shown.number)
+        grey, bitonal = picture(self, shown.number)
         self.reading = [f for f in self.reading if not f.done()]
-        self.reading.append(self.pool.submit(read_scan, grey, shown, self.guard.run))
+        self.reading.append(
+            self.pool.submit(read_scan, grey, shown, self.guard.run, bitonal)
+        )
         return self.reading[-1]
 
 
@@ -218,36 +230,49 @@ def failure(stderr: str) -> str:
     return cause
 
 
-def picture(prepared: Prepared, number: int) -> np.ndarray:
-    """Page `number` (1-based) of a prepared PDF in grey levels at `DPI`.
-    pdfium serves one thread at a time: pictures are drawn by the thread
-    that opened it, and read (`read_scan`) by any."""
+def picture(prepared: Prepared, number: int) -> tuple[np.ndarray, bool]:
+    """Page `number` (1-based) of a prepared PDF in grey levels at `DPI`,
+    and whether its pictures are black and white only (a fax, a photocopy:
+    grey drawn as dots).  pdfium serves one thread at a time: pictures are
+    drawn by the thread that opened it, and read (`read_scan`) by any."""
     page = prepared.pdf[number - 1]
     try:
         image = page.render(scale=DPI / 72, grayscale=True).to_pil()
-        return np.asarray(image.convert("L"))
+        depths = [
+            obj.get_metadata().bits_per_pixel
+            for obj in page.get_objects()
+            if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE
+        ]
+        return np.asarray(image.convert("L")), bool(depths) and max(depths) == 1
     finally:
         page.close()
 
 
-def read_scan(grey: np.ndarray, shown: Page, run: Runner) -> Scan:
-    """Words, rulings and shading of a page's picture (`picture`), in points
-    from the top left of the page as displayed; `shown` gives its number and
-    size (the words it holds, none, are replaced); `run` runs Tesseract."""
+def read_scan(
+    grey: np.ndarray, shown: Page, run: Runner, bitonal: bool = False
+) -> Scan:
+    """Words, rulings and shading of a page's picture (`picture`; `bitonal`:
+    in black and white only), in points from the top left of the page as
+    displayed; `shown` gives its number and size (the words it holds, none,
+    are replaced); `run` runs Tesseract."""
     scale = DPI / 72
+    grey = flattened(grey, scale)
+    ground = undotted(grey, scale) if bitonal else grey
+    grey = reversed_out(grey, ground, scale)
     ink = (grey < INK).astype(np.uint8) * 255
     across, up = rule_masks(ink, scale)
     edges = rule_edges(across, "h", scale) + rule_edges(up, "v", scale)
     rules = cv2.dilate(across | up, np.ones((7, 7), np.uint8))
-    fills = shading(grey, rules, scale)
+    fills = shading(ground, rules, scale)
     clean = grey.copy()
     clean[(rules > 0) | specks(ink, scale)] = 255
     for fill in fills:  # type on shading is read as on paper
         x0, top, x1, bottom = (round(v * scale) for v in fill.bbox)
         area = clean[top:bottom, x0:x1]
         area[area >= min(SHADE[0], fill.grey * 255 - SHADE_NOISE)] = 255
+    lines = recognise(clean, scale, run)
     read = passed_over(
-        clean, bolden(recognise(clean, scale, run), clean, scale), scale, run
+        clean, reread(clean, bolden(lines, clean, scale), scale, run), scale, run
     )
     words = [replace(w, text=repaired(w.text)) for w in read]
     repairs = [
@@ -263,6 +288,61 @@ def read_scan(grey: np.ndarray, shown: Page, run: Runner) -> Scan:
         ),
         repairs,
     )
+
+
+def flattened(grey: np.ndarray, scale: float) -> np.ndarray:
+    """The page as if lit evenly (a photograph lit from one side, in a
+    shadow): each pixel against the light of the paper around it, the
+    lightest level within `LIGHT_REACH`, smoothed.  A page lit evenly
+    within `LIGHT_EVEN` grey levels is left as it is."""
+    step = max(1, round(LIGHT_REACH * scale / LIGHT_CELLS))
+    small = cv2.resize(
+        grey,
+        (max(1, grey.shape[1] // step), max(1, grey.shape[0] // step)),
+        interpolation=cv2.INTER_AREA,
+    )
+    paper = cv2.dilate(small, np.ones((LIGHT_CELLS, LIGHT_CELLS), np.uint8))
+    paper = cv2.blur(paper, (LIGHT_CELLS, LIGHT_CELLS))
+    low, high = np.percentile(paper, (1, 99))
+    if high - low < LIGHT_EVEN:
+        return grey
+    light = cv2.resize(
+        paper, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR
+    )
+    even = grey.astype(np.float32) * 255 / np.maximum(light, 1)
+    return np.clip(even, 0, 255).astype(np.uint8)
+
+
+def reversed_out(grey: np.ndarray, ground: np.ndarray, scale: float) -> np.ndarray:
+    """The page with its dark areas (a header set white on a dark shade)
+    turned over: black type on white, as the rest of the page is read,
+    their white rules black.  An area is dark where its ink is thicker
+    than any stroke of type over a shading's extent; it is looked for, and
+    turned, in the page's `ground` (its dots averaged, on a fax)."""
+    reach = max(3, round(TYPE_STROKE * scale) | 1)
+    dark = (cv2.medianBlur(ground, reach) < REVERSED).astype(np.uint8)
+    size = max(3, round(SHADE_MIN * scale))
+    dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((size, size), np.uint8))
+    contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = grey.copy()
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        area = ground[y : y + h, x : x + w]
+        level = float(np.median(area))
+        lighter = np.count_nonzero(area > level + TYPE_CONTRAST)
+        if lighter > np.count_nonzero(area < level - TYPE_CONTRAST):
+            # its type is lighter than its ground: type black, ground white
+            turned = 255 - (area.astype(np.float32) - level) * 255 / max(1, 255 - level)
+            out[y : y + h, x : x + w] = np.clip(turned, 0, 255).astype(np.uint8)
+            # its edges, where it met the paper or the rows under it, rule it
+            cv2.rectangle(out, (x, y), (x + w - 1, y + h - 1), 0, RULE_DRAWN)
+    return out
+
+
+def undotted(grey: np.ndarray, scale: float) -> np.ndarray:
+    """A black and white page with its dots averaged back into grey (its
+    shading, reversed type), its type softened as a grey scan's is."""
+    return cv2.GaussianBlur(grey, (0, 0), DOT_REACH * scale)
 
 
 def specks(ink: np.ndarray, scale: float) -> np.ndarray:
@@ -414,7 +494,7 @@ def passed_over(
         if blot[n] and text in ONE_READ_AS:
             text = "1"  # a lone figure one
         if conf < (LETTER_SURE if blot[n] else WORD_SURE) or (
-            blot[n] and not text.isdigit()
+            blot[n] and not (text.isdigit() or coded(text, conf))
         ):
             text, conf = "", 0.0  # a letter-sized piece: a number, or a mark
         if text or blot[n]:
@@ -423,16 +503,84 @@ def passed_over(
     return out
 
 
+def reread(
+    grey: np.ndarray, words: list[Word], scale: float, run: Runner
+) -> list[Word]:
+    """`words` with those read unsurely (small type: a table's quarter
+    headers, `Q3` read `eo`) read again alone, `ENLARGE` times larger; the
+    surer reading is kept."""
+    unsure = [i for i, w in enumerate(words) if (w.conf or 0.0) < WORD_SURE]
+    boxes = [inked(grey, words[i], scale) for i in unsure]
+    out = list(words)
+    for i, (text, conf) in zip(
+        unsure, read_pieces(grey, boxes, run, ENLARGE), strict=True
+    ):
+        if text and " " not in text and conf > (out[i].conf or 0.0):
+            out[i] = replace(out[i], text=text, conf=conf)
+    return out
+
+
+def inked(grey: np.ndarray, word: Word, scale: float) -> tuple[int, int, int, int]:
+    """The box (x, y, width, height, in pixels) of the ink in a word's box
+    (OCR's box may take in a blank cell or more), with `REREAD_PAD` of
+    its height around it."""
+    x0, y0 = int(word.x0 * scale), int(word.top * scale)
+    x1, y1 = int(word.x1 * scale) + 1, int(word.bottom * scale) + 1
+    ys, xs = np.nonzero(grey[y0:y1, x0:x1] < INK)
+    if len(xs):
+        x0, x1, y0, y1 = (
+            x0 + xs.min(),
+            x0 + xs.max() + 1,
+            y0 + ys.min(),
+            y0 + ys.max() + 1,
+        )
+    pad = max(1, round((y1 - y0) * REREAD_PAD))
+    x0, y0 = max(0, x0 - pad), max(0, y0 - pad)
+    x1, y1 = min(grey.shape[1], x1 + pad), min(grey.shape[0], y1 + pad)
+    return int(x0), int(y0), int(x1 - x0), int(y1 - y0)
+
+
+def lines_of(
+    boxes: list[tuple[int, int, int, int]], enlarge: float
+) -> Iterator[list[tuple[int, int, int, int]]]:
+    """`boxes` in runs to be set on one line each: at most `PIECES_A_LINE`,
+    on a line no longer than `LINE_PIXELS` once enlarged (a piece set
+    between gaps of its line's height on either side)."""
+    batch: list[tuple[int, int, int, int]] = []
+    for box in boxes:
+        grown = [*batch, box]
+        gap = max(h for _, _, _, h in grown)
+        wide = sum(w + 2 * gap for _, _, w, _ in grown) * enlarge
+        if batch and (len(grown) > PIECES_A_LINE or wide > LINE_PIXELS):
+            yield batch
+            grown = [box]
+        batch = grown
+    if batch:
+        yield batch
+
+
+def coded(text: str, conf: float) -> bool:
+    """Whether a piece of ink read alone is surely a short code of letters
+    and digits (a quarter `Q4` in a header), which no mark is read as."""
+    return (
+        conf >= WORD_SURE
+        and any(ch.isdigit() for ch in text)
+        and any(ch.isalpha() for ch in text)
+    )
+
+
 def read_pieces(
-    grey: np.ndarray, boxes: list[tuple[int, int, int, int]], run: Runner
+    grey: np.ndarray,
+    boxes: list[tuple[int, int, int, int]],
+    run: Runner,
+    enlarge: float = 1.0,
 ) -> list[tuple[str, float]]:
     """What OCR makes of each piece of ink alone, with the confidence of its
     least sure word: the pieces set side by side, well apart, on lines of a
-    few at a time, each line read at once; ("", 0) for a piece it reads as
-    no letter or digit."""
+    few at a time, each line read at once (`enlarge` times larger); ("", 0)
+    for a piece it reads as no letter or digit."""
     found: list[tuple[str, float]] = []
-    for start in range(0, len(boxes), PIECES_A_LINE):
-        batch = boxes[start : start + PIECES_A_LINE]
+    for batch in lines_of(boxes, enlarge):
         gap = max(h for _, _, _, h in batch)
         height = 3 * gap
         strip = np.full(
@@ -444,13 +592,17 @@ def read_pieces(
             strip[top : top + h, left : left + w] = grey[y : y + h, x : x + w]
             spans.append((left - gap, left + w + gap))
             left += w + 2 * gap
+        if enlarge != 1.0:
+            strip = cv2.resize(
+                strip, None, fx=enlarge, fy=enlarge, interpolation=cv2.INTER_CUBIC
+            )
         texts: list[list[str]] = [[] for _ in batch]
         rates: list[list[float]] = [[] for _ in batch]
         for row in tesseract(strip, ONE_LINE, run):
-            text = (row.get("text") or "").strip()
+            text = (row.get("text") or "").strip().strip("|")  # bits of a rule
             if row["level"] != "5" or not text or float(row["conf"]) < 0:
                 continue
-            mid = int(row["left"]) + int(row["width"]) / 2
+            mid = (int(row["left"]) + int(row["width"]) / 2) / enlarge
             for i, (a, b) in enumerate(spans):
                 if a <= mid < b:
                     texts[i].append(text)
@@ -494,7 +646,7 @@ def recognise(grey: np.ndarray, scale: float, run: Runner) -> list[list[Word]]:
 def repaired(text: str) -> str:
     """A word with the OCR confusions that no reading of it can mean
     corrected: a roman numeral with `l` for `I` (`Il.`, `VIl.`), a quarter
-    with `l` for `1` or a dot after its digit (`Ql`, `Q.2.`), a number set
+    with `l` or `i` for `1` or a dot after its digit (`Ql`, `Qi`, `Q.2.`), a number set
     in groups of three digits with letters for digits or a semicolon for a
     comma (`4O,5OO`, `40;000`)."""
     if ROMAN_L.fullmatch(text):

@@ -166,6 +166,7 @@ def test_ocr_repairs_only_what_cannot_be_a_word() -> None:
     assert repaired("1,2S0") == "1,250"
     assert repaired("Il.") == "II."
     assert repaired("Ql") == "Q1"
+    assert repaired("Qi") == "Q1"
     assert repaired("Q.2.") == "Q2"
     for word in (
         "SOS",
@@ -198,3 +199,47 @@ def extract(
 def rows(out: Path, table: str) -> list[dict[str, str]]:
     with open(out / f"{table}.csv", encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+@pytest.mark.fast
+def test_a_page_lit_from_one_side_reads_as_if_lit_evenly() -> None:
+    import numpy as np
+
+    from pipeline.ocr import DPI, INK, flattened
+
+    light = np.linspace(0.7, 1.0, 1000, dtype=np.float32)[None, :]
+    page = np.full((800, 1000), 250, np.float32) * light
+    page[400:410, 100:900] = 20  # a line of ink across the light
+    even = flattened(page.astype(np.uint8), DPI / 72)
+    paper = np.delete(even, range(390, 420), axis=0)
+    assert paper.min() > 235  # the dim side's paper is no shading
+    assert even[400:410, 100:900].max() < INK
+
+
+@pytest.mark.fast
+def test_white_type_on_a_dark_ground_is_turned_black_on_white() -> None:
+    import numpy as np
+
+    from pipeline.ocr import DPI, INK, reversed_out
+
+    page = np.full((400, 600), 255, np.uint8)
+    page[100:200, 50:550] = 90  # a dark header band ...
+    page[140:160, 100:110] = 255  # ... with a white stroke of type on it
+    turned = reversed_out(page, page, DPI / 72)
+    assert turned[145, 105] < INK  # the type is now black
+    assert turned[120, 300] > 235  # the ground white
+    assert turned[100, 300] < INK  # its edge ruled
+    plain = np.full((400, 600), 255, np.uint8)
+    plain[140:160, 100:110] = 0  # black type on paper stays as it is
+    assert (reversed_out(plain, plain, DPI / 72) == plain).all()
+
+
+@pytest.mark.fast
+def test_pieces_read_again_go_on_lines_tesseract_takes() -> None:
+    from pipeline.ocr import LINE_PIXELS, PIECES_A_LINE, lines_of
+
+    small = list(lines_of([(0, 0, 100, 20)] * 45, 1.0))
+    assert [len(b) for b in small] == [PIECES_A_LINE, PIECES_A_LINE, 5]
+    wide = list(lines_of([(0, 0, 3000, 60)] * 6, 2.0))
+    assert all(sum(w + 2 * 60 for *_, w, _ in b) * 2 <= LINE_PIXELS for b in wide)
+    assert sum(len(b) for b in wide) == 6
