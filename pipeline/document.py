@@ -223,21 +223,30 @@ def document_title(
 
 
 def wrapped_on(title: str, lines: list[TextLine]) -> str:
-    """A title whose line wraps: the lines right under its own, in its type
-    and not labelled themselves, carry it on."""
+    """A labelled title whose line wraps: the lines right under its own, in
+    its type, set in from its label (in the value's column) or centred under
+    it, carry it on; a line starting where the label does is the next field."""
     start = next((i for i, ln in enumerate(lines) if ln.text.endswith(title)), None)
     if start is None:
         return title
+    label_x, centre = lines[start].x0, (lines[start].x0 + lines[start].x1) / 2
     for above, line in zip(lines[start:], lines[start + 1 :], strict=False):
         if (
             abs(line.size - above.size) > 0.5
             or line.bold != above.bold
             or line.top - above.bottom > above.size
             or ":" in line.text
+            or not (
+                line.x0 > label_x + ALIGNED
+                or abs((line.x0 + line.x1) / 2 - centre) <= ALIGNED
+            )
         ):
             break
         title = f"{title} {line.text.strip()}"
     return title
+
+
+ALIGNED = 3.0  # points: how far in from its label a wrapped line starts
 
 
 def without_neighbours(title: str) -> str:

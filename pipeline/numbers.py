@@ -21,13 +21,14 @@ SPACED = re.compile(r"\d{1,3}(?:[ ']\d{3})+([,.]\d+)?")  # `12 500`, `12 500,50`
 DECIMAL_MARK: ContextVar[str] = ContextVar("decimal_mark", default=".")
 
 # Numbers only one convention reads: its decimal mark -> the forms
+# (grouped thousands: `118,50` alone may be `118,500` broken in a narrow cell,
+# so two decimals without grouping never overturn the language's convention)
 UNAMBIGUOUS = {
     ",": re.compile(
-        r"^\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?$|^\d{1,3}(?:\.\d{3})+,\d+$|^\d+,\d\d$"
+        r"^\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?$|^\d{1,3}(?:\.\d{3})+,\d+$"
+        r"|^\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?$"  # `12 500`, `12 500,50`
     ),
-    ".": re.compile(
-        r"^\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?$|^\d{1,3}(?:,\d{3})+\.\d+$|^\d+\.\d\d$"
-    ),
+    ".": re.compile(r"^\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?$|^\d{1,3}(?:,\d{3})+\.\d+$"),
 }
 
 

@@ -25,13 +25,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import snowballstemmer
+
 from .labels import CODE, ID_IN_CELL, NUMBERED_PART, YEAR, header_role, is_mark
 from .numbers import parse_amount
 from .reference import account_codes, account_descriptions, vocabulary
 from .text import flatten, normalise_label
 
-STEM = 6  # letters of a word that stand for its family (`mitiga-tion`, `-ting`)
 MIN_SCORE = 0.45  # below this a column has no role
+NAMES_ROLE = 0.45  # a header sharing this much with a role's phrases is one
 EXACT = 0.8  # a header that is a phrase of the role
 LOOSE = 0.7  # a header all of whose stems a phrase of the role covers
 PROSE_WORDS = 7  # a cell of this many words is prose
@@ -76,39 +78,89 @@ def kind_marks(kind: str) -> dict:
 def likely_kind(roles: list[str | None]) -> str | None:
     """The kind whose marking roles a table's columns hold enough of."""
     for kind, marks in role_data()["kinds"].items():
-        if sum(1 for r in set(roles) if r in marks["roles"]) >= marks["min"]:
+        found = sum(1 for r in set(roles) if r in marks.get("roles", []))
+        if "min" in marks and found >= marks["min"]:
             return kind
     return None
 
 
-def stems(text: str) -> frozenset[str]:
-    """The word families of a header, without accents, small words and units."""
-    plain = unicodedata.normalize("NFKD", normalise_label(text))
-    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-    small = set(vocabulary()["small_title_words"])
-    words = re.findall(r"[a-z]+", plain)
-    return frozenset(w[:STEM] for w in words if w not in small and len(w) > 1)
+STEMMERS = ("english", "french", "spanish")  # the documents' languages
 
 
 @cache
-def role_stems() -> dict[str, list[frozenset[str]]]:
+def stemmers() -> tuple[snowballstemmer.stemmer, ...]:
+    return tuple(snowballstemmer.stemmer(lang) for lang in STEMMERS)
+
+
+Family = tuple[str, ...]  # a word's stem in each language's stemmer
+
+
+def families(text: str) -> frozenset[Family]:
+    """The word families of a header, a word's stem in each language's
+    Snowball stemmer (`mitigating` and `mitigation` are one family,
+    `counterparts` and `countermeasures` two), small words left out."""
+    small = set(vocabulary()["small_title_words"])
+    words = [
+        w
+        for w in re.findall(r"[^\W\d_]+", normalise_label(text))
+        if w not in small and len(w) > 1
+    ]
+    per_language = [[unaccented(s) for s in st.stemWords(words)] for st in stemmers()]
+    return frozenset(zip(*per_language, strict=True))
+
+
+def unaccented(word: str) -> str:
+    plain = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+def kin(a: Family, b: Family) -> bool:
+    """Two words of one family in some language."""
+    return any(x == y for x, y in zip(a, b, strict=True))
+
+
+@cache
+def role_families() -> dict[str, list[frozenset[Family]]]:
     return {
-        role: [s for s in (stems(p) for p in phrases) if s]
+        role: [f for f in (families(p) for p in phrases) if f]
         for role, phrases in vocabulary()["table_columns"].items()
     }
+
+
+@cache
+def family_weights() -> dict[str, float]:
+    """How much a word tells of a role (by its English stem): less the more
+    roles' phrases hold it (`risk` heads a risk log's every column;
+    `treatment` one)."""
+    roles_of: dict[str, set[str]] = {}
+    for role, phrases in role_families().items():
+        for family in set().union(*phrases):
+            roles_of.setdefault(family[0], set()).add(role)
+    return {stem: 1 / len(roles) for stem, roles in roles_of.items()}
+
+
+def weight(words: list[Family] | frozenset[Family]) -> float:
+    weights = family_weights()
+    return sum(weights.get(w[0], 1.0) for w in words)
+
+
+def likeness(own: frozenset[Family], phrase: frozenset[Family]) -> float:
+    """How much of a phrase a header says, and how much of the header the
+    phrase explains, each word weighed by what it tells of a role."""
+    said = [p for p in phrase if any(kin(p, o) for o in own)]
+    explained = [o for o in own if any(kin(o, p) for p in phrase)]
+    return weight(said) / weight(phrase) * (weight(explained) / weight(own)) ** 0.5
 
 
 def header_scores(header: str, named: str | None) -> dict[str, float]:
     """How strongly a header names each role: fully the role its words name
     as a phrase of the vocabulary (`named`, as the header rows were read),
-    less each role whose phrases share its word stems."""
-    own = stems(header)
+    less each role whose phrases share its word families, each word weighed
+    by how few roles share it."""
+    own = families(header)
     scores: dict[str, float] = {}
-    for role, phrases in role_stems().items() if own else ():
-        best = max(
-            (len(own & p) / len(p) * (len(own & p) / len(own)) ** 0.5 for p in phrases),
-            default=0.0,
-        )
+    for role, phrases in role_families().items() if own else ():
+        best = max((likeness(own, p) for p in phrases), default=0.0)
         if best >= 0.5:
             scores[role] = round(LOOSE * best, 2)
     if named is not None:
@@ -121,7 +173,7 @@ def names_role(header: str) -> bool:
     phrase (`Lead implementing agency` does not; `Risk holder` does)."""
     return (
         bool(header_role(header)[0])
-        or max(header_scores(header, None).values(), default=0.0) >= MIN_SCORE
+        or max(header_scores(header, None).values(), default=0.0) >= NAMES_ROLE
     )
 
 
@@ -229,15 +281,26 @@ def numeric(column: ColumnText) -> bool:
 
 
 def places(columns: list[ColumnText]) -> list[set[str]]:
-    """Where each column stands, as profiles score it: `after_dated`, and
-    `last_numeric` for the rightmost column of numbers (amounts close a row)."""
+    """Where each column stands, as profiles score it: `after_dated`;
+    `last_numeric` for the rightmost column of numbers (amounts close a
+    row); `first_prose` and `last_prose` for the first and the last of two
+    or more columns of prose (a risk, then what is done about it)."""
     found: list[set[str]] = [
         {"after_dated"} if c.after_dated else set() for c in columns
     ]
     last = next((i for i in reversed(range(len(columns))) if numeric(columns[i])), None)
     if last is not None:
         found[last].add("last_numeric")
+    prose = [i for i, c in enumerate(columns) if mostly(c, "prose")]
+    if len(prose) >= 2:
+        found[prose[0]].add("first_prose")
+        found[prose[-1]].add("last_prose")
     return found
+
+
+def mostly(column: ColumnText, kind: str) -> bool:
+    types = [cell_type(v) for v in column.values if v.strip()]
+    return bool(types) and types.count(kind) * 2 >= len(types)
 
 
 def column_evidence(column: ColumnText, where: set[str]) -> dict[str, Evidence]:
@@ -287,4 +350,13 @@ def assign(evidence: list[dict[str, Evidence]]) -> list[Evidence]:
             continue
         chosen[col] = evidence[col][role]
         taken.add(role)
-    return chosen
+    return [complemented(e, taken) for e in chosen]
+
+
+def complemented(chosen: Evidence, taken: set[str]) -> Evidence:
+    """A role that stands beside another (`account_description` beside the
+    account's code) is that other role where no column holds it."""
+    main = profiles().get(chosen.role or "", {}).get("complements")
+    if main is None or main in taken:
+        return chosen
+    return Evidence(main, chosen.header, chosen.content)

@@ -44,7 +44,7 @@ from .model import BBox, Document, Grid, Page, Region, TextLine, Word
 from .numbers import parse_amount
 from .readings import TableReading
 from .reference import vocabulary
-from .roles import ColumnText, likely_kind, names_role, read_roles
+from .roles import ColumnText, kind_marks, likely_kind, names_role, read_roles
 from .text import flatten, normalise_label
 
 MARK_CONTRAST = (
@@ -53,6 +53,7 @@ MARK_CONTRAST = (
 MAX_LABEL_WORDS = (
     4  # a line label of no activity is short (`GMS`, `Project management`)
 )
+MIN_SUPPORT = 0.2  # cells that bear a role out: more than prose alone
 YEARLY_TEXT_ROLES = (
     "targets",
     "baseline",
@@ -72,6 +73,8 @@ class Column:
     # `Amount Year 2`: the project's second year, dated by `date_project_years`
     year_no: int | None = None
     evidence: float = 0.0  # the score of its role's evidence (`roles`)
+    named: str | None = None  # the role its header names exactly, if any
+    support: float = 0.0  # what its cells add to its role's evidence
 
 
 @dataclass
@@ -214,9 +217,8 @@ def grid_columns(grid: Grid, n_header: int) -> list[Column]:
         )
         dated = col.year is not None or col.year_no is not None
         if col.quarter is None and (not dated or role in YEARLY_TEXT_ROLES):
-            col.role = (
-                role  # a year column of targets stays a targets column, with its year
-            )
+            # a year column of targets stays a targets column, with its year
+            col.role = col.named = role
             col.scale = header_role(col.header)[1]
     date_month_initials(columns)
     drop_empty_quarters(columns, grid, n_header)
@@ -273,8 +275,10 @@ def own_role(lines: list[str]) -> str | None:
     if whole is not None:
         return whole
     for end in range(len(lines) - 1, 0, -1):
-        if exact_header(" ".join(lines[:end])):
-            return header_role(" ".join(lines[:end]))[0]
+        name, note = " ".join(lines[:end]), " ".join(lines[end:]).split()
+        # `Risk` over `holder` is one name of two words, broken, not a note
+        if exact_header(name) and (len(note) > 1 or len(name.split()) > 1):
+            return header_role(name)[0]
     return None
 
 
@@ -330,7 +334,7 @@ def assign_roles(
     texts = [
         ColumnText(
             col.header,
-            col.role,
+            col.named,
             [r.cells[col.index] for r in rows if r.starts[col.index]],
             after_dated=0 <= last_dated < col.index,
         )
@@ -342,7 +346,7 @@ def assign_roles(
         else read_roles(texts)
     )
     for col, chosen in zip(open_columns, read, strict=True):
-        col.role, col.evidence = chosen.role, chosen.score
+        col.role, col.evidence, col.support = chosen.role, chosen.score, chosen.content
 
 
 def read_as_likely_kind(columns: list[Column], rows: list[Row]) -> str | None:
@@ -420,9 +424,19 @@ def classify(columns: list[Column]) -> str | None:
             all(r in roles for r in rule["required"])
             and any(r in roles for r in rule["any"])
             for rule in rules
-        ):
+        ) and held_by_cells(kind, columns):
             return kind
     return None
+
+
+def held_by_cells(kind: str, columns: list[Column]) -> bool:
+    """Whether the cells bear the kind out where its marks ask them to
+    (`supported` in `role_profiles.json`: a framework's outputs or
+    activities are labelled or numbered, not only headed so)."""
+    needed = kind_marks(kind).get("supported")
+    return not needed or any(
+        c.role in needed and c.support >= MIN_SUPPORT for c in columns
+    )
 
 
 def date_project_years(tables: list[Table], start_year: int | None) -> None:

@@ -55,6 +55,7 @@ MIN_RULE = (
     3.0  # shorter horizontal strokes are not rules (underlines of marks, bullets)
 )
 MAX_HEADER_CELL_WORDS = 4  # a line of a header cell: `Responsible Partner/Individual`
+MAX_HEADER_WORDS = 7  # a header: `TARGETS (by frequency of data collection)`
 MAX_STAGGERED_LINES = 6  # header lines a table's column headers may be spread over
 MAX_SUB_HEADER_WORDS = (
     2  # a sub-header names a column in a word or two (`Value`, `Year`, `2017`)
@@ -157,7 +158,12 @@ def names_columns(groups: list[HeaderGroup]) -> bool:
     return (
         (named >= 2 or bool(named) and quarters >= 2)
         and mostly_named
-        and not any(is_data_text(g.text) or LABEL_VALUE.match(g.text) for g in groups)
+        and not any(
+            is_data_text(g.text)
+            or LABEL_VALUE.match(g.text)
+            or len(g.text.split()) > MAX_HEADER_WORDS  # a line of cells' prose
+            for g in groups
+        )
     )
 
 

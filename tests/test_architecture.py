@@ -139,7 +139,9 @@ def test_every_check_takes_the_extraction_alone() -> None:
 def columns_with(roles: list[str]) -> list[Column]:
     """A table's columns with these roles, `year_or_quarter` a year column."""
     return [
-        Column(i, year=2019) if role == YEAR_OR_QUARTER else Column(i, role=role)
+        Column(i, year=2019)
+        if role == YEAR_OR_QUARTER
+        else Column(i, role=role, support=1.0)
         for i, role in enumerate(roles)
     ]
 
