@@ -46,6 +46,7 @@ FAINT = 200  # ... or faint ink: a thin stroke of type blurred by the scan
 RULE_ACROSS = 24.0
 RULE_UP = 10.0
 RULE_GAP = 1.0
+RULE_THICK = 2.0  # points: a run of faint ink no thicker than this may be a rule
 RULE_MEET = 2.0  # points: a ruling's end this close to a ruling across meets it
 SPECK = 1.2  # points: a dot of ink no wider than this may be dust ...
 SPECK_ALONE = 3.0  # ... when no type lies this close to it
@@ -55,6 +56,7 @@ LIGHT_EVEN = 12  # grey levels: paper lit as evenly as this is left as it is
 DOT_REACH = 0.35  # points: a fax's dots averaged over this (a Gaussian's sigma)
 REVERSED = 180  # grey level below which an area is a dark ground (of white type) ...
 TYPE_CONTRAST = 60  # ... if more of it is this much lighter than darker
+TYPE_RISE = 20  # grey levels: its type is lighter than the ground around it by this
 RULE_DRAWN = 2  # pixels: the rules drawn round an area turned over
 SHADE = (150, 235)  # grey levels of shading: lighter than ink, darker than paper
 PAPER = 0.95  # shading lighter than this grey level is the paper itself
@@ -260,7 +262,7 @@ def read_scan(
     ground = undotted(grey, scale) if bitonal else grey
     grey = reversed_out(grey, ground, scale)
     ink = (grey < INK).astype(np.uint8) * 255
-    across, up = rule_masks(ink, scale)
+    across, up = rulings(ink, (grey < FAINT).astype(np.uint8) * 255, scale)
     edges = rule_edges(across, "h", scale) + rule_edges(up, "v", scale)
     rules = cv2.dilate(across | up, np.ones((7, 7), np.uint8))
     fills = shading(ground, rules, scale)
@@ -320,7 +322,8 @@ def reversed_out(grey: np.ndarray, ground: np.ndarray, scale: float) -> np.ndarr
     than any stroke of type over a shading's extent; it is looked for, and
     turned, in the page's `ground` (its dots averaged, on a fax)."""
     reach = max(3, round(TYPE_STROKE * scale) | 1)
-    dark = (cv2.medianBlur(ground, reach) < REVERSED).astype(np.uint8)
+    local = cv2.medianBlur(ground, reach)  # the ground under type and rules
+    dark = (local < REVERSED).astype(np.uint8)
     size = max(3, round(SHADE_MIN * scale))
     dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((size, size), np.uint8))
     contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -331,9 +334,11 @@ def reversed_out(grey: np.ndarray, ground: np.ndarray, scale: float) -> np.ndarr
         level = float(np.median(area))
         lighter = np.count_nonzero(area > level + TYPE_CONTRAST)
         if lighter > np.count_nonzero(area < level - TYPE_CONTRAST):
-            # its type is lighter than its ground: type black, ground white
-            turned = 255 - (area.astype(np.float32) - level) * 255 / max(1, 255 - level)
-            out[y : y + h, x : x + w] = np.clip(turned, 0, 255).astype(np.uint8)
+            # its type is lighter than the ground around it: type black,
+            # ground white (a lighter band of it too: quarters under a year)
+            under = local[y : y + h, x : x + w].astype(np.int16)
+            light = area.astype(np.int16) > under + TYPE_RISE
+            out[y : y + h, x : x + w] = np.where(light, 0, 255).astype(np.uint8)
             # its edges, where it met the paper or the rows under it, rule it
             cv2.rectangle(out, (x, y), (x + w - 1, y + h - 1), 0, RULE_DRAWN)
     return out
@@ -360,6 +365,29 @@ def specks(ink: np.ndarray, scale: float) -> np.ndarray:
     alone = small.copy()
     alone[touching] = False
     return alone[labels]
+
+
+def rulings(
+    ink: np.ndarray, faint: np.ndarray, scale: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels of horizontal and vertical rulings: runs of ink, and thin runs
+    of faint ink (a light grey rule, blurred lighter still by the scan; a
+    band of shading is no rule)."""
+    across, up = rule_masks(ink, scale)
+    light_across, light_up = rule_masks(faint, scale)
+    return across | thin(light_across, (1, 0), scale), up | thin(
+        light_up, (0, 1), scale
+    )
+
+
+def thin(mask: np.ndarray, along: tuple[int, int], scale: float) -> np.ndarray:
+    """The pixels of `mask` in runs no thicker than `RULE_THICK` across the
+    direction `along` ((1, 0): horizontal runs)."""
+    size = max(2, round(RULE_THICK * scale) + 1)
+    kernel = cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, size) if along[0] else (size, 1)
+    )
+    return mask & ~cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
 
 
 def rule_masks(ink: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -482,6 +510,7 @@ def passed_over(
             len(word.text) <= 2
             and not any(ch.isdigit() for ch in word.text)
             and (word.conf or 0) < MARK_DOUBT
+            and repaired(word.text) == word.text  # no misread code (`Ql`)
         )
         if guess and len(inside) == 1 and blot[next(iter(inside))]:
             word = replace(word, text=MARK)
