@@ -56,6 +56,7 @@ LIGHT_EVEN = 12  # grey levels: paper lit as evenly as this is left as it is
 DOT_REACH = 0.35  # points: a fax's dots averaged over this (a Gaussian's sigma)
 REVERSED = 180  # grey level below which an area is a dark ground (of white type) ...
 TYPE_CONTRAST = 60  # ... if more of it is this much lighter than darker
+GROUND_SOLID = 0.6  # ... and covers this share of its box (bold type does not)
 TYPE_RISE = 20  # grey levels: its type is lighter than the ground around it by this
 RULE_DRAWN = 2  # pixels: the rules drawn round an area turned over
 SHADE = (150, 235)  # grey levels of shading: lighter than ink, darker than paper
@@ -331,9 +332,11 @@ def reversed_out(grey: np.ndarray, ground: np.ndarray, scale: float) -> np.ndarr
     for contour in contours:
         x, y, w, h = cv2.boundingRect(contour)
         area = ground[y : y + h, x : x + w]
-        level = float(np.median(area))
-        lighter = np.count_nonzero(area > level + TYPE_CONTRAST)
-        if lighter > np.count_nonzero(area < level - TYPE_CONTRAST):
+        own = area[dark[y : y + h, x : x + w] > 0]  # not the paper around it
+        level = float(np.median(own))
+        lighter = np.count_nonzero(own > level + TYPE_CONTRAST)
+        solid = np.count_nonzero(area < REVERSED) >= GROUND_SOLID * area.size
+        if solid and lighter > np.count_nonzero(own < level - TYPE_CONTRAST):
             # its type is lighter than the ground around it: type black,
             # ground white (a lighter band of it too: quarters under a year)
             under = local[y : y + h, x : x + w].astype(np.int16)
@@ -371,10 +374,12 @@ def rulings(
     ink: np.ndarray, faint: np.ndarray, scale: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pixels of horizontal and vertical rulings: runs of ink, and thin runs
-    of faint ink (a light grey rule, blurred lighter still by the scan; a
-    band of shading is no rule)."""
+    of faint ink away from ink (a light grey rule, blurred lighter still by
+    the scan; a band of shading, the blurred edge of type are no rule)."""
     across, up = rule_masks(ink, scale)
-    light_across, light_up = rule_masks(faint, scale)
+    reach = max(3, round(RULE_GAP * scale) | 1)  # the halo of type is no rule
+    alone = faint & ~cv2.dilate(ink, np.ones((reach, reach), np.uint8))
+    light_across, light_up = rule_masks(alone, scale)
     return across | thin(light_across, (1, 0), scale), up | thin(
         light_up, (0, 1), scale
     )
