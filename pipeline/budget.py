@@ -104,8 +104,10 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
     current_id: str | None = None
     current_label = current_party = ""
     marked: dict[int, bool] = {}
+    donor_col = table.column("donor")
     for row in table.rows:
         item = line_item(table, row)
+        donor = flatten(row.get(donor_col))
         if item is not None:
             current_id, current_label = item
         party = flatten(row.get(party_col))
@@ -146,7 +148,10 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
                     label="" if current_id else current_label,
                     responsible_party=current_party,
                     fund_code=fund_of(row.get(fund_col)),
-                    fund_printed=flatten(row.get(fund_col)),
+                    # the fund as printed, with its donor where a column names it
+                    fund_printed=" ".join(
+                        t for t in (flatten(row.get(fund_col)), donor) if t
+                    ),
                     account_code=code,
                     account_printed=account_printed,
                     amount_usd=value,

@@ -179,7 +179,7 @@ def names_role(header: str) -> bool:
 
 def cell_type(text: str) -> str:
     """What one cell holds, as the role profiles name it."""
-    t = flatten(text)
+    t = flatten(re.sub(r"(?<=\d)\n(?=\d)", "", text))  # `0400` over `0`: one code
     if not t:
         return "empty"
     if CODE.match(t):

@@ -158,7 +158,15 @@ def header_row_count(grid: Grid) -> int:
                 for c, t in cells.items()
             )
         )
-        if not texts or any(is_data_text(t) for t in texts) or not named:
+        # a row of cells' rest (`delay the adoption of ...`) opens in lower
+        # case, unlike a month or the end of a header above (`party`)
+        carried = r > 0 and any(
+            t[:1].islower()
+            and month_of(t) is None
+            and not exact_header(f"{own_line(grid, r - 1, c)} {t}")
+            for c, t in cells.items()
+        )
+        if not texts or any(is_data_text(t) for t in texts) or not named or carried:
             break
         count = r + 1
     return count

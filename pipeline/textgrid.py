@@ -130,20 +130,20 @@ def merged_groups(lines: list[list[HeaderGroup]]) -> list[HeaderGroup]:
     return merged
 
 
-def header_groups(line: TextLine) -> list[HeaderGroup] | None:
+def header_groups(line: TextLine, loose: bool = True) -> list[HeaderGroup] | None:
     groups = word_groups(line)
-    return groups if names_columns(groups) else None
+    return groups if names_columns(groups, loose) else None
 
 
-def names_columns(groups: list[HeaderGroup]) -> bool:
+def names_columns(groups: list[HeaderGroup], loose: bool = True) -> bool:
     """Groups that read as a table's column headers: three or more, at least
     two named by the vocabulary (or one and quarters), no values, no label
-    with its value (`Baseline: Communities in ...` is a body line)."""
+    with its value (`Baseline: Communities in ...` is a body line).  Named
+    exactly, or (`loose`) by the word families of a role's phrases."""
     if len(groups) < MIN_COLUMNS:
         return False
-    named = sum(
-        1 for g in groups if names_role(g.text)
-    )  # years alone also stand in body rows
+    names = names_role if loose else lambda text: bool(header_role(text)[0])
+    named = sum(1 for g in groups if names(g.text))  # years also stand in body rows
     timing = sum(
         1
         for g in groups
@@ -155,9 +155,11 @@ def names_columns(groups: list[HeaderGroup]) -> bool:
     mostly_named = (
         named * 3 >= len(groups) - timing
     )  # not a justified line of prose, spread into words
+    lower = sum(1 for g in groups if g.text[:1].islower())
     return (
         (named >= 2 or bool(named) and quarters >= 2)
         and mostly_named
+        and lower <= 1  # a justified line of prose spreads into lower-case words
         and not any(
             is_data_text(g.text)
             or LABEL_VALUE.match(g.text)
@@ -381,7 +383,9 @@ def table_body(
         line, prev = lines[k], body[-1] if body else above
         if (
             (prev is not None and ends_table(prev, line))
-            or header_groups(line) is not None
+            # within a table's rows only a header in the vocabulary's own
+            # words opens another (cells' words may share a role's family)
+            or header_groups(line, loose=False) is not None
             or parse_heading(line, line.size) is not None
             or names_next_table(lines, k, left)
         ):
