@@ -8,6 +8,7 @@ ARGS   ?=
 N      ?= 200
 CORPUS ?= tests/corpus
 DOC_LANG ?= en
+WORDING ?= halves
 
 .PHONY: setup setup-ocr extract test test-fast lint fuzz scan-check score notebooks bench profile clean
 
@@ -41,9 +42,9 @@ lint: setup  ## ruff: the lint rules and the formatting pyproject.toml sets
 	$(VENV)/bin/ruff check pipeline tests bench
 	$(VENV)/bin/ruff format --check pipeline tests bench
 
-fuzz: setup  ## N documents of random layouts (make fuzz N=200 DOC_LANG=fr): rendered, extracted, scored; not part of make test
+fuzz: setup  ## N documents of random layouts (make fuzz N=200 DOC_LANG=fr WORDING=unseen): rendered, extracted, scored, the two halves of header wordings reported apart; not part of make test
 	bash tests/renderers.sh
-	$(PY) -m tests.synth.fuzz --n $(N) --language $(DOC_LANG)
+	$(PY) -m tests.synth.fuzz --n $(N) --language $(DOC_LANG) --wording $(WORDING)
 
 scan-check: setup setup-ocr  ## scans of CORPUS's documents (grey, bitonal, phone photo) scored per table against born-digital; not part of make test
 	$(PY) -m tests.scan_check $(CORPUS) $(ARGS)

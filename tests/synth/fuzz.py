@@ -34,6 +34,7 @@ from .fonts import FAMILIES
 from .gold import TABLES, Row, gold_rows, write_rows
 from .layout import Layout
 from .spec import Generation
+from .wording import HALVES, TEMPLATE
 
 MIN_SCORE = 0.95
 LANGUAGES = ("en", "fr", "es")
@@ -153,14 +154,22 @@ def draw_layout(rng: random.Random) -> Layout:
     )
 
 
-def draw(seed: int, language: str = "en") -> Entry:
+HALVES_DRAWN = "halves"  # each seed draws a half of the header wording pools
+
+
+def draw(seed: int, language: str = "en", wording: str = TEMPLATE) -> Entry:
     """The document of `seed`, in `language` (the same document in each,
-    named `fuzz-<language>-<seed>` in French and Spanish)."""
+    named `fuzz-<language>-<seed>` in French and Spanish), its column
+    headers in the template's words or in those of a half of the pools
+    (`wording.HALVES`; `halves`: the half the seed draws)."""
     rng = random.Random(seed)
     recipe = draw_recipe(seed, rng)
     if language != LANGUAGES[0]:
         recipe = replace(recipe, doc_id=f"fuzz-{language}-{seed}")
-    return Entry(recipe, replace(draw_layout(rng), language=language))
+    if wording == HALVES_DRAWN:
+        # a generator of its own, so that the other dimensions stay as drawn
+        wording = random.Random(f"wording-{seed}").choice(HALVES)
+    return Entry(recipe, replace(draw_layout(rng), language=language, wording=wording))
 
 
 def sweep(seed: int) -> list[Entry]:
@@ -300,6 +309,7 @@ def dimensions_of(entry: Entry) -> dict[str, object]:
         "renderer": lay.renderer,
         "family": lay.family,
         "language": lay.language,
+        "wording": lay.wording,
         **{name: getattr(lay, name) for name in DIMENSIONS},
     }
 
@@ -315,6 +325,21 @@ def by_dimension(scored: list[Scored]) -> list[tuple[float, int, str, object]]:
         (sum(ok) / len(ok), len(ok), name, value)
         for (name, value), ok in groups.items()
     )
+
+
+def by_wording(scored: list[Scored]) -> list[str]:
+    """The share read in full among documents headed in each half of the
+    wording pools (the unseen half names columns in words the vocabulary
+    lacks)."""
+    lines = [f"\nDocuments >= {MIN_SCORE} on every table, by header wording"]
+    for wording in (TEMPLATE, *HALVES):
+        docs = [s for s in scored if s.entry.layout.wording == wording]
+        if docs:
+            full = sum(1 for s in docs if not s.worst)
+            lines.append(
+                f"{wording:<9}{full:>4} of {len(docs):<4}{full / len(docs):>6.0%}"
+            )
+    return lines
 
 
 def report(scored: list[Scored]) -> str:
@@ -335,6 +360,7 @@ def report(scored: list[Scored]) -> str:
         f"{share:>6.0%} of {n:>3}  {name}={value}"
         for share, n, name, value in by_dimension(scored)
     ]
+    lines += by_wording(scored)
     failing = [s for s in scored if s.worst]
     lines.append(
         f"\n{len(failing)} of {len(scored)} documents below {MIN_SCORE} on some table"
@@ -395,6 +421,14 @@ def main(argv: list[str] | None = None) -> int:
         help="the documents' language (default en)",
     )
     parser.add_argument(
+        "--wording",
+        choices=(HALVES_DRAWN, TEMPLATE, *HALVES),
+        default=HALVES_DRAWN,
+        help="column headers: each seed in the seen or the unseen half of the "
+        "wording pools as it draws (default, reported apart), the template's "
+        "own, or one half for all",
+    )
+    parser.add_argument(
         "--sweep",
         type=int,
         metavar="SEED",
@@ -407,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         sweep(args.sweep)
         if args.sweep is not None
         else [
-            draw(s, args.language)
+            draw(s, args.language, args.wording)
             for s in range(args.seed_base, args.seed_base + args.n)
         ]
     )
