@@ -632,7 +632,7 @@ def read_pieces(
             )
         texts: list[list[str]] = [[] for _ in batch]
         rates: list[list[float]] = [[] for _ in batch]
-        for row in tesseract(strip, ONE_LINE, run):
+        for row in second_reading(strip, run):
             text = (row.get("text") or "").strip().strip("|")  # bits of a rule
             if row["level"] != "5" or not text or float(row["conf"]) < 0:
                 continue
@@ -646,6 +646,16 @@ def read_pieces(
             ok = any(ch.isalnum() for ch in text)
             found.append((text, min(confs)) if ok else ("", 0.0))
     return found
+
+
+def second_reading(strip: np.ndarray, run: Runner) -> list[dict[str, str]]:
+    """Tesseract's rows for a line of pieces read again; none where it
+    refuses the line (a piece too thin to scale): the pieces keep their
+    first reading rather than failing the page."""
+    try:
+        return tesseract(strip, ONE_LINE, run)
+    except RuntimeError:
+        return []
 
 
 def recognise(grey: np.ndarray, scale: float, run: Runner) -> list[list[Word]]:
