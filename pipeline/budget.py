@@ -105,6 +105,7 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
     current_label = current_party = ""
     marked: dict[int, bool] = {}
     donor_col = table.column("donor")
+    fund_above = FundAbove()
     for row in table.rows:
         item = line_item(table, row)
         donor = flatten(row.get(donor_col))
@@ -115,6 +116,7 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
             party or item is not None
         ):  # a party cell left blank below a page break is the one above it
             current_party = party
+        fund_cell = fund_above.carried(row, fund_col, item is not None)
         amounts = amount_cells(table, row, amount_col, year)
         label = total_label(row) if row.total is not False else ""
         summed = summed_lines(amounts, lines, bounds)
@@ -138,6 +140,7 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
                 if value is not None
             ]
             bounds.append(len(lines))
+            fund_above.forget()
             continue
         for line_year, value, printed in amounts:
             code, account_printed = account_of(row.get(account_col))
@@ -147,11 +150,9 @@ def read_budget_table(table: Table) -> tuple[list[BudgetLine], list[PrintedTotal
                     activity_id=current_id,
                     label="" if current_id else current_label,
                     responsible_party=current_party,
-                    fund_code=fund_of(row.get(fund_col)),
+                    fund_code=fund_of(fund_cell),
                     # the fund as printed, with its donor where a column names it
-                    fund_printed=" ".join(
-                        t for t in (flatten(row.get(fund_col)), donor) if t
-                    ),
+                    fund_printed=" ".join(t for t in (flatten(fund_cell), donor) if t),
                     account_code=code,
                     account_printed=account_printed,
                     amount_usd=value,
@@ -205,6 +206,28 @@ class PrintedTotal:
             for b in self.totalled
             if b.year == self.year and b.amount_usd is not None
         ]
+
+
+@dataclass
+class FundAbove:
+    """A fund cell merged over lines that a page break cut: printed on the
+    first page only, it is the fund of the lines under it overleaf, until a
+    total row or a new item."""
+
+    text: str = ""
+    page: int = 0
+
+    def carried(self, row: Row, fund_col: Column | None, new_item: bool) -> str:
+        own = row.get(fund_col)
+        if own.strip():
+            self.text, self.page = own, row.page
+            return own
+        if new_item:
+            self.forget()
+        return self.text if self.text and row.page > self.page else own
+
+    def forget(self) -> None:
+        self.text = ""
 
 
 def summed_lines(

@@ -165,6 +165,13 @@ def read_framework_table(table: Table, fw: Framework) -> None:
         ):
             read_outcome_row(outcome, table, row)
             continue
+        if spans_across(row, col["output"], col["activity"]):
+            # a row of its own across outputs and activities (management, GMS)
+            fw.other_budget += (
+                money(flatten(row.get(col["amount"])), col["amount"]) or 0
+            )
+            output = activity = None
+            continue
         if output is not None and spans_rest(row, col["output"]):
             # `Activities:` over one cell across the others: the output's list
             output.activities += listed_activities(row.get(table.columns[-1]), row)
@@ -265,6 +272,17 @@ def read_outcome_row(outcome: OutcomeDraft, table: Table, row: Row) -> None:
     baseline = flatten(starting_text(row, table.column("baseline")))
     if baseline:
         outcome.baseline = f"{outcome.baseline} {baseline}".strip()
+
+
+def spans_across(row: Row, first: Column | None, last: Column | None) -> bool:
+    """Whether one cell beginning on this row covers both columns."""
+    return (
+        first is not None
+        and last is not None
+        and first.index != last.index
+        and row.starts[first.index]
+        and row.cell_ids[first.index] == row.cell_ids[last.index] != 0
+    )
 
 
 def spans_rest(row: Row, label: Column | None) -> bool:

@@ -547,6 +547,8 @@ def find_tables(
                     n_header == 0
                     or same_timing(table.columns, grid_columns(grid, n_header))
                 ) and not names_other_year(caption, table.caption):
+                    if n_header and rows:
+                        drop_header_rest(table, grid_columns(grid, n_header), rows)
                     while rows and not any(c.strip() for c in rows[0].cells):
                         rows.pop(0)  # what is left of a repeated header
                     if rows:
@@ -589,6 +591,30 @@ def find_tables(
 def total_row(row: Row, read: bool) -> bool:
     """Whether a row is a total: as a person said, else as it was `read`."""
     return read if row.total is None else row.total
+
+
+def drop_header_rest(table: Table, repeated: list[Column], rows: list[Row]) -> None:
+    """A header repeated on a later page whose cells are too small for their
+    words (`Responsible Party/ Implementing` over `Agent`): the words that
+    complete the table's own header are the header's, not the first row's
+    (nor the rows its cell spans)."""
+    first = rows[0]
+    for own, shown in zip(table.columns, repeated, strict=False):
+        rest = own.header[len(shown.header) :].strip() if shown.header else ""
+        if not own.header.startswith(shown.header) or not rest:
+            continue
+        lines = first.cells[own.index].split("\n")
+        head = lines[0].strip()
+        if head.startswith(rest):
+            lines[0] = head[len(rest) :]
+        elif head.endswith(rest):  # `72100Code`: set beside the first value
+            lines[0] = head[: -len(rest)]
+        else:
+            continue
+        text = "\n".join(ln.strip() for ln in lines if ln.strip())
+        for row in rows:
+            if row.cell_ids[own.index] == first.cell_ids[own.index]:
+                row.cells[own.index] = text
 
 
 def key_column(table: Table) -> Column | None:
