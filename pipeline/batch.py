@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import errno
 import importlib
+import multiprocessing as mp
 import os
+import resource
 import tempfile
 import time
 import traceback
@@ -19,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,7 @@ from .datapackage import DESCRIPTOR_FILE, descriptor_bytes
 from .errors import shown
 from .export import RUN_FILE, output_names, write_dataset, write_tables
 from .model import Record, finding, issue
+from .processes import fork_context
 from .readings import readings_text
 from .run import DocumentResult, Observer, RunSummary, Settings
 from .supervise import Ended, run_processes
@@ -308,16 +312,42 @@ def extract_batch(
     return summary
 
 
+PROBE_SECONDS = 30.0  # to find a document's pages to be read by OCR
+
+
 def time_limit(path: Path, settings: Settings) -> float:
     """The seconds `path` may take: the run's limit, which grows with the
-    pages to be read by OCR unless it was given (`Settings.time_limit`)."""
+    pages to be read by OCR unless it was given (`Settings.time_limit`).
+    The pages are found in a process of their own, under the memory cap
+    and a short time limit: a hostile file's drawing may take all memory
+    to parse, and must not take the batch with it (it then counts none)."""
+    reader, writer = mp.Pipe(duplex=False)
+    probe = fork_context().Process(
+        target=count_scanned_pages,
+        args=(path, settings.ocr, settings.memory_mb, writer),
+        daemon=True,
+    )
+    probe.start()
+    writer.close()
+    try:
+        pages = reader.recv() if reader.poll(PROBE_SECONDS) else 0
+    except EOFError:  # the probe died before it could say (over the cap)
+        pages = 0
+    probe.kill()
+    probe.join()
+    return settings.time_limit(pages)
+
+
+def count_scanned_pages(path: Path, mode: str, memory_mb: int, out: Connection) -> None:
+    """In the probing process: how many pages of `path` OCR will read."""
     from .ocr import scanned_pages  # on first use: OpenCV comes with it
 
+    cap = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     try:
-        pages = len(scanned_pages(path, settings.ocr))
-    except Exception:  # an unreadable file: its extraction says why
-        pages = 0
-    return settings.time_limit(pages)
+        out.send(len(scanned_pages(path, mode)))
+    except BaseException:  # an unreadable or hostile file: its extraction says why
+        out.send(0)
 
 
 def load_writers(settings: Settings) -> None:

@@ -66,6 +66,7 @@ SHADE_NOISE = 40  # grey levels a scan speckles shading darker by
 TYPE_STROKE = 3.0  # points: no stroke of type is wider (closed over to see the shading)
 BOLD_STROKE = 1.3  # strokes this much thicker than the page's usual are bold
 MARK = "✓"
+FIGURE_SURE = 30.0  # a lone figure read at least this surely (of 100) is no mark
 MARK_SIZE = (2.5, 14.0)  # points: the extent of a blot that may be a mark ...
 MARK_SHAPE = 2.5  # ... no longer than this many times its width
 LETTER_GAP = 1.2  # points: ink closer than this is one piece (letters of a word)
@@ -527,7 +528,9 @@ def passed_over(
     ):
         if blot[n] and text in ONE_READ_AS:
             text = "1"  # a lone figure one
-        if conf < (LETTER_SURE if blot[n] else WORD_SURE) or (
+        # a figure read alone stays a figure (a risk's number), however unsure
+        figure = blot[n] and text.isdigit() and conf >= FIGURE_SURE
+        if (conf < (LETTER_SURE if blot[n] else WORD_SURE) and not figure) or (
             blot[n] and not (text.isdigit() or coded(text, conf))
         ):
             text, conf = "", 0.0  # a letter-sized piece: a number, or a mark
