@@ -10,6 +10,7 @@ complete.  Failures are not cached: they are tried again on the next run.
 from __future__ import annotations
 
 import errno
+import faulthandler
 import importlib
 import multiprocessing as mp
 import os
@@ -342,6 +343,9 @@ def count_scanned_pages(path: Path, mode: str, memory_mb: int, out: Connection) 
     """In the probing process: how many pages of `path` OCR will read."""
     from .ocr import scanned_pages  # on first use: OpenCV comes with it
 
+    # a probe that dies over the cap says nothing on the user's terminal
+    faulthandler.disable()
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     cap = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     try:
