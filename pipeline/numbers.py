@@ -56,7 +56,7 @@ def decimal_mark(mark: str) -> Iterator[None]:
 
 def learnt_decimal_mark(texts: Iterable[str], default: str = ".") -> str:
     """The decimal mark of a document's unambiguous numbers (`1.250.000`,
-    `12,50` against `1,250,000`, `1,250.50`), `default` on a tie."""
+    `12 500,50` against `9,876,543`, `9,876.50`), `default` on a tie."""
     counts = dict.fromkeys(UNAMBIGUOUS, 0)
     for text in texts:
         token = text.strip("()$%:;").rstrip(".")
